@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/tranche-dev/tranche/pkg/readmodel"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -26,6 +28,9 @@ const (
 	EnvRegion      = "AWS_REGION"
 	EnvLogLevel    = "LOG_LEVEL" // debug, info (default), warn, error
 	EnvMailFrom    = "MAIL_FROM" // sender address of e-mail
+	// EnvReadModelMaxMB caps the in-memory read models of the lists
+	// (package readmodel), in MiB; empty: readmodel.DefaultMaxBytes.
+	EnvReadModelMaxMB = "READ_MODEL_MAX_MB"
 
 	// Clerk sessions (functions with jwt routes) and the Svix-signed Clerk
 	// webhook. The webhooks function refuses to start without SVIX_SECRET;
@@ -44,6 +49,8 @@ type Config struct {
 	Region      string
 	LogLevel    slog.Level
 	MailFrom    string
+	// ReadModelMaxBytes caps the lists' read models (0: the default).
+	ReadModelMaxBytes int64
 
 	ClerkJWKSURL           string
 	ClerkIssuer            string
@@ -88,6 +95,13 @@ func ParseConfig(getenv func(string) string) (Config, error) {
 	if c.MailFrom == "" {
 		c.MailFrom = "no-reply@tranche.local"
 	}
+	if v := getenv(EnvReadModelMaxMB); v != "" {
+		mb, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || mb <= 0 || mb > 1<<20 {
+			problems = append(problems, EnvReadModelMaxMB+" must be a positive number of MiB")
+		}
+		c.ReadModelMaxBytes = mb << 20
+	}
 	switch strings.ToLower(getenv(EnvLogLevel)) {
 	case "", "info":
 		c.LogLevel = slog.LevelInfo
@@ -126,7 +140,9 @@ func FromEnv(ctx context.Context, getenv func(string) string) (Deps, error) {
 			return Deps{}, err
 		}
 	}
-	return Deps{Config: cfg, Log: logger, AWS: awsCfg, DB: store.New(DynamoClient(awsCfg, cfg), cfg.TableName)}, nil
+	db := store.New(DynamoClient(awsCfg, cfg), cfg.TableName)
+	readmodel.Of(db).SetLimit(cfg.ReadModelMaxBytes)
+	return Deps{Config: cfg, Log: logger, AWS: awsCfg, DB: db}, nil
 }
 
 // DynamoClient returns the DynamoDB client. Against an emulator it skips

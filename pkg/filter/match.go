@@ -27,18 +27,40 @@ func (q *Query) MatchSearch(row Row) bool {
 	if len(q.Search) == 0 || q.Set == nil || len(q.Set.Search) == 0 {
 		return true
 	}
-	texts := make([][]string, len(q.Set.Search)) // read each field once per row
-	for i, p := range q.Set.Search {
+	return MatchTexts(UpperTerms(q.Search), SearchTexts(q.Set, row))
+}
+
+// SearchTexts reads the row's search fields as the search compares them
+// (UPPER(col::text) of each non-null value, a list per field), so a caller
+// searching the same rows many times can read them once.
+func SearchTexts(s *Set, row Row) [][]string {
+	texts := make([][]string, len(s.Search))
+	for i, p := range s.Search {
 		texts[i] = upperTexts(row.Value(p), nil)
 	}
-	for _, term := range q.Search {
-		t := strings.ToUpper(term)
+	return texts
+}
+
+// UpperTerms upper-cases search terms for MatchTexts.
+func UpperTerms(terms []string) []string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = strings.ToUpper(t)
+	}
+	return out
+}
+
+// MatchTexts reports whether every (upper-cased) term is contained in some
+// text of some field.
+func MatchTexts(upperTerms []string, texts [][]string) bool {
+	for _, t := range upperTerms {
 		found := false
+	fields:
 		for _, ts := range texts {
 			for _, s := range ts {
 				if strings.Contains(s, t) {
 					found = true
-					break
+					break fields
 				}
 			}
 		}

@@ -42,9 +42,47 @@ func parseTerm(t string) Term {
 // Sort orders rows by terms as PostgreSQL would: NULLs last ascending and
 // first descending, strings bytewise, false before true, then by ascending
 // TieBreaker. The sort is stable.
+//
+// Each row's values are read once, before sorting, not once per comparison:
+// a Row's Value may be costly (reflection, joins) and a sort compares each
+// row about log2(n) times.
 func Sort[R Row](rows []R, terms []Term) {
+	idx := SortedIndex(rows, terms)
+	sorted := make([]R, len(rows))
+	for i, j := range idx {
+		sorted[i] = rows[j]
+	}
+	copy(rows, sorted)
+}
+
+// SortedIndex returns the permutation that Sort would apply: the indexes
+// of rows in sorted order. rows is left as it is.
+func SortedIndex[R Row](rows []R, terms []Term) []int32 {
 	terms = withTieBreaker(terms)
-	slices.SortStableFunc(rows, func(a, b R) int { return compareRows(a, b, terms) })
+	k := len(terms)
+	keys := make([]Value, len(rows)*k)
+	for i, r := range rows {
+		for j, t := range terms {
+			keys[i*k+j] = r.Value(t.Path)
+		}
+	}
+	idx := make([]int32, len(rows))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int {
+		ka, kb := keys[int(a)*k:int(a)*k+k], keys[int(b)*k:int(b)*k+k]
+		for j, t := range terms {
+			if c := compareForOrder(ka[j], kb[j]); c != 0 {
+				if t.Desc {
+					return -c
+				}
+				return c
+			}
+		}
+		return 0
+	})
+	return idx
 }
 
 func withTieBreaker(terms []Term) []Term {

@@ -77,7 +77,8 @@ func TestScopeSummaryImported(t *testing.T) {
 	}
 	check := func(round string) {
 		t.Helper()
-		for _, sc := range scopes {
+		for i, sc := range scopes {
+			first := i == 0
 			req, _ := http.NewRequest("GET", srv.URL+"/api/investments/summary/", nil)
 			req.Header.Set("Authorization", sc.keyed)
 			res, err := http.DefaultClient.Do(req)
@@ -102,9 +103,9 @@ func TestScopeSummaryImported(t *testing.T) {
 			plan := res.Header.Get(store.PlanHeader)
 			var read int
 			fmt.Sscanf(plan, "read=%d;", &read)
-			// The scope's offerings (for the *_today windows) + one
-			// aggregate item; no activity on the clock's day.
-			if read > sc.offs+1 {
+			// The round's first request after an import rebuilds the read
+			// model (a cold build, counted); after it nothing is read.
+			if read != 0 && !(first && read <= 2*len(f.invs)) {
 				t.Errorf("%s %s: read %d items (%d offerings in scope): %s", round, sc.name, read, sc.offs, plan)
 			}
 			t.Logf("%s %s: %s", round, sc.name, plan)

@@ -117,9 +117,12 @@ func TestSummaryTodayImported(t *testing.T) {
 			if invs > 0 {
 				busy++
 			}
-			if n-base[s.key] != events+invs {
-				t.Errorf("%s at %s: read %d, %d more than a day without activity; want %d index entries + %d investments",
-					s.key, at, n, n-base[s.key], events, invs)
+			// The read model is warm and nothing was written: the day's
+			// activity costs no reads (before it, the activity index's
+			// entries and the investments they name).
+			if n != 0 {
+				t.Errorf("%s at %s: read %d items with nothing changed (%d events, %d investments today)",
+					s.key, at, n, events, invs)
 			}
 		}
 	}

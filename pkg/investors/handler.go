@@ -6,6 +6,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/listing"
 )
 
 // Function is the name of the Lambda function that serves this group.
@@ -21,7 +22,7 @@ func NewHandler(deps app.Deps) http.Handler {
 
 func addRoutes(rt *httpapi.Router, deps app.Deps) {
 	rt.HandleFunc("GET /api/investors/{id}/", handleDetail(deps))
-	rt.HandleFunc("GET /api/investors/", handleList(deps))
+	rt.HandleFunc("GET /api/investors/", listing.Handler(listSpec(deps)))
 	rt.HandleFunc("GET /api/investors/values/", handleValues(deps))
 	rt.Handle("POST /api/investors/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCreate(deps)))
 	rt.HandleFunc("PATCH /api/investors/{id}/", handleUpdate(deps))

@@ -2,6 +2,7 @@ package investors
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -9,10 +10,10 @@ import (
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
-	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/page"
-	"github.com/tranche-dev/tranche/pkg/store"
+	"github.com/tranche-dev/tranche/pkg/readmodel"
 )
 
 // row is an investor as InvestorFilters reads it; g.User and the entities
@@ -68,7 +69,66 @@ func (r *row) Value(path string) filter.Value {
 	return filter.Null()
 }
 
-// parse reads InvestorFilters; user ids must name users of the workspace.
+// open returns the investors the principal may see, from the workspace's
+// read model: an offering or issuer key sees the investors with an
+// investment in its scope.
+func open(ctx context.Context, deps app.Deps, p *auth.Principal) (*listing.Source[*row], error) {
+	v, err := readmodel.Of(deps.DB).Open(ctx, p.Workspace)
+	if err != nil {
+		return nil, err
+	}
+	sc := p.StoreScope()
+	t := listing.Table[*row]{
+		Key:  fmt.Sprintf("investors/o%d/i%d", sc.Offering, sc.Issuer),
+		Memo: v,
+		Rows: func() []*row {
+			var out []*row
+			for _, inv := range v.Investors() {
+				if (sc.Offering != 0 || sc.Issuer != 0) && !v.InvestorInScope(inv.ID, sc.Offering, sc.Issuer) {
+					continue
+				}
+				out = append(out, &row{g: v.Graph(inv.ID)})
+			}
+			return out
+		},
+	}
+	// User ids must name users of the workspace.
+	visible := func(_ context.Context, path string, ids []int64) (map[int64]bool, error) {
+		out := map[int64]bool{}
+		if path != "user" {
+			return out, nil
+		}
+		for _, id := range ids {
+			if v.User(id) != nil {
+				out[id] = true
+			}
+		}
+		return out, nil
+	}
+	return &listing.Source[*row]{Table: t, Visible: visible, Close: v.Close}, nil
+}
+
+// listSpec is GET /api/investors/ with InvestorFilters, ordering, search
+// and page numbers.
+func listSpec(deps app.Deps) listing.Spec[*row, model.InvestorView] {
+	return listing.Spec[*row, model.InvestorView]{
+		Set:   filter.InvestorFilters,
+		Pages: page.Numbers,
+		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[*row], error) {
+			return open(ctx, deps, p)
+		},
+		Render: func(shown []*row) []model.InvestorView {
+			out := make([]model.InvestorView, len(shown))
+			for i, r := range shown {
+				out[i] = r.g.View()
+			}
+			return out
+		},
+	}
+}
+
+// parse reads InvestorFilters for the detail route; user ids must name
+// users of the workspace.
 func parse(ctx context.Context, deps app.Deps, p *auth.Principal, r *http.Request) (*filter.Query, error) {
 	visible := func(ctx context.Context, path string, ids []int64) (map[int64]bool, error) {
 		out := map[int64]bool{}
@@ -82,58 +142,6 @@ func parse(ctx context.Context, deps app.Deps, p *auth.Principal, r *http.Reques
 		return out, err
 	}
 	return filter.Parse(ctx, filter.InvestorFilters, py.ParseQuery(r.URL.RawQuery), visible)
-}
-
-// selected reads the investors of the principal's scope that match q,
-// joined with their users and entities (two batched reads).
-func selected(ctx context.Context, deps app.Deps, p *auth.Principal, q *filter.Query) ([]*row, error) {
-	invs, err := deps.DB.QueryInvestors(ctx, p.Workspace, p.StoreScope(), q)
-	if err != nil {
-		return nil, err
-	}
-	graphs, err := deps.DB.JoinInvestors(ctx, p.Workspace, invs)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]*row, 0, len(invs))
-	for i := range invs {
-		if r := (&row{g: graphs[invs[i].ID]}); q.Match(r) {
-			rows = append(rows, r)
-		}
-	}
-	return rows, nil
-}
-
-// handleList serves GET /api/investors/ with InvestorFilters, ordering,
-// search and page numbers; scoped keys see the investors of their scope.
-func handleList(deps app.Deps) httpapi.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := auth.Must(r)
-		if err != nil {
-			return err
-		}
-		ctx, stats := store.WithStats(r.Context())
-		q, err := parse(ctx, deps, p, r)
-		if err != nil {
-			return err
-		}
-		rows, err := selected(ctx, deps, p, q)
-		if err != nil {
-			return err
-		}
-		filter.Sort(rows, q.Ordering)
-		win, err := page.Numbers.Paginate(httpapi.BaseURL(r), py.ParseQuery(r.URL.RawQuery), len(rows))
-		if err != nil {
-			return err
-		}
-		shown := page.Slice(win, rows)
-		out := make([]model.InvestorView, len(shown))
-		for i, row := range shown {
-			out[i] = row.g.View()
-		}
-		w.Header().Set(store.PlanHeader, stats.Plan(len(rows)))
-		return httpapi.JSON(w, http.StatusOK, page.NewEnvelope(win, out))
-	}
 }
 
 // matchesDetail applies the list's filters to one investor (detail route).

@@ -9,6 +9,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/filter/py"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/investments"
+	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -44,14 +45,16 @@ func handleValues(deps app.Deps) httpapi.HandlerFunc {
 			return err
 		}
 		ctx, stats := store.WithStats(r.Context())
-		q, err := parse(ctx, deps, p, r)
+		src, err := open(ctx, deps, p)
 		if err != nil {
 			return err
 		}
-		rows, err := selected(ctx, deps, p, q)
+		defer src.Close()
+		q, err := filter.Parse(ctx, filter.InvestorFilters, py.ParseQuery(r.URL.RawQuery), src.Visible)
 		if err != nil {
 			return err
 		}
+		rows := listing.SelectOrdered(src.Table, q, nil)
 		vals := investments.Distinct(rows, fields,
 			func(r *row, f string) any { return valueFields[f](r) },
 			func(r *row, f string) filter.Value { return r.Value(f) })

@@ -2,6 +2,7 @@ package offerings
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
@@ -10,9 +11,10 @@ import (
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
-	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/page"
+	"github.com/tranche-dev/tranche/pkg/readmodel"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -93,39 +95,67 @@ func matching(ctx context.Context, deps app.Deps, p *auth.Principal, q *filter.Q
 	return slices.DeleteFunc(rows, func(r *row) bool { return !q.Match(r) }), nil
 }
 
-// handleList serves GET /api/offerings/ with OfferingFilters, ordering,
-// search and page numbers.
-func handleList(deps app.Deps) httpapi.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := auth.Must(r)
-		if err != nil {
-			return err
-		}
-		ctx, stats := store.WithStats(r.Context())
-		q, err := parse(ctx, deps, p, r)
-		if err != nil {
-			return err
-		}
-		offs, err := deps.DB.QueryOfferings(ctx, p.Workspace, p.StoreScope(), q)
-		if err != nil {
-			return err
-		}
-		rows, err := matching(ctx, deps, p, q, offs)
-		if err != nil {
-			return err
-		}
-		filter.Sort(rows, q.Ordering)
-		win, err := page.Numbers.Paginate(httpapi.BaseURL(r), py.ParseQuery(r.URL.RawQuery), len(rows))
-		if err != nil {
-			return err
-		}
-		shown := page.Slice(win, rows)
-		out := make([]*model.Offering, len(shown))
-		for i, row := range shown {
-			out[i] = row.o
-		}
-		w.Header().Set(store.PlanHeader, stats.Plan(len(rows)))
-		return httpapi.JSON(w, http.StatusOK, page.NewEnvelope(win, out))
+// listSpec is GET /api/offerings/ with OfferingFilters, ordering, search
+// and page numbers, over the workspace's read model: an offering key sees
+// its offering, an issuer key its issuer's.
+func listSpec(deps app.Deps) listing.Spec[*row, *model.Offering] {
+	return listing.Spec[*row, *model.Offering]{
+		Set:   filter.OfferingFilters,
+		Pages: page.Numbers,
+		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[*row], error) {
+			v, err := readmodel.Of(deps.DB).Open(ctx, p.Workspace)
+			if err != nil {
+				return nil, err
+			}
+			sc := p.StoreScope()
+			t := listing.Table[*row]{
+				Key:  fmt.Sprintf("offerings/o%d/i%d", sc.Offering, sc.Issuer),
+				Memo: v,
+				Rows: func() []*row {
+					var out []*row
+					for _, o := range v.Offerings() {
+						if (sc.Offering != 0 && o.ID != sc.Offering) || (sc.Issuer != 0 && o.Issuer != sc.Issuer) {
+							continue
+						}
+						out = append(out, &row{o: o, issuer: v.Issuer(o.Issuer)})
+					}
+					return out
+				},
+			}
+			// Issuer ids must name issuers the principal may see.
+			visible := func(_ context.Context, path string, ids []int64) (map[int64]bool, error) {
+				out := map[int64]bool{}
+				if path != "issuer" {
+					return out, nil
+				}
+				own := int64(0) // the issuer of an offering key's offering
+				if o := v.Offering(p.ScopeID); p.Scope == auth.ScopeOffering && o != nil {
+					own = o.Issuer
+				}
+				for _, id := range ids {
+					if v.Issuer(id) == nil {
+						continue
+					}
+					switch p.Scope {
+					case auth.ScopeIssuer:
+						out[id] = id == p.ScopeID
+					case auth.ScopeOffering:
+						out[id] = id == own
+					default:
+						out[id] = true
+					}
+				}
+				return out, nil
+			}
+			return &listing.Source[*row]{Table: t, Visible: visible, Close: v.Close}, nil
+		},
+		Render: func(shown []*row) []*model.Offering {
+			out := make([]*model.Offering, len(shown))
+			for i, r := range shown {
+				out[i] = r.o
+			}
+			return out
+		},
 	}
 }
 

@@ -151,6 +151,15 @@ func (db *DB) PutMissing(ctx context.Context, ws string, objs Objects, progress 
 	if firstErr != nil {
 		return written, firstErr
 	}
+	// Readers of the workspace rebuild their read model (feed.go) when this
+	// run wrote anything, so a second run changes nothing. A run that died
+	// between its last write and this line leaves readers built before it
+	// without its items until the workspace's next write or import.
+	if written > 0 {
+		if err := db.AppendReset(ctx, ws); err != nil {
+			return written, err
+		}
+	}
 	for kind, max := range map[string]int64{
 		KindIssuer:     maxID(objs.Issuers, func(v model.Issuer) int64 { return v.ID }),
 		KindOffering:   maxID(objs.Offerings, func(v model.Offering) int64 { return v.ID }),

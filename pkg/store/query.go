@@ -64,8 +64,11 @@ type keyCond struct {
 	pkAttr string
 	pk     string
 	skAttr string
-	skOp   string // "", "=", "begins_with"
+	skOp   string // "", "=", ">", "between", "begins_with"
 	sk     string
+	sk2    string // the upper bound of "between"
+	// consistent asks for a strongly consistent read (table only).
+	consistent bool
 }
 
 func tableKey(pk string) keyCond { return keyCond{pkAttr: AttrPK, pk: pk, skAttr: AttrSK} }
@@ -110,8 +113,10 @@ func (db *DB) queryAll(ctx context.Context, kc keyCond, filt *expr, each func(dy
 	}
 	key := e.name(kc.pkAttr) + " = " + e.value(&types.AttributeValueMemberS{Value: kc.pk})
 	switch kc.skOp {
-	case "=":
-		key += " AND " + e.name(kc.skAttr) + " = " + e.value(&types.AttributeValueMemberS{Value: kc.sk})
+	case "=", ">":
+		key += " AND " + e.name(kc.skAttr) + " " + kc.skOp + " " + e.value(&types.AttributeValueMemberS{Value: kc.sk})
+	case "between":
+		key += " AND " + e.name(kc.skAttr) + " BETWEEN " + e.value(&types.AttributeValueMemberS{Value: kc.sk}) + " AND " + e.value(&types.AttributeValueMemberS{Value: kc.sk2})
 	case "begins_with":
 		key += " AND begins_with(" + e.name(kc.skAttr) + ", " + e.value(&types.AttributeValueMemberS{Value: kc.sk}) + ")"
 	}
@@ -124,6 +129,9 @@ func (db *DB) queryAll(ctx context.Context, kc keyCond, filt *expr, each func(dy
 	}
 	if kc.index != "" {
 		in.IndexName = aws.String(kc.index)
+	}
+	if kc.consistent {
+		in.ConsistentRead = aws.Bool(true)
 	}
 	if filt != nil && len(filt.parts) > 0 {
 		in.FilterExpression = aws.String(strings.Join(filt.parts, " AND "))

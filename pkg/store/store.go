@@ -11,12 +11,13 @@ type DB struct {
 	db     *dynamo.DB
 	table  dynamo.Table
 	name   string
+	heads  *heads // the change feed's last known heads (feed.go)
 }
 
 // New wraps a DynamoDB client for the named table.
 func New(client *dynamodb.Client, table string) *DB {
 	d := dynamo.NewFromIface(client)
-	return &DB{client: client, db: d, table: d.Table(table), name: table}
+	return &DB{client: client, db: d, table: d.Table(table), name: table, heads: &heads{}}
 }
 
 // Name is the table's name.

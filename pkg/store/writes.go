@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -138,11 +139,19 @@ func (db *DB) AuditTrail(ctx context.Context, ws, kind string, id int64) ([]Audi
 // ---- transactions ------------------------------------------------------
 
 // txn is a write transaction whose operations carry tags, so a cancelled
-// transaction says which condition failed.
+// transaction says which condition failed. The operations are kept, not
+// added to one WriteTx, because each attempt may carry a different change
+// feed head (feed.go).
 type txn struct {
 	db   *DB
-	tx   *dynamo.WriteTx
+	ops  []func(*dynamo.WriteTx)
 	tags []string
+
+	// The change feed entry the transaction appends: the workspace and the
+	// objects it changed (changed), or a reset.
+	feedWS   string
+	feedRefs []string
+	seen     map[Ref]bool
 }
 
 // Tags of the conditions a transaction may fail on.
@@ -154,43 +163,83 @@ const (
 	tagNonAcc   = "nonacc"   // 506(b) non-accredited purchasers
 	tagEmail    = "email"    // e-mail uniqueness
 	tagNotFound = "notfound" // a referenced item is missing
+	tagFeed     = "feed"     // the change feed's head moved: re-read it and retry
 )
 
-func (db *DB) newTxn() *txn { return &txn{db: db, tx: db.db.WriteTx()} }
+func (db *DB) newTxn() *txn { return &txn{db: db} }
 
 func (t *txn) put(tag string, p *dynamo.Put) *txn {
-	t.tx.Put(p)
+	t.ops = append(t.ops, func(tx *dynamo.WriteTx) { tx.Put(p) })
 	t.tags = append(t.tags, tag)
 	return t
 }
 
 func (t *txn) update(tag string, u *dynamo.Update) *txn {
-	t.tx.Update(u)
+	t.ops = append(t.ops, func(tx *dynamo.WriteTx) { tx.Update(u) })
 	t.tags = append(t.tags, tag)
 	return t
 }
 
 func (t *txn) check(tag string, c *dynamo.ConditionCheck) *txn {
-	t.tx.Check(c)
+	t.ops = append(t.ops, func(tx *dynamo.WriteTx) { tx.Check(c) })
 	t.tags = append(t.tags, tag)
 	return t
 }
 
 func (t *txn) delete(tag string, d *dynamo.Delete) *txn {
-	t.tx.Delete(d)
+	t.ops = append(t.ops, func(tx *dynamo.WriteTx) { tx.Delete(d) })
 	t.tags = append(t.tags, tag)
+	return t
+}
+
+// changed records that the transaction writes an object that lists,
+// values or summaries show: the transaction then appends a change feed
+// entry naming it (feed.go). Every write of such an object must call it.
+func (t *txn) changed(ws, kind string, id int64) *txn {
+	t.feedWS = ws
+	if t.seen == nil {
+		t.seen = map[Ref]bool{}
+	}
+	r := Ref{Kind: kind, ID: id}
+	if !t.seen[r] {
+		t.seen[r] = true
+		t.feedRefs = append(t.feedRefs, r.String())
+	}
 	return t
 }
 
 // run executes the transaction. Conflicts with transactions in flight on
 // the same items are retried with jittered backoff (the conditions are
 // evaluated afresh each time); a failed condition becomes the error its tag
-// names.
+// names, except the feed head's, which is re-read and retried.
 func (t *txn) run(ctx context.Context) error {
 	const attempts = 40
+	head, known := int64(0), false
+	if t.feedWS != "" {
+		head, known = t.db.heads.get(t.feedWS)
+	}
 	for attempt := 0; ; attempt++ {
-		err := t.tx.Run(ctx)
+		tx := t.db.db.WriteTx()
+		for _, op := range t.ops {
+			op(tx)
+		}
+		tags := t.tags
+		if t.feedWS != "" {
+			if !known {
+				h, err := t.db.FeedHead(ctx, t.feedWS)
+				if err != nil {
+					return err
+				}
+				head, known = h, true
+			}
+			t.db.feedOps(tx, t.feedWS, head, t.feedRefs, time.Now())
+			tags = append(slices.Clip(tags), tagFeed, tagNone)
+		}
+		err := tx.Run(ctx)
 		if err == nil {
+			if t.feedWS != "" {
+				t.db.heads.set(t.feedWS, head+1)
+			}
 			return nil
 		}
 		var tce *types.TransactionCanceledException
@@ -204,7 +253,7 @@ func (t *txn) run(ctx context.Context) error {
 			}
 			return fmt.Errorf("store: transaction: %w", err)
 		}
-		conflict := false
+		conflict, feedMoved := false, false
 		for i, r := range tce.CancellationReasons {
 			code := ""
 			if r.Code != nil {
@@ -212,8 +261,12 @@ func (t *txn) run(ctx context.Context) error {
 			}
 			switch code {
 			case "ConditionalCheckFailed":
-				if i < len(t.tags) {
-					return tagError(t.tags[i], err)
+				if i < len(tags) && tags[i] == tagFeed {
+					feedMoved = true
+					continue
+				}
+				if i < len(tags) {
+					return tagError(tags[i], err)
 				}
 				return ErrStale
 			case "TransactionConflict":
@@ -223,14 +276,19 @@ func (t *txn) run(ctx context.Context) error {
 		if len(tce.CancellationReasons) == 0 && strings.Contains(err.Error(), "TransactionConflict") {
 			conflict = true
 		}
-		if !conflict {
+		if !conflict && !feedMoved {
 			return fmt.Errorf("store: transaction: %w", err)
+		}
+		if feedMoved {
+			known = false // another write of the workspace committed first
 		}
 		if attempt >= attempts {
 			return ErrBusy
 		}
-		if werr := backoff(ctx, attempt); werr != nil {
-			return werr
+		if conflict || attempt > 0 {
+			if werr := backoff(ctx, attempt); werr != nil {
+				return werr
+			}
 		}
 	}
 }
@@ -344,7 +402,7 @@ func (db *DB) CreateOffering(ctx context.Context, ws string, o *model.Offering, 
 	o.ID = id
 	rec := &offeringRecord{Keys: newOfferingItem(ws, o).Keys, Offering: *o, Version: 1}
 	agg := &aggregateItem{PK: aggregatePK(ws), SK: padID(id), Offering: id}
-	t := db.newTxn()
+	t := db.newTxn().changed(ws, KindOffering, id)
 	t.put(tagExists, db.table.Put(rec).If("attribute_not_exists(PK)"))
 	t.put(tagExists, db.table.Put(agg).If("attribute_not_exists(PK)"))
 	t.put(tagNone, db.table.Put(newAudit(ws, "OFFERING", id, "create", "", o.Status, actor, o.CreatedAt, 0)))
@@ -358,7 +416,7 @@ func (db *DB) CreateOffering(ctx context.Context, ws string, o *model.Offering, 
 func (db *DB) UpdateOffering(ctx context.Context, ws string, o *model.Offering, old int64, action, from, actor string, at time.Time) error {
 	rec := &offeringRecord{Keys: newOfferingItem(ws, o).Keys, Offering: *o, Version: old + 1}
 	cond, args := versionCond(attrVersion, old)
-	t := db.newTxn()
+	t := db.newTxn().changed(ws, KindOffering, o.ID)
 	t.put(tagStale, db.table.Put(rec).If("attribute_exists(PK) AND ("+cond+")", args...))
 	if action != "" {
 		t.put(tagNone, db.table.Put(newAudit(ws, "OFFERING", o.ID, action, from, o.Status, actor, model.NewTime(at), 0)))
@@ -570,7 +628,7 @@ func (db *DB) CreateInvestment(ctx context.Context, ws string, inv *model.Invest
 	}
 	inv.Version = 1
 	d := computeDelta(nil, inv, h, c.NonAccredited)
-	t := db.newTxn()
+	t := db.newTxn().changed(ws, KindInvestment, inv.ID)
 	t.put(tagExists, db.table.Put(newInvestmentItem(ws, inv)).If("attribute_not_exists(PK)"))
 	var limit *decimal.Decimal
 	if c.Maximum != nil {
@@ -623,7 +681,7 @@ func (db *DB) UpdateInvestment(ctx context.Context, ws string, before, after *mo
 		}
 	}
 	cond, args := versionCond(attrVersion, before.Version)
-	t := db.newTxn()
+	t := db.newTxn().changed(ws, KindInvestment, after.ID)
 	t.put(tagStale, db.table.Put(newInvestmentItem(ws, after)).If("attribute_exists(PK) AND ("+cond+")", args...))
 	if !d.isZero() {
 		db.addTotals(t, ws, after.Offering, after.Investor, h, d, false, nil, 0)
@@ -805,9 +863,10 @@ type EntityVersion struct {
 // whether the investor itself is created. Returns dynamo.ErrNotFound if the
 // user is missing and ErrStale if anything moved.
 func (db *DB) SaveInvestor(ctx context.Context, ws string, inv *model.Investor, oldVersion int64, isNew bool, entities []EntityVersion) error {
-	t := db.newTxn()
+	t := db.newTxn().changed(ws, KindInvestor, inv.ID)
 	for _, ev := range entities {
 		e := ev.Entity
+		t.changed(ws, KindEntity, e.ID)
 		if ev.New {
 			e.Version = 1
 			t.put(tagExists, db.table.Put(newEntityItem(ws, e)).If("attribute_not_exists(PK)"))
@@ -849,7 +908,7 @@ func (db *DB) CreateUser(ctx context.Context, ws string, u *model.User) error {
 		return err
 	}
 	u.ID, u.Version = id, 1
-	t := db.newTxn()
+	t := db.newTxn().changed(ws, KindUser, id)
 	t.put(tagEmail, db.table.Put(uniqueItem{PK: userEmailPK(ws, strings.ToLower(u.Email)), SK: skUniqueItem, ID: id}).If("attribute_not_exists(PK)"))
 	t.put(tagExists, db.table.Put(newUserItem(ws, u)).If("attribute_not_exists(PK)"))
 	return t.run(ctx)
@@ -865,7 +924,7 @@ const skUniqueItem = "UNIQUE"
 func (db *DB) UpdateUser(ctx context.Context, ws string, u *model.User, old int64, oldEmail string) error {
 	u.Version = old + 1
 	cond, args := versionCond(attrVersion, old)
-	t := db.newTxn()
+	t := db.newTxn().changed(ws, KindUser, u.ID)
 	t.put(tagStale, db.table.Put(newUserItem(ws, u)).If("attribute_exists(PK) AND ("+cond+")", args...))
 	if was, now := strings.ToLower(oldEmail), strings.ToLower(u.Email); was != now {
 		t.delete(tagStale, db.table.Delete(AttrPK, userEmailPK(ws, was)).Range(AttrSK, skUniqueItem).If("attribute_not_exists(PK) OR id = ?", u.ID))

@@ -6,6 +6,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/listing"
 )
 
 // Function is the name of the Lambda function that serves this group.
@@ -21,7 +22,7 @@ func NewHandler(deps app.Deps) http.Handler {
 
 func addRoutes(rt *httpapi.Router, deps app.Deps) {
 	rt.HandleFunc("GET /api/users/{id}/", handleDetail(deps))
-	rt.HandleFunc("GET /api/users/", handleList(deps))
+	rt.HandleFunc("GET /api/users/", listing.Handler(listSpec(deps)))
 	rt.Handle("POST /api/users/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCreate(deps)))
 	rt.HandleFunc("PATCH /api/users/{id}/", handleUpdate(deps))
 }

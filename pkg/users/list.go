@@ -1,16 +1,17 @@
 package users
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
-	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/page"
-	"github.com/tranche-dev/tranche/pkg/store"
+	"github.com/tranche-dev/tranche/pkg/readmodel"
 )
 
 // row is a user as UserFilters reads it.
@@ -35,42 +36,36 @@ func parse(r *http.Request) (*filter.Query, error) {
 	return filter.Parse(r.Context(), filter.UserFilters, py.ParseQuery(r.URL.RawQuery), nil)
 }
 
-// handleList serves GET /api/users/: the issuer's users (those with a
-// third-party-issuer row, the sparse GSI1) with UserFilters, ordering,
-// search and page numbers.
-func handleList(deps app.Deps) httpapi.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := auth.Must(r)
-		if err != nil {
-			return err
-		}
-		ctx, stats := store.WithStats(r.Context())
-		q, err := parse(r)
-		if err != nil {
-			return err
-		}
-		users, err := deps.DB.QueryIssuerUsers(ctx, p.Workspace, q)
-		if err != nil {
-			return err
-		}
-		var rows []*row
-		for i := range users {
-			if rw := (&row{u: &users[i]}); q.Match(rw) {
-				rows = append(rows, rw)
+// listSpec is GET /api/users/: the issuer's users (those with a
+// third-party-issuer row) with UserFilters, ordering, search and page
+// numbers, over the workspace's read model.
+func listSpec(deps app.Deps) listing.Spec[*row, model.UserRef] {
+	return listing.Spec[*row, model.UserRef]{
+		Set:   filter.UserFilters,
+		Pages: page.Numbers,
+		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[*row], error) {
+			v, err := readmodel.Of(deps.DB).Open(ctx, p.Workspace)
+			if err != nil {
+				return nil, err
 			}
-		}
-		filter.Sort(rows, q.Ordering)
-		win, err := page.Numbers.Paginate(httpapi.BaseURL(r), py.ParseQuery(r.URL.RawQuery), len(rows))
-		if err != nil {
-			return err
-		}
-		shown := page.Slice(win, rows)
-		out := make([]model.UserRef, len(shown))
-		for i, rw := range shown {
-			out[i] = model.UserRef{ID: rw.u.ID, Email: rw.u.Email}
-		}
-		w.Header().Set(store.PlanHeader, stats.Plan(len(rows)))
-		return httpapi.JSON(w, http.StatusOK, page.NewEnvelope(win, out))
+			t := listing.Table[*row]{Key: "users", Memo: v, Rows: func() []*row {
+				var out []*row
+				for _, u := range v.Users() {
+					if u.ThirdPartyIssuerEmail != nil {
+						out = append(out, &row{u: u})
+					}
+				}
+				return out
+			}}
+			return &listing.Source[*row]{Table: t, Close: v.Close}, nil
+		},
+		Render: func(shown []*row) []model.UserRef {
+			out := make([]model.UserRef, len(shown))
+			for i, rw := range shown {
+				out[i] = model.UserRef{ID: rw.u.ID, Email: rw.u.Email}
+			}
+			return out
+		},
 	}
 }
 
