@@ -204,9 +204,30 @@ func jsonTypeName(first byte) string {
 // PathID reads an integer path wildcard. Anything that is not a positive
 // integer is a 404, as DRF's lookup of a missing object is.
 func PathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := ParseID(r.PathValue(name))
+	if !ok {
 		return 0, apierr.NotFoundError()
 	}
 	return id, nil
+}
+
+// ParseID reads a path id the way Django's <int:pk> matches one: [0-9]+
+// and nothing else. strconv.ParseInt alone also takes a sign, so "+1" was
+// object 1 (POST /api/offerings/+1/close/ closed offering 1); "-1", " 1"
+// and "1e0" must not match either. Leading zeros do match, as in Django
+// ("01" is 1). Zero and ids past int64 name no object.
+func ParseID(s string) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, false
+	}
+	return id, true
 }
