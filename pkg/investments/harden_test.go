@@ -56,3 +56,36 @@ func TestPathIDsAndBodyTextThroughRoutes(t *testing.T) {
 		t.Errorf("investments written by refused bodies: %d → %d", count, after)
 	}
 }
+
+// Issue 11, finding 3: values of ~400 KB to 1 MB in offering fields and
+// investor utm_parameters answered 500 (DynamoDB's item limit). Every
+// string field has a DRF max length, JSON fields a size bound, and
+// signing_email is an e-mail field; nothing is written.
+func TestOversizeFieldsAre400(t *testing.T) {
+	e := newEnv(t)
+	o := e.newOffering("reg_d_506b", nil)
+	path := fmt.Sprintf("/api/offerings/%d/", o)
+	before := e.call("GET", path, e.read, nil)
+	big := strings.Repeat("x", 400<<10)
+	for _, c := range []struct{ body, want string }{
+		{`{"description": "` + big + `"}`, `{"description":["Ensure this field has no more than 10000 characters."]}`},
+		{`{"email_sender_name": "` + big + `"}`, `{"email_sender_name":["Ensure this field has no more than 255 characters."]}`},
+		{`{"logo": "https://x.example/` + big + `"}`, `{"logo":["Ensure this field has no more than 2048 characters."]}`},
+		{`{"daily_summary_recipients": "` + big + `"}`, `{"daily_summary_recipients":["Ensure this field has no more than 2000 characters."]}`},
+		{`{"displayed_number_of_shares": {"k": "` + big + `"}}`, `{"displayed_number_of_shares":["Ensure this field has no more than 65536 bytes."]}`},
+		{`{"signing_email": "not an address"}`, `{"signing_email":["Enter a valid email address."]}`},
+	} {
+		r := e.call("PATCH", path, e.write, c.body)
+		if r.status != 400 || string(r.raw) != c.want+"\n" {
+			t.Errorf("PATCH %.60s: %d %.300s, want 400 %s", c.body, r.status, r.raw, c.want)
+		}
+	}
+	if after := e.call("GET", path, e.read, nil); string(after.raw) != string(before.raw) {
+		t.Errorf("offering changed:\n%s\n%s", before.raw, after.raw)
+	}
+	inv := e.storeInvestor(true)
+	r := e.call("PATCH", fmt.Sprintf("/api/investors/%d/", inv), e.write, `{"utm_parameters": {"source": "`+big+`"}}`)
+	if r.status != 400 || string(r.raw) != `{"utm_parameters":["Ensure this field has no more than 65536 bytes."]}`+"\n" {
+		t.Errorf("utm_parameters: %d %.300s", r.status, r.raw)
+	}
+}
