@@ -46,6 +46,10 @@ func Mint(ctx context.Context, db *store.DB, ws string, scope Scope, scopeID int
 	default:
 		return nil, fmt.Errorf("auth: unknown scope %q", scope)
 	}
+	if !validWorkspace(ws) {
+		// Lookup would refuse the key: do not mint one nobody can use.
+		return nil, fmt.Errorf("auth: workspace %q cannot be named in a key", ws)
+	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return nil, err
@@ -74,14 +78,54 @@ func Hash(secret string) string {
 // Masked renders a stored key for listings.
 func Masked(k *store.APIKey) string { return k.Prefix + "…" + k.Last4 }
 
-// workspaceOf extracts the workspace a key names, or "".
+// The shape of a key, checked before any DynamoDB call: the workspace part
+// becomes a partition key (at most 2,048 bytes; a longer one is a
+// ValidationException, which was a 500), so what a client sends must be
+// refused as an invalid key first. Workspace ids are decimal integers
+// (store.WorkspaceID); the charset allows what Mint could ever have been
+// given by an operator, with room to spare. The secret is Mint's: 32
+// random bytes in unpadded lower-case base32.
+const (
+	maxWorkspaceLen = 64
+	secretLen       = 52 // base32 of 32 bytes, no padding
+)
+
+// validWorkspace reports whether ws can be the workspace part of a key.
+func validWorkspace(ws string) bool {
+	if ws == "" || len(ws) > maxWorkspaceLen {
+		return false
+	}
+	for i := 0; i < len(ws); i++ {
+		c := ws[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// validSecret reports whether s is shaped like the random part Mint makes.
+func validSecret(s string) bool {
+	if len(s) != secretLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '2' <= c && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// workspaceOf extracts the workspace a key names, or "" when the key is
+// not shaped like one Mint makes.
 func workspaceOf(secret string) string {
 	if !strings.HasPrefix(secret, keyPrefix) {
 		return ""
 	}
 	rest := secret[len(keyPrefix):]
 	i := strings.LastIndexByte(rest, '_')
-	if i <= 0 {
+	if i <= 0 || !validWorkspace(rest[:i]) || !validSecret(rest[i+1:]) {
 		return ""
 	}
 	return rest[:i]

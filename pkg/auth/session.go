@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/app"
+	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
@@ -140,17 +142,7 @@ func (s *Sessions) VerifySession(ctx context.Context, token string) (*Principal,
 		return nil, apierr.BadCredentials("Bearer", "User inactive or deleted.")
 	}
 	if c.SessionID != "" && c.SessionID != id.LastSessionID {
-		if _, err := s.db.AcceptInvitations(ctx, id.ClerkID, id.Email); err != nil {
-			return nil, err
-		}
-		t := model.NewTime(s.cfg.Clock.Now())
-		id, err = s.db.UpdateIdentity(ctx, c.UserID, func(i *store.Identity) error {
-			i.LastSessionID, i.LastLogin = c.SessionID, &t
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+		s.signIn(ctx, id, c.SessionID)
 	}
 	p := &Principal{UserID: c.UserID}
 	ws, err := s.activeWorkspace(ctx, id, c)
@@ -162,6 +154,28 @@ func (s *Sessions) VerifySession(ctx context.Context, token string) (*Principal,
 		p.Workspace, p.Role, p.Permissions = ws.Workspace, ws.Role, g.Permissions
 	}
 	return p, nil
+}
+
+// signIn is the bookkeeping of a session seen for the first time: the
+// invitee's pending invitations are accepted, then the session id and
+// last_login are recorded (store.RecordSignIn: one idempotent UpdateItem,
+// not a versioned rewrite of the identity). A dashboard opens with
+// parallel requests that all see the new session; they all do this, and
+// none of them may fail for it. So it is best effort: an error is logged
+// and the request is served; when invitations could not be accepted the
+// session is not recorded, so the next request tries again.
+func (s *Sessions) signIn(ctx context.Context, id *store.Identity, sid string) {
+	log := httpapi.LoggerFrom(ctx)
+	if _, err := s.db.AcceptInvitations(ctx, id.ClerkID, id.Email); err != nil {
+		log.WarnContext(ctx, "sign-in: accept invitations", slog.String("error", err.Error()))
+		return
+	}
+	t := model.NewTime(s.cfg.Clock.Now())
+	if err := s.db.RecordSignIn(ctx, id.ClerkID, sid, t); err != nil {
+		log.WarnContext(ctx, "sign-in: record session", slog.String("error", err.Error()))
+		return
+	}
+	id.LastSessionID, id.LastLogin = sid, &t
 }
 
 func (s *Sessions) activeWorkspace(ctx context.Context, id *store.Identity, c *Claims) (*store.Membership, error) {

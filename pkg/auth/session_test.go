@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,5 +114,78 @@ func TestSessions(t *testing.T) {
 func TestNoJWKSFailsAtStartUp(t *testing.T) {
 	if _, err := auth.NewSessions(nil, auth.SessionConfig{}); err == nil {
 		t.Fatal("sessions without a JWKS URL")
+	}
+}
+
+// Issue 11, finding 1: a dashboard opens with parallel requests of a fresh
+// session. Each sees the new session id and does the sign-in bookkeeping;
+// none may fail for it (it used to be a versioned rewrite of the identity
+// that gave up after three conflicts: a 500). The invitation the sign-in
+// accepts is accepted once.
+func TestParallelRequestsOfFreshSession(t *testing.T) {
+	db := storetest.New(t)
+	env := sessiontest.New(t)
+	ctx := context.Background()
+	w, err := db.CreateWorkspace(ctx, store.WorkspaceFields{Name: "Acme", ClerkOrgID: "org_par"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	invited, err := db.CreateWorkspace(ctx, store.WorkspaceFields{Name: "Invited"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PutMembership(ctx, w.ID, "user_par", store.RoleAdmin, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SyncClerkUser(ctx, store.ClerkUser{ClerkID: "user_par", Email: "par@example.com", EmailVerified: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateInvitation(ctx, invited.ID, "par@example.com", 0, store.RoleMember, "user_other"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := auth.NewAuthenticator(env.Deps(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := a.For(routes.Route{Auth: routes.AuthJWT}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	for round, sid := range []string{"sess_par_1", "sess_par_2", "sess_par_3"} {
+		tok, err := env.Mint("user_par", time.Hour, auth.TokenOptions{OrgID: "org_par", SessionID: sid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const parallel = 24
+		codes := make(chan int, parallel)
+		var wg sync.WaitGroup
+		for range parallel {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req := httptest.NewRequest("GET", "/x/", nil)
+				req.Header.Set("Authorization", "Bearer "+tok)
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				codes <- rec.Code
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		for c := range codes {
+			if c != 200 {
+				t.Errorf("round %d: status %d", round, c)
+			}
+		}
+		id, err := db.Identity(ctx, "user_par")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id.LastSessionID != sid || id.LastLogin == nil {
+			t.Errorf("round %d: session not recorded: last_sid %q last_login %v", round, id.LastSessionID, id.LastLogin)
+		}
+	}
+	if _, err := db.Membership(ctx, invited.ID, "user_par"); err != nil {
+		t.Fatalf("invitation not accepted: %v", err)
+	}
+	if got, _ := db.Workspace(ctx, invited.ID); got == nil || got.MemberCount != 1 {
+		t.Errorf("invited workspace: %+v", got)
 	}
 }

@@ -306,7 +306,9 @@ func (p *parser) merge(t kindTable, id int64, path string, obj object) {
 	}
 	for k, v := range obj {
 		if old, seen := r.fields[k]; seen {
-			if !bytes.Equal(old, v) {
+			// Compared decoded, as roundTrip does: "&" and "\u0026"
+			// are one value.
+			if !bytes.Equal(canonical(old), canonical(v)) {
 				p.addf(path+"."+k, "%s disagrees with %s.%s (%s)", v, r.from[k], k, old)
 			}
 			continue
@@ -334,6 +336,11 @@ func (p *parser) decode(path string, obj object, out any) bool {
 // says for every field it gives (same value, same JSON type), so that GET
 // returns the file's object: a number given for a decimal string, a
 // decimal with more places than two, or an unknown field is a problem.
+//
+// Values are compared decoded, not as bytes: JSON spells one string many
+// ways ("&", "\u0026"; "é", "\u00e9"), and json.Marshal escapes <, > and
+// &, so comparing bytes refused every "Smith & Sons". Numbers keep their
+// text (json.Number), so "1.5" is still not "1.50".
 func (p *parser) roundTrip(path string, given object, rendered any) {
 	b, err := json.Marshal(rendered)
 	if err != nil {
@@ -348,12 +355,29 @@ func (p *parser) roundTrip(path string, given object, rendered any) {
 			p.addf(path+"."+k, "unknown field")
 			continue
 		}
-		var g bytes.Buffer
-		_ = json.Compact(&g, got)
-		if !bytes.Equal(g.Bytes(), given[k]) {
-			p.addf(path+"."+k, "%s cannot be stored as given (it would read back as %s)", given[k], g.Bytes())
+		if g, w := canonical(got), canonical(given[k]); !bytes.Equal(g, w) {
+			p.addf(path+"."+k, "%s cannot be stored as given (it would read back as %s)", given[k], g)
 		}
 	}
+}
+
+// canonical is one spelling of a JSON value: decoded (numbers kept as
+// written) and encoded again without HTML escaping, object keys sorted.
+// A value that does not decode is returned as it is.
+func canonical(raw json.RawMessage) []byte {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return raw
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) != nil {
+		return raw
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 func (p *parser) choice(path, v string, cs []model.Choice) {

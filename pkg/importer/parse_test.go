@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -85,5 +86,86 @@ func TestParseRejectsOtherFormats(t *testing.T) {
 		if _, err := Parse([]byte(b)); err == nil {
 			t.Errorf("Parse(%s) succeeded", b)
 		}
+	}
+}
+
+// Issue 11, finding 9: a file whose strings hold &, < or > (or any \u
+// escape) was refused, "cannot be stored as given (it would read back as
+// \u0026…)", because the round-trip check compared HTML-escaped bytes.
+// Real issuers are called "Smith & Sons": such a file imports, however
+// its strings are spelled, and reads back as the decoded text.
+func TestParseKeepsEscapedAndHTMLText(t *testing.T) {
+	const name, first = `Smith & Sons <Holdings> "Ltd"`, "Zoë & Émile"
+	var f map[string]any
+	if err := json.Unmarshal(sample.JSON, &f); err != nil {
+		t.Fatal(err)
+	}
+	at(f, "offerings", 0)["name"] = name
+	inv := at(f, "investments", 0)["investor"].(map[string]any)
+	userID := inv["user"].(map[string]any)["id"]
+	user := int64(userID.(float64))
+	// The user appears in several places; every copy gets the name.
+	var rename func(v any)
+	rename = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if u, ok := v["user"].(map[string]any); ok && u["id"] == userID {
+				u["first_name"] = first
+			}
+			for _, e := range v {
+				rename(e)
+			}
+		case []any:
+			for _, e := range v {
+				rename(e)
+			}
+		}
+	}
+	rename(f)
+	if us, ok := f["users"].([]any); ok {
+		for _, u := range us {
+			if u := u.(map[string]any); u["id"] == userID {
+				u["first_name"] = first
+			}
+		}
+	}
+
+	escaped, err := json.Marshal(f) // & < > as \u0026 \u003c \u003e
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // & < > as themselves
+	if err := enc.Encode(f); err != nil {
+		t.Fatal(err)
+	}
+	literal := buf.Bytes()
+	// Every non-ASCII letter as a \u escape, as some exporters write.
+	unicode := bytes.ReplaceAll(bytes.ReplaceAll(literal, []byte("ë"), []byte(`\u00eb`)), []byte("É"), []byte(`\u00c9`))
+	for label, b := range map[string][]byte{"HTML-escaped": escaped, "literal": literal, "\\u-escaped": unicode} {
+		t.Run(label, func(t *testing.T) {
+			d, err := Parse(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Offerings[0].Name != name {
+				t.Errorf("offering name %q", d.Offerings[0].Name)
+			}
+			for _, u := range d.Users {
+				if u.ID == user && u.FirstName != first {
+					t.Errorf("user first name %q", u.FirstName)
+				}
+			}
+		})
+	}
+	// A copy of the user that spells the name differently but means the
+	// same is no disagreement; one that means something else still is.
+	other := strings.Replace(string(literal), `"first_name":"`+first+`"`, `"first_name":"Zo\u00eb \u0026 \u00c9mile"`, 1)
+	if other == string(literal) {
+		t.Fatal("no copy respelled")
+	}
+	if _, err := Parse([]byte(other)); err != nil {
+		t.Errorf("respelled copy: %v", err)
 	}
 }

@@ -91,7 +91,7 @@ func readEntity(f *model.Form, e *model.Entity, person bool) {
 		if v == nil {
 			e.TaxIDNumber = nil
 		} else {
-			t := model.TaxID(*v)
+			t := model.NewTaxID(*v)
 			e.TaxIDNumber = &t
 		}
 	}

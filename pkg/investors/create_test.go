@@ -82,3 +82,58 @@ func TestInvestorWrites(t *testing.T) {
 }
 
 func jsonNum(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// Issue 11, finding 5: a tax id given with a '*' ("987-65-4321*") was
+// stored as given and rendered in full. It is stored as its digits and
+// always rendered masked (investments show it: model's
+// TestTaxIDAlwaysMasked), on create and on PATCH.
+func TestTaxIDStoredAsDigitsAndMasked(t *testing.T) {
+	db := storetest.New(t)
+	ctx := context.Background()
+	w, err := db.WorkspaceNamed(ctx, "taxid-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &model.User{Email: "tax@example.com", DateJoined: model.NewTime(time.Now())}
+	if err := db.CreateUser(ctx, w.ID, u); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(investors.NewHandler(app.Deps{DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	k, _ := auth.Mint(ctx, db, w.ID, auth.ScopeWorkspace, 0, true, "", time.Now())
+	call := func(method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", k.Secret)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	status, body := call("POST", "/api/investors/", `{"user": `+jsonNum(u.ID)+`, "type": "person", "entity": {"first_name": "Ada", "last_name": "Lovelace", "tax_id_number": "987-65-4321*"}}`)
+	if status != 201 || strings.Contains(body, "987") {
+		t.Fatalf("create = %d %s", status, body)
+	}
+	var v struct{ ID int64 }
+	_ = json.Unmarshal([]byte(body), &v)
+	stored := func() string {
+		_, e, _, err := db.InvestorForWrite(ctx, w.ID, v.ID)
+		if err != nil || e == nil || e.TaxIDNumber == nil {
+			t.Fatalf("read back: %v %+v", err, e)
+		}
+		return string(*e.TaxIDNumber)
+	}
+	if got := stored(); got != "987654321" {
+		t.Errorf("stored %q", got)
+	}
+	path := "/api/investors/" + jsonNum(v.ID) + "/"
+	status, body = call("PATCH", path, `{"entity": {"tax_id_number": "*12-3456789"}}`)
+	if status != 200 || strings.Contains(body, "3456789") {
+		t.Fatalf("patch = %d %s", status, body)
+	}
+	if got := stored(); got != "123456789" || model.TaxID(got).Masked() != "***-**-6789" {
+		t.Errorf("stored after PATCH %q", got)
+	}
+}

@@ -1,8 +1,8 @@
 package model
 
 import (
+	"encoding/json"
 	"log/slog"
-	"strings"
 )
 
 // Investor is who invests: a user acting as a person, company, trust or IRA
@@ -63,30 +63,50 @@ type Entity struct {
 	Version                                             int64   `json:"-" dynamo:"version"`
 }
 
-// TaxID is an SSN/EIN/ITIN. It renders and logs masked to its last four
-// digits; a value imported already masked is kept as it is.
+// TaxID is an SSN/EIN/ITIN, stored as its digits only (NewTaxID) and
+// rendered and logged masked to its last four digits. A value imported
+// already masked ("***-**-8622") is stored as the digits it shows.
 type TaxID string
 
-// Masked is the form clients see: "***-**-1234".
-func (t TaxID) Masked() string {
-	s := string(t)
-	if strings.Contains(s, "*") {
-		return s
-	}
+// NewTaxID is the stored form of a tax id as given: its digits. Dashes,
+// spaces and mask characters carry nothing, and keeping them is what let a
+// value with a '*' be mistaken for an already masked one.
+func NewTaxID(s string) TaxID { return TaxID(taxDigits(s)) }
+
+func taxDigits(s string) string {
 	var digits []byte
 	for i := 0; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' {
 			digits = append(digits, s[i])
 		}
 	}
+	return string(digits)
+}
+
+// Masked is the form clients see: "***-**-1234". It masks whatever is
+// stored, whatever its shape (values stored before NewTaxID included):
+// only the last four digits ever leave.
+func (t TaxID) Masked() string {
+	digits := taxDigits(string(t))
 	if len(digits) < 4 {
 		return "***-**-****"
 	}
-	return "***-**-" + string(digits[len(digits)-4:])
+	return "***-**-" + digits[len(digits)-4:]
 }
 
 // MarshalJSON renders the masked form; the full number never leaves.
 func (t TaxID) MarshalJSON() ([]byte, error) { return []byte(`"` + t.Masked() + `"`), nil }
+
+// UnmarshalJSON reads a JSON string into the stored form (NewTaxID), so an
+// import stores digits like the API does.
+func (t *TaxID) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*t = NewTaxID(s)
+	return nil
+}
 
 // LogValue keeps the number out of logs.
 func (t TaxID) LogValue() slog.Value { return slog.StringValue(t.Masked()) }

@@ -358,7 +358,13 @@ func (f *Form) Strings(name string, choices func(string) bool) (v []string, set 
 	return out, true
 }
 
-// JSON reads a JSONField: any JSON value, kept as sent.
+// MaxJSON bounds a JSONField's value (bytes of compact JSON). JSONFields
+// (utm_parameters, metadata, onboarding tasks) take any value; without a
+// bound a few hundred KB reached DynamoDB's 400 KB item limit and
+// answered 500.
+const MaxJSON = 64 << 10
+
+// JSON reads a JSONField: any JSON value up to MaxJSON, kept as sent.
 func (f *Form) JSON(name string) (v RawJSON, set bool) {
 	raw, ok, isNull := f.present(name, false, true)
 	if isNull {
@@ -370,6 +376,10 @@ func (f *Form) JSON(name string) (v RawJSON, set bool) {
 	var r RawJSON
 	if err := r.UnmarshalJSON(raw); err != nil {
 		f.Errors.Add(name, "Value must be valid JSON.")
+		return nil, false
+	}
+	if len(r) > MaxJSON {
+		f.Errors.Add(name, fmt.Sprintf("Ensure this field has no more than %d bytes.", MaxJSON))
 		return nil, false
 	}
 	return r, true

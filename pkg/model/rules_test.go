@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -137,5 +138,26 @@ func TestOfferingSettings(t *testing.T) {
 	}
 	if _, err := NextOfferingStatus("closed", "open"); err == nil {
 		t.Errorf("reopened a closed offering")
+	}
+}
+
+// Issue 11, finding 3: a JSONField took any size, and a few hundred KB
+// reached DynamoDB's item limit (a 500). MaxJSON bytes of compact JSON
+// pass; one more is a 400 naming the bound.
+func TestFormJSONIsBounded(t *testing.T) {
+	fits := `{"k":"` + strings.Repeat("x", MaxJSON-len(`{"k":""}`)) + `"}`
+	f := form(t, `{"fits": `+fits+`, "spaced": `+strings.Replace(fits, `{"k":`, `{ "k" :  `, 1)+`, "over": {"k":"`+strings.Repeat("x", MaxJSON)+`"}}`, true)
+	if v, set := f.JSON("fits"); !set || len(v) != MaxJSON {
+		t.Errorf("fits: %d bytes, set %v", len(v), set)
+	}
+	if _, set := f.JSON("spaced"); !set {
+		t.Error("whitespace counted against the bound")
+	}
+	if _, set := f.JSON("over"); set {
+		t.Error("over the bound accepted")
+	}
+	want := FieldErrors{"over": {"Ensure this field has no more than 65536 bytes."}}
+	if !reflect.DeepEqual(f.Errors, want) {
+		t.Errorf("errors %v", f.Errors)
 	}
 }

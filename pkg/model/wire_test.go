@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -45,6 +46,35 @@ func TestTaxIDMasked(t *testing.T) {
 	for _, c := range []struct{ in, out string }{{"123-45-6789", "***-**-6789"}, {"***-**-8622", "***-**-8622"}, {"12", "***-**-****"}} {
 		if got := TaxID(c.in).Masked(); got != c.out {
 			t.Errorf("%s → %s", c.in, got)
+		}
+	}
+}
+
+// Issue 11, finding 5: a stored value containing '*' was rendered as it
+// was, so "987-65-4321*" showed the whole number. Whatever is stored is
+// masked; what is given is stored as its digits.
+func TestTaxIDAlwaysMasked(t *testing.T) {
+	for _, c := range []struct{ in, stored, out string }{
+		{"987-65-4321*", "987654321", "***-**-4321"},
+		{"*987654321", "987654321", "***-**-4321"},
+		{"***-**-8622", "8622", "***-**-8622"},
+		{"12-3456789", "123456789", "***-**-6789"},
+		{"**", "", "***-**-****"},
+		{"", "", "***-**-****"},
+	} {
+		if got := TaxID(c.in).Masked(); got != c.out {
+			t.Errorf("stored %q masked %q, want %q", c.in, got, c.out)
+		}
+		if got := NewTaxID(c.in); string(got) != c.stored || got.Masked() != c.out {
+			t.Errorf("NewTaxID(%q) = %q (%s), want %q", c.in, got, got.Masked(), c.stored)
+		}
+		var fromJSON TaxID
+		if err := json.Unmarshal([]byte(strconv.Quote(c.in)), &fromJSON); err != nil || string(fromJSON) != c.stored {
+			t.Errorf("JSON %q read as %q (%v)", c.in, fromJSON, err)
+		}
+		b, _ := json.Marshal(NewTaxID(c.in))
+		if string(b) != strconv.Quote(c.out) {
+			t.Errorf("%q renders %s", c.in, b)
 		}
 	}
 }

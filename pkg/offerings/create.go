@@ -28,20 +28,55 @@ var now = time.Now
 var readOnly = map[string]bool{"id": true, "issuer": true, "status": true, "created_at": true, "opened_at": true}
 
 var (
-	emailFields = map[string]bool{"contact_email": true, "support_email": true}
+	emailFields = map[string]bool{"contact_email": true, "support_email": true, "signing_email": true}
 	colorFields = map[string]bool{"accent_color": true, "background_accent_color": true, "activity_accent_color": true}
 	hexColor    = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}){1,2}$`)
 	zero        = model.MustMoney("0")
 	hundred     = model.MustMoney("100")
 	nonNeg      = int64(0)
-	maxLen      = map[string]int{"name": 255, "slug": 255, "security_type": 255, "contact_phone": 50, "support_phone": 50}
-	choices     = map[string][]model.Choice{
+	maxLen      = map[string]int{
+		"name": 255, "slug": 255, "security_type": 255, "contact_phone": 50, "support_phone": 50,
+		// Free text (Django TextFields), comma-separated recipient lists
+		// and URLs get bounds too: without one, a 400 KB value reached
+		// DynamoDB's item limit and answered 500.
+		"description":                           maxText,
+		"share_or_unit_details":                 maxText,
+		"messaging_consent_text":                maxText,
+		"other_platform_investment_notice_text": maxText,
+		"daily_summary_recipients":              maxRecipients,
+		"weekly_summary_recipients":             maxRecipients,
+		"per_investment_summary_recipients":     maxRecipients,
+		"user_sent_max_monitoring_recipients":   maxRecipients,
+		"logo":                                  maxURL,
+		"favicon":                               maxURL,
+		"circular_link":                         maxURL,
+		"circular_file":                         maxURL,
+	}
+	choices = map[string][]model.Choice{
 		"type":                           model.OfferingTypes,
 		"share_or_unit":                  {{Value: "Shares", Label: "Shares"}, {Value: "Units", Label: "Units"}},
 		"circular_type":                  {{Value: "offering_circular", Label: "Offering Circular"}, {Value: "form_c", Label: "Form C"}, {Value: "ppm", Label: "Private Placement Memorandum"}, {Value: "other", Label: "Other"}},
 		"display_logo_during_investment": {{Value: "left", Label: "Left"}, {Value: "center", Label: "Center"}, {Value: "right", Label: "Right"}, {Value: "hidden", Label: "Hidden"}},
 	}
 )
+
+// Bounds of the offering's string fields. Every string field has one
+// (fieldMaxLen): DRF's CharField answers "Ensure this field has no more
+// than N characters." where a model would otherwise take anything, and
+// the whole offering must stay far below DynamoDB's 400 KB item.
+const (
+	maxChar       = 255    // a CharField without a bound of its own
+	maxText       = 10_000 // free text
+	maxRecipients = 2_000  // comma-separated e-mail addresses
+	maxURL        = 2_048
+)
+
+func fieldMaxLen(name string) int {
+	if n, ok := maxLen[name]; ok {
+		return n
+	}
+	return maxChar
+}
 
 // applyFields reads every writable field of the offering object from the
 // form into o, the DRF way: each field by its type (the model's Go type
@@ -58,13 +93,13 @@ func applyFields(f *model.Form, o *model.Offering) {
 		fv := v.Field(i)
 		switch fv.Interface().(type) {
 		case string:
-			if s, _ := f.String(name, model.Str{Required: name == "name", MaxLen: maxLen[name], Choices: choices[name], AllowBlank: name == "slug"}); s != nil {
+			if s, _ := f.String(name, model.Str{Required: name == "name", MaxLen: fieldMaxLen(name), Choices: choices[name], AllowBlank: name == "slug"}); s != nil {
 				fv.SetString(*s)
 			}
 		case *string:
 			var s *string
 			var set bool
-			o := model.Str{Nullable: true, AllowBlank: true, MaxLen: maxLen[name], Choices: choices[name]}
+			o := model.Str{Nullable: true, AllowBlank: true, MaxLen: fieldMaxLen(name), Choices: choices[name]}
 			if emailFields[name] {
 				s, set = f.Email(name, o)
 			} else {

@@ -267,24 +267,30 @@ func (db *DB) SaveIdentity(ctx context.Context, id *Identity, oldEmail string) e
 	} else {
 		put = put.If("version = ?", prev)
 	}
-	tx := db.db.WriteTx().Put(put)
+	// txn.run retries TransactionConflicts (parallel writers of the same
+	// identity) instead of failing with them; a failed condition is
+	// ErrStale for the caller to re-read and retry.
+	tx := db.newTxn().put(tagStale, put)
 	newEmail := strings.ToLower(strings.TrimSpace(id.Email))
 	oldEmail = strings.ToLower(strings.TrimSpace(oldEmail))
 	if newEmail != oldEmail {
 		if oldEmail != "" {
-			tx = tx.Delete(db.table.Delete(AttrPK, emailPK(oldEmail)).Range(AttrSK, skUnique).If("clerk_id = ?", id.ClerkID))
+			tx = tx.delete(tagStale, db.table.Delete(AttrPK, emailPK(oldEmail)).Range(AttrSK, skUnique).If("clerk_id = ?", id.ClerkID))
 		}
 		if newEmail != "" {
-			tx = tx.Put(db.table.Put(map[string]any{AttrPK: emailPK(newEmail), AttrSK: skUnique, "clerk_id": id.ClerkID}))
+			tx = tx.put(tagNone, db.table.Put(map[string]any{AttrPK: emailPK(newEmail), AttrSK: skUnique, "clerk_id": id.ClerkID}))
 		}
 	}
-	err := tx.Run(ctx)
-	if dynamo.IsCondCheckFailed(err) {
+	err := tx.run(ctx)
+	if errors.Is(err, ErrStale) {
 		id.Version = prev
 		return ErrStale
 	}
 	if err != nil {
 		id.Version = prev
+		if errors.Is(err, ErrBusy) {
+			return err
+		}
 		return fmt.Errorf("store: save identity: %w", err)
 	}
 	return nil
@@ -335,25 +341,57 @@ func (db *DB) DeactivateIdentity(ctx context.Context, clerkID string) error {
 	return err
 }
 
-// UpdateIdentity applies fn to the identity and saves it, retrying on a
-// concurrent change.
+// UpdateIdentity applies fn to the identity and saves it, re-reading and
+// retrying (with Retry's backoff) on a concurrent change: a dashboard's
+// parallel settings writes of one user all land instead of failing after
+// three back-to-back attempts.
 func (db *DB) UpdateIdentity(ctx context.Context, clerkID string, fn func(*Identity) error) (*Identity, error) {
-	for attempt := 0; attempt < 3; attempt++ {
-		id, err := db.EnsureIdentity(ctx, clerkID)
-		if err != nil {
-			return nil, err
+	var id *Identity
+	err := Retry(ctx, func() error {
+		var err error
+		if id, err = db.EnsureIdentity(ctx, clerkID); err != nil {
+			return err
 		}
 		old := id.Email
 		if err := fn(id); err != nil {
-			return nil, err
+			return err
 		}
-		err = db.SaveIdentity(ctx, id, old)
-		if errors.Is(err, ErrStale) {
+		return db.SaveIdentity(ctx, id, old)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return id, nil
+}
+
+// RecordSignIn notes that the identity was seen with Clerk session sid at
+// t. It is one unconditional-in-effect UpdateItem, not a read-modify-write
+// of the versioned identity: parallel requests of a fresh session all
+// record the same thing, so whichever lands first wins and the others'
+// failed condition (the session is already recorded) is success. The
+// version is not bumped, so the bookkeeping never makes a concurrent
+// settings write stale; the price is that such a write, planned on a read
+// from before the sign-in, puts the previous session back, and the next
+// request records it again (harmless: it is idempotent).
+func (db *DB) RecordSignIn(ctx context.Context, clerkID, sid string, t model.Time) error {
+	for attempt := 0; ; attempt++ {
+		err := db.table.Update(AttrPK, identityPK(clerkID)).Range(AttrSK, skMeta).
+			Set("last_sid", sid).Set("last_login", t).
+			If("attribute_exists(PK) AND (attribute_not_exists(last_sid) OR last_sid <> ?)", sid).Run(ctx)
+		if err == nil || dynamo.IsCondCheckFailed(err) {
+			return nil
+		}
+		// A transaction in flight on the identity (a settings write)
+		// rejects a plain write with TransactionConflict; it is retried
+		// like DynamoDB's transient errors.
+		if (transient(err) || strings.Contains(err.Error(), "TransactionConflict")) && attempt < 10 {
+			if werr := backoff(ctx, attempt); werr != nil {
+				return werr
+			}
 			continue
 		}
-		return id, err
+		return fmt.Errorf("store: record sign-in: %w", err)
 	}
-	return nil, ErrStale
 }
 
 // WorkspaceID is the decimal string form of a workspace's integer id, the

@@ -109,23 +109,26 @@ func (db *DB) AcceptInvitations(ctx context.Context, clerkID, email string) ([]s
 			return joined, err
 		}
 		t := idNow()
-		tx := db.db.WriteTx().
-			Update(db.table.Update(AttrPK, inv.PK).Range(AttrSK, inv.SK).
+		// Parallel first requests of a new session all accept the same
+		// invitations: txn.run retries their TransactionConflicts, and
+		// the losers' failed conditions mean "accepted concurrently".
+		tx := db.newTxn().
+			update(tagStale, db.table.Update(AttrPK, inv.PK).Range(AttrSK, inv.SK).
 				Set("status", InvitationAccepted).Set("accepted_by", clerkID).Set("accepted_at", t).
 				Remove("GSI1PK", "GSI1SK").If("$ = ?", "status", InvitationPending)).
-			Delete(db.table.Delete(AttrPK, inviteeEmailPK(inv.Workspace, inv.Email)).Range(AttrSK, skUnique))
+			delete(tagNone, db.table.Delete(AttrPK, inviteeEmailPK(inv.Workspace, inv.Email)).Range(AttrSK, skUnique))
 		if _, err := db.Membership(ctx, inv.Workspace, clerkID); errors.Is(err, dynamo.ErrNotFound) {
 			m, err := db.newMembership(ctx, inv.Workspace, clerkID, inv.Role)
 			if err != nil {
 				return joined, err
 			}
-			tx = tx.Put(db.table.Put(m).If("attribute_not_exists(PK)")).
-				Update(db.table.Update(AttrPK, wsPK(inv.Workspace)).Range(AttrSK, skMeta).Add("member_count", 1))
+			tx = tx.put(tagExists, db.table.Put(m).If("attribute_not_exists(PK)")).
+				update(tagNone, db.table.Update(AttrPK, wsPK(inv.Workspace)).Range(AttrSK, skMeta).Add("member_count", 1))
 		} else if err != nil {
 			return joined, err
 		}
-		err := tx.Run(ctx)
-		if dynamo.IsCondCheckFailed(err) {
+		err := tx.run(ctx)
+		if errors.Is(err, ErrStale) || errors.Is(err, ErrExists) {
 			continue // accepted concurrently
 		}
 		if err != nil {

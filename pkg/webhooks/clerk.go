@@ -28,7 +28,15 @@ type event struct {
 	Data   json.RawMessage `json:"data"`
 }
 
-var appliers = map[string]func(h *handler, ctx context.Context, data json.RawMessage) error{
+// An applier writes one validated event.
+type applier func(ctx context.Context) error
+
+// parsers read and validate an event's data and return what applies it.
+// Everything a client controls is checked here, before the delivery is
+// claimed: bad input is a 400 that leaves no receipt and writes nothing,
+// and only a failure of the store while applying is a 500 (with the
+// receipt released, so that Svix retries what can succeed later).
+var parsers = map[string]func(h *handler, data json.RawMessage) (applier, error){
 	"user.created":                   (*handler).syncUser,
 	"user.updated":                   (*handler).syncUser,
 	"user.deleted":                   (*handler).deleteUser,
@@ -40,9 +48,9 @@ var appliers = map[string]func(h *handler, ctx context.Context, data json.RawMes
 	"organizationMembership.deleted": (*handler).deleteMembership,
 }
 
-// handleClerk verifies a delivery, then applies it once. Every refusal is a
-// 400 with a detail and changes nothing; a failure while applying releases
-// the receipt and answers 500 so that Svix retries.
+// handleClerk verifies a delivery, validates it, then applies it once.
+// Every refusal is a 400 and changes nothing; a failure while applying
+// releases the receipt and answers 500 so that Svix retries.
 func (h *handler) handleClerk(w http.ResponseWriter, r *http.Request) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpapi.MaxBody))
 	if err != nil {
@@ -55,6 +63,11 @@ func (h *handler) handleClerk(w http.ResponseWriter, r *http.Request) error {
 	id, ts, sig := header("svix-id"), header("svix-timestamp"), header("svix-signature")
 	if id == "" || ts == "" || sig == "" {
 		return apierr.BadRequest("Missing svix-id, svix-timestamp or svix-signature header.")
+	}
+	// The id keys the receipt (WEBHOOK#<svix-id>): one too long for a
+	// partition key failed the claim with a 500, so Svix retried it forever.
+	if !validSvixID(id) {
+		return apierr.BadRequest("Invalid svix-id header.")
 	}
 	hdr := http.Header{}
 	hdr.Set("svix-id", id)
@@ -76,9 +89,13 @@ func (h *handler) handleClerk(w http.ResponseWriter, r *http.Request) error {
 	if err := json.Unmarshal(body, &ev); err != nil || ev.Type == "" || len(ev.Data) == 0 {
 		return apierr.BadRequest("Invalid event body.")
 	}
-	apply, ok := appliers[ev.Type]
+	parse, ok := parsers[ev.Type]
 	if !ok {
 		return apierr.BadRequest(fmt.Sprintf("Unhandled event type: %s.", ev.Type))
+	}
+	apply, err := parse(h, ev.Data)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	fresh, err := h.db.ClaimWebhook(ctx, id, ReceiptTTL)
@@ -88,7 +105,7 @@ func (h *handler) handleClerk(w http.ResponseWriter, r *http.Request) error {
 	if !fresh {
 		return httpapi.JSON(w, http.StatusOK, map[string]any{"success": true, "detail": "Already processed."})
 	}
-	if err := apply(h, ctx, ev.Data); err != nil {
+	if err := apply(ctx); err != nil {
 		if rerr := h.db.ReleaseWebhook(context.WithoutCancel(ctx), id); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
@@ -178,10 +195,25 @@ func flags(meta ...json.RawMessage) map[string]bool {
 	return out
 }
 
-func (h *handler) syncUser(ctx context.Context, data json.RawMessage) error {
+func (h *handler) syncUser(data json.RawMessage) (applier, error) {
 	var u clerkUser
 	if err := json.Unmarshal(data, &u); err != nil || u.ID == "" {
-		return apierr.BadRequest("Invalid user data.")
+		return nil, apierr.BadRequest("Invalid user data.")
+	}
+	v := validation{}
+	v.clerkID("id", u.ID)
+	v.maxLen("username", str(u.Username), maxNameLen)
+	v.maxLen("first_name", str(u.FirstName), maxNameLen)
+	v.maxLen("last_name", str(u.LastName), maxNameLen)
+	v.maxLen("image_url", u.ImageURL, maxURLLen)
+	for _, e := range u.EmailAddresses {
+		v.maxLen("email_addresses", e.EmailAddress, maxEmailLen)
+	}
+	v.metadata("public_metadata", u.PublicMetadata)
+	v.metadata("private_metadata", u.PrivateMetadata)
+	v.metadata("unsafe_metadata", u.UnsafeMetadata)
+	if err := v.err(); err != nil {
+		return nil, err
 	}
 	cu := store.ClerkUser{
 		ClerkID: u.ID, Username: u.Username, FirstName: str(u.FirstName), LastName: str(u.LastName), ImageURL: u.ImageURL,
@@ -201,27 +233,34 @@ func (h *handler) syncUser(ctx context.Context, data json.RawMessage) error {
 	}
 	f := flags(u.PublicMetadata, u.PrivateMetadata)
 	cu.IsStaff, cu.IsSuperuser, cu.IsDeveloper, cu.IsBetaTester = f["is_staff"], f["is_superuser"], f["is_developer"], f["is_beta_tester"]
-	id, err := h.db.SyncClerkUser(ctx, cu)
-	if err != nil {
+	return func(ctx context.Context) error {
+		id, err := h.db.SyncClerkUser(ctx, cu)
+		if err != nil {
+			return err
+		}
+		// An invitee who just signed up joins the workspaces that invited them.
+		if cu.EmailVerified {
+			_, err = h.db.AcceptInvitations(ctx, id.ClerkID, id.Email)
+		}
 		return err
-	}
-	// An invitee who just signed up joins the workspaces that invited them.
-	if cu.EmailVerified {
-		_, err = h.db.AcceptInvitations(ctx, id.ClerkID, id.Email)
-	}
-	return err
+	}, nil
 }
 
 type deleted struct {
 	ID string `json:"id"`
 }
 
-func (h *handler) deleteUser(ctx context.Context, data json.RawMessage) error {
+func (h *handler) deleteUser(data json.RawMessage) (applier, error) {
 	var d deleted
 	if err := json.Unmarshal(data, &d); err != nil || d.ID == "" {
-		return apierr.BadRequest("Invalid user data.")
+		return nil, apierr.BadRequest("Invalid user data.")
 	}
-	return h.db.DeactivateIdentity(ctx, d.ID)
+	v := validation{}
+	v.clerkID("id", d.ID)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error { return h.db.DeactivateIdentity(ctx, d.ID) }, nil
 }
 
 type clerkOrg struct {
@@ -249,28 +288,54 @@ func (o clerkOrg) fields() store.WorkspaceFields {
 	return f
 }
 
-func (h *handler) syncOrg(ctx context.Context, data json.RawMessage) error {
-	var o clerkOrg
-	if err := json.Unmarshal(data, &o); err != nil || o.ID == "" {
-		return apierr.BadRequest("Invalid organization data.")
-	}
-	w, err := h.db.SyncClerkOrg(ctx, o.fields())
-	if err != nil {
-		return err
-	}
+// validate checks what an organisation puts in the table; prefix names
+// where the organisation sits in data ("" or "organization.").
+func (o clerkOrg) validate(v validation, prefix string) {
+	v.clerkID(prefix+"id", o.ID)
+	v.maxLen(prefix+"name", o.Name, maxOrgNameLen)
+	v.maxLen(prefix+"slug", str(o.Slug), maxOrgNameLen)
+	v.maxLen(prefix+"image_url", o.ImageURL, maxURLLen)
+	v.metadata(prefix+"public_metadata", o.PublicMetadata)
+	v.metadata(prefix+"private_metadata", o.PrivateMetadata)
 	if o.CreatedBy != "" {
-		// The creator owns the workspace.
-		_, err = h.db.PutMembership(ctx, w.ID, o.CreatedBy, store.RoleOwner, "")
+		v.clerkID(prefix+"created_by", o.CreatedBy)
 	}
-	return err
 }
 
-func (h *handler) deleteOrg(ctx context.Context, data json.RawMessage) error {
+func (h *handler) syncOrg(data json.RawMessage) (applier, error) {
+	var o clerkOrg
+	if err := json.Unmarshal(data, &o); err != nil || o.ID == "" {
+		return nil, apierr.BadRequest("Invalid organization data.")
+	}
+	v := validation{}
+	o.validate(v, "")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error {
+		w, err := h.db.SyncClerkOrg(ctx, o.fields())
+		if err != nil {
+			return err
+		}
+		if o.CreatedBy != "" {
+			// The creator owns the workspace.
+			_, err = h.db.PutMembership(ctx, w.ID, o.CreatedBy, store.RoleOwner, "")
+		}
+		return err
+	}, nil
+}
+
+func (h *handler) deleteOrg(data json.RawMessage) (applier, error) {
 	var d deleted
 	if err := json.Unmarshal(data, &d); err != nil || d.ID == "" {
-		return apierr.BadRequest("Invalid organization data.")
+		return nil, apierr.BadRequest("Invalid organization data.")
 	}
-	return h.db.DeleteClerkOrg(ctx, d.ID)
+	v := validation{}
+	v.clerkID("id", d.ID)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error { return h.db.DeleteClerkOrg(ctx, d.ID) }, nil
 }
 
 type clerkMembership struct {
@@ -295,30 +360,50 @@ func (h *handler) orgWorkspace(ctx context.Context, o clerkOrg) (string, error) 
 	return ws, err
 }
 
-func (h *handler) syncMembership(ctx context.Context, data json.RawMessage) error {
+// parseMembership reads and validates a membership event's data.
+func parseMembership(data json.RawMessage) (clerkMembership, error) {
 	var m clerkMembership
 	if err := json.Unmarshal(data, &m); err != nil || m.Organization.ID == "" || m.PublicUserData.UserID == "" {
-		return apierr.BadRequest("Invalid organization membership data.")
+		return m, apierr.BadRequest("Invalid organization membership data.")
 	}
-	ws, err := h.orgWorkspace(ctx, m.Organization)
-	if err != nil {
-		return err
+	v := validation{}
+	if m.ID != "" {
+		v.clerkID("id", m.ID)
 	}
-	_, err = h.db.PutMembership(ctx, ws, m.PublicUserData.UserID, auth.RoleFromClerk(strings.TrimSpace(m.Role)), m.ID)
-	return err
+	v.maxLen("role", m.Role, maxRoleLen)
+	m.Organization.validate(v, "organization.")
+	v.clerkID("public_user_data.user_id", m.PublicUserData.UserID)
+	return m, v.err()
 }
 
-func (h *handler) deleteMembership(ctx context.Context, data json.RawMessage) error {
-	var m clerkMembership
-	if err := json.Unmarshal(data, &m); err != nil || m.Organization.ID == "" || m.PublicUserData.UserID == "" {
-		return apierr.BadRequest("Invalid organization membership data.")
-	}
-	ws, err := h.db.WorkspaceByOrg(ctx, m.Organization.ID)
-	if errors.Is(err, dynamo.ErrNotFound) {
-		return nil
-	}
+func (h *handler) syncMembership(data json.RawMessage) (applier, error) {
+	m, err := parseMembership(data)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return h.db.DeleteMembership(ctx, ws, m.PublicUserData.UserID)
+	return func(ctx context.Context) error {
+		ws, err := h.orgWorkspace(ctx, m.Organization)
+		if err != nil {
+			return err
+		}
+		_, err = h.db.PutMembership(ctx, ws, m.PublicUserData.UserID, auth.RoleFromClerk(strings.TrimSpace(m.Role)), m.ID)
+		return err
+	}, nil
+}
+
+func (h *handler) deleteMembership(data json.RawMessage) (applier, error) {
+	m, err := parseMembership(data)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error {
+		ws, err := h.db.WorkspaceByOrg(ctx, m.Organization.ID)
+		if errors.Is(err, dynamo.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return h.db.DeleteMembership(ctx, ws, m.PublicUserData.UserID)
+	}, nil
 }

@@ -269,3 +269,65 @@ func TestEvents(t *testing.T) {
 	// Deleting a user never seen is acknowledged.
 	f.deliver(`{"type":"user.deleted","data":{"id":"user_ghost","deleted":true}}`)
 }
+
+// Issue 11, finding 6: signed deliveries whose data cannot be stored (a
+// 3,000-character data.id, a 2,100-character svix-id, 600 KB of metadata)
+// answered 500 and released the receipt, so Svix retried them forever.
+// They are validated before the delivery is claimed: a DRF-shaped 400,
+// nothing written, no receipt (the same svix-id with valid data is then
+// applied).
+func TestOversizeDeliveriesAre400(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	longID := "user_" + strings.Repeat("a", 3000)
+	bigMeta := `{"blob":"` + strings.Repeat("x", 600<<10) + `"}`
+	cases := []struct {
+		name, svixID, body, want string
+	}{
+		{"long data.id", "msg_long_data_id", userEvent("user.created", longID, "long@example.com", "Ada", 1, "{}"),
+			`{"data":{"id":["Ensure this field has no more than 128 characters."]}}`},
+		{"id with a key separator", "msg_hash_id", userEvent("user.created", "user_1#x", "hash@example.com", "Ada", 1, "{}"),
+			`{"data":{"id":["Enter a valid Clerk id."]}}`},
+		{"600 KB of metadata", "msg_big_meta", userEvent("user.created", "user_big", "big@example.com", "Ada", 1, bigMeta),
+			`{"data":{"public_metadata":["Ensure this value has at most 65536 bytes."]}}`},
+		{"long e-mail", "msg_long_email", userEvent("user.created", "user_mail", strings.Repeat("m", 2100)+"@example.com", "Ada", 1, "{}"),
+			`{"data":{"email_addresses":["Ensure this field has no more than 254 characters."]}}`},
+		{"long first name", "msg_long_name", userEvent("user.created", "user_name", "name@example.com", strings.Repeat("n", 151), 1, "{}"),
+			`{"data":{"first_name":["Ensure this field has no more than 150 characters."]}}`},
+		{"deleted user with long id", "msg_del_long", `{"type":"user.deleted","data":{"id":"` + longID + `","deleted":true}}`,
+			`{"data":{"id":["Ensure this field has no more than 128 characters."]}}`},
+		{"organization with long id", "msg_org_long", `{"type":"organization.created","data":{"id":"org_` + strings.Repeat("o", 3000) + `","name":"Acme"}}`,
+			`{"data":{"id":["Ensure this field has no more than 128 characters."]}}`},
+		{"organization with big metadata", "msg_org_meta", `{"type":"organization.updated","data":{"id":"org_meta","name":"Acme","private_metadata":` + bigMeta + `}}`,
+			`{"data":{"private_metadata":["Ensure this value has at most 65536 bytes."]}}`},
+		{"membership with long user id", "msg_mem_long", `{"type":"organizationMembership.created","data":{"id":"orgmem_x","role":"org:admin","organization":{"id":"org_m","name":"M"},"public_user_data":{"user_id":"` + longID + `"}}}`,
+			`{"data":{"public_user_data.user_id":["Ensure this field has no more than 128 characters."]}}`},
+		{"long svix-id", strings.Repeat("m", 2100), userEvent("user.created", "user_svix", "svix@example.com", "Ada", 1, "{}"),
+			`{"detail":"Invalid svix-id header."}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := f.post(c.svixID, time.Now(), c.body, nil)
+			if rec.Code != 400 || strings.TrimSpace(rec.Body.String()) != c.want {
+				t.Fatalf("%d %.300s, want 400 %s", rec.Code, rec.Body, c.want)
+			}
+		})
+	}
+	for _, user := range []string{"user_big", "user_mail", "user_name", "user_svix"} {
+		if _, err := f.db.Identity(ctx, user); !errors.Is(err, dynamo.ErrNotFound) {
+			t.Errorf("refused delivery wrote %s: %v", user, err)
+		}
+	}
+	if _, err := f.db.WorkspaceByOrg(ctx, "org_meta"); !errors.Is(err, dynamo.ErrNotFound) {
+		t.Errorf("refused delivery wrote org_meta: %v", err)
+	}
+	// No receipt was left: Svix's retry of the id, now with valid data, is
+	// applied rather than acknowledged as a replay.
+	rec := f.post("msg_big_meta", time.Now(), userEvent("user.created", "user_big", "big@example.com", "Ada", 1, `{"ok":true}`), nil)
+	if rec.Code != 200 || strings.Contains(rec.Body.String(), "Already processed") {
+		t.Fatalf("retry: %d %s", rec.Code, rec.Body)
+	}
+	if _, err := f.db.Identity(ctx, "user_big"); err != nil {
+		t.Errorf("retry not applied: %v", err)
+	}
+}
