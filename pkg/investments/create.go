@@ -206,7 +206,8 @@ func orZero(m *model.Money) model.Money {
 // and builds the investment and its write plan.
 func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.Offering, g model.InvestorGraph, c *createForm) (*model.Investment, *store.InvestmentCreate, error) {
 	ctx := r.Context()
-	if err := model.OfferingOpen(o); err != nil {
+	t := now()
+	if err := model.OfferingOpen(o, t); err != nil {
 		var re *model.RegulationError
 		errors.As(err, &re)
 		return nil, nil, apierr.Field(re.Field, re.Message)
@@ -231,7 +232,6 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 		facts.RegCFThisYear = orZero(e.AmountInvestedInRegCFOfferingThisYear)
 		facts.RegCFOtherPlatforms = orZero(e.AmountInvestedInRegCFOfferingThisYearOtherPlatforms)
 	}
-	t := now()
 	switch reg.Limit {
 	case model.RegCFLimit:
 		own, err := deps.DB.RegCFCommittedSince(ctx, p.Workspace, g.Investor.ID, t.AddDate(-1, 0, 0))

@@ -428,15 +428,43 @@ func ValidCountry(s string) bool {
 
 // ---- Offering settings rules -------------------------------------------
 
-// OfferingOpen says whether an offering takes new investments.
-func OfferingOpen(o *Offering) error {
+// OfferingOpen says whether an offering takes new investments at now: it
+// must be opened, not archived and not past its deadline.
+func OfferingOpen(o *Offering, now time.Time) error {
 	if o.Status != "opened" {
 		return &RegulationError{"offering", fmt.Sprintf("The offering is not open for investment (status %s).", o.Status)}
 	}
 	if o.Archived {
 		return &RegulationError{"offering", "The offering is archived."}
 	}
+	if DeadlinePassed(o, now) {
+		return &RegulationError{"offering", fmt.Sprintf("The offering's deadline_date %s has passed: it takes no new investments.", o.DeadlineDate)}
+	}
 	return nil
+}
+
+// DeadlinePassed reports whether now is past the offering's deadline: the
+// deadline date is the last day of the offering, so it passes at the end
+// of that day in the offering's timezone (the day the cancellation window
+// of 227.304(a) is counted back from). No deadline never passes.
+func DeadlinePassed(o *Offering, now time.Time) bool {
+	if o.DeadlineDate == nil {
+		return false
+	}
+	loc := loadLocation(o.DefaultTimezone)
+	d := o.DeadlineDate
+	end := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1)
+	return !now.Before(end)
+}
+
+// DeadlineToOpen is why an offering may not open (or resume) at now: its
+// deadline has passed. It names deadline_date so the issuer knows what to
+// change; nil when the deadline is ahead or unset.
+func DeadlineToOpen(o *Offering, now time.Time) FieldErrors {
+	if !DeadlinePassed(o, now) {
+		return nil
+	}
+	return FieldErrors{"deadline_date": {fmt.Sprintf("The deadline %s has passed: an offering may not open after its deadline; set a later deadline_date first.", o.DeadlineDate)}}
 }
 
 // Pricing is how an investment's amounts follow from its quantity.

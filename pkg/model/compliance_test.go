@@ -1,0 +1,60 @@
+package model
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Issue 16's findings, each rule at its boundaries.
+
+// TestDeadlinePassed: the deadline date is the offering's last day; it
+// passes at the end of that day in the offering's timezone, and then the
+// offering neither opens nor takes investments.
+func TestDeadlinePassed(t *testing.T) {
+	d, _ := ParseDate("2026-06-10")
+	end := time.Date(2026, 6, 11, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name   string
+		zone   string
+		noDate bool
+		now    time.Time
+		passed bool
+	}{
+		{"start of the deadline day", "UTC", false, time.Date(2026, 6, 10, 0, 0, 0, 0, time.UTC), false},
+		{"last instant of the deadline day", "UTC", false, end.Add(-time.Nanosecond), false},
+		{"end of the deadline day", "UTC", false, end, true},
+		{"a year later", "UTC", false, end.AddDate(1, 0, 0), true},
+		{"New York, midnight UTC", "America/New_York", false, end, false},
+		{"New York, last instant", "America/New_York", false, end.Add(4*time.Hour - time.Nanosecond), false},
+		{"New York, end of its day", "America/New_York", false, end.Add(4 * time.Hour), true},
+		{"Tokyo ends earlier", "Asia/Tokyo", false, end.Add(-9 * time.Hour), true},
+		{"no timezone is UTC", "", false, end, true},
+		{"no deadline", "UTC", true, end.AddDate(10, 0, 0), false},
+	} {
+		o := &Offering{Status: "opened", DeadlineDate: &d, DefaultTimezone: c.zone}
+		if c.noDate {
+			o.DeadlineDate = nil
+		}
+		if got := DeadlinePassed(o, c.now); got != c.passed {
+			t.Errorf("%s: passed %v, want %v", c.name, got, c.passed)
+		}
+		err := OfferingOpen(o, c.now)
+		if c.passed != (err != nil) {
+			t.Errorf("%s: OfferingOpen %v", c.name, err)
+		}
+		if c.passed && !strings.Contains(err.Error(), "offering: The offering's deadline_date 2026-06-10 has passed") {
+			t.Errorf("%s: message %q", c.name, err)
+		}
+		open := DeadlineToOpen(o, c.now)
+		if c.passed != open.Has("deadline_date") {
+			t.Errorf("%s: DeadlineToOpen %v", c.name, open)
+		}
+	}
+	// The status and archive checks come first: a paused offering past its
+	// deadline says it is paused.
+	o := &Offering{Status: "paused", DeadlineDate: &d}
+	if err := OfferingOpen(o, end); err == nil || !strings.Contains(err.Error(), "status paused") {
+		t.Errorf("paused past the deadline: %v", err)
+	}
+}
