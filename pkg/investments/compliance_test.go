@@ -2,6 +2,7 @@ package investments_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,20 @@ import (
 
 // End-to-end tests of issue 16's findings: each rule through the HTTP
 // handlers over DynamoDB Local.
+
+// refused asserts a 400 whose body contains each of want.
+func (e *env) refused(r resp, what string, want ...string) {
+	e.t.Helper()
+	if r.status != 400 {
+		e.t.Errorf("%s: %d %s, want 400", what, r.status, r.raw)
+		return
+	}
+	for _, w := range want {
+		if !strings.Contains(string(r.raw), w) {
+			e.t.Errorf("%s: %s, want it to contain %s", what, r.raw, w)
+		}
+	}
+}
 
 func (e *env) invest(o, investor int64, quantity int) resp {
 	e.t.Helper()
@@ -60,5 +75,35 @@ func TestDeadlineEndToEnd(t *testing.T) {
 	}
 	if a := e.checkTotals(o); a.Committed.Count != before.Committed.Count || a.Committed.Count != 1 {
 		t.Errorf("refused investment counted: %+v", a)
+	}
+}
+
+// TestCountriesUnknownEndToEnd: an offering with excluded (or included)
+// countries refuses an investor whose country is unknown.
+func TestCountriesUnknownEndToEnd(t *testing.T) {
+	e := newEnv(t)
+	excl := e.newOffering("reg_d_506b", map[string]any{"investors_excluded_countries": []string{"RU"}})
+	incl := e.newOffering("reg_d_506b", map[string]any{"investors_included_countries": []string{"US"}})
+	investor := func(country any) int64 {
+		entity := map[string]any{"country": country}
+		for k, v := range accreditedEntity {
+			entity[k] = v
+		}
+		return e.newInvestor("person", entity)
+	}
+	none, ru, us := investor(nil), investor("RU"), investor("US")
+	unknown := `{"investor":["The offering accepts investors from some countries only, and the investor's entity has no country: set its country first."]}`
+	e.refused(e.invest(excl, none, 20), "excluded countries, no country", unknown)
+	e.refused(e.invest(incl, none, 20), "included countries, no country", unknown)
+	e.refused(e.invest(excl, ru, 20), "excluded country", `{"investor":["The offering does not accept investors from RU."]}`)
+	e.refused(e.invest(incl, ru, 20), "country not included", `{"investor":["The offering does not accept investors from RU."]}`)
+	for _, o := range []int64{excl, incl} {
+		if r := e.invest(o, us, 20); r.status != 201 {
+			t.Errorf("offering %d, investor from the US: %d %s", o, r.status, r.raw)
+		}
+	}
+	// An offering that lists no country still takes an investor with none.
+	if r := e.invest(e.newOffering("reg_d_506b", nil), none, 20); r.status != 201 {
+		t.Errorf("no lists, no country: %d %s", r.status, r.raw)
 	}
 }

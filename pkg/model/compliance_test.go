@@ -58,3 +58,36 @@ func TestDeadlinePassed(t *testing.T) {
 		t.Errorf("paused past the deadline: %v", err)
 	}
 }
+
+// TestCountriesUnknown: an offering that lists countries, included or
+// excluded, refuses an investor whose country is unknown.
+func TestCountriesUnknown(t *testing.T) {
+	yes := true
+	str := func(s string) *string { return &s }
+	for _, c := range []struct {
+		name               string
+		included, excluded StringList
+		country            *string
+		want               string // "" passes
+	}{
+		{"no lists, no country", nil, nil, nil, ""},
+		{"excluded, no country", nil, StringList{"FR"}, nil, "has no country"},
+		{"excluded, blank country", nil, StringList{"FR"}, str(""), "has no country"},
+		{"excluded, spaces", nil, StringList{"FR"}, str("  "), "has no country"},
+		{"excluded, excluded country", nil, StringList{"FR"}, str("fr"), "from FR"},
+		{"excluded, other country", nil, StringList{"FR"}, str("US"), ""},
+		{"included, no country", StringList{"US"}, nil, nil, "has no country"},
+		{"included, listed", StringList{"US"}, nil, str("us"), ""},
+		{"included, not listed", StringList{"US"}, nil, str("CA"), "from CA"},
+	} {
+		o := &Offering{AccreditedInvestors: true, InvestorsIncludedCountries: c.included, InvestorsExcludedCountries: c.excluded}
+		errs := CheckInvestorAllowed(o, &Entity{Country: c.country, AccreditedInvestor: &yes})
+		got := strings.Join(errs["investor"], " ")
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+	if errs := CheckInvestorAllowed(&Offering{AccreditedInvestors: true, InvestorsExcludedCountries: StringList{"RU"}}, nil); !errs.Has("investor") {
+		t.Errorf("no entity accepted by an offering excluding countries")
+	}
+}

@@ -543,17 +543,22 @@ func Accredited(e *Entity) bool {
 
 // CheckInvestorAllowed applies the offering's investor settings: country
 // included/excluded, and whether it takes accredited and non-accredited
-// investors.
+// investors. An offering that lists countries (either way) refuses an
+// investor whose country is unknown: nothing shows it is not from a
+// country the issuer excluded or left out.
 func CheckInvestorAllowed(o *Offering, e *Entity) FieldErrors {
 	errs := FieldErrors{}
 	country := ""
 	if e != nil && e.Country != nil {
-		country = strings.ToUpper(*e.Country)
+		country = strings.ToUpper(strings.TrimSpace(*e.Country))
 	}
-	if len(o.InvestorsIncludedCountries) > 0 && !contains(o.InvestorsIncludedCountries, country) {
-		errs.Add("investor", fmt.Sprintf("The offering does not accept investors from %s.", orNone(country)))
-	} else if contains(o.InvestorsExcludedCountries, country) {
-		errs.Add("investor", fmt.Sprintf("The offering does not accept investors from %s.", orNone(country)))
+	switch {
+	case country == "" && (len(o.InvestorsIncludedCountries) > 0 || len(o.InvestorsExcludedCountries) > 0):
+		errs.Add("investor", "The offering accepts investors from some countries only, and the investor's entity has no country: set its country first.")
+	case len(o.InvestorsIncludedCountries) > 0 && !contains(o.InvestorsIncludedCountries, country):
+		errs.Add("investor", fmt.Sprintf("The offering does not accept investors from %s.", country))
+	case contains(o.InvestorsExcludedCountries, country):
+		errs.Add("investor", fmt.Sprintf("The offering does not accept investors from %s.", country))
 	}
 	acc := Accredited(e)
 	if acc && !o.AccreditedInvestors {
@@ -572,13 +577,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "an unknown country"
-	}
-	return s
 }
 
 // resolvedAML are the watchlist statuses that clear a hit.
