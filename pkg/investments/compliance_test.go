@@ -78,6 +78,48 @@ func TestDeadlineEndToEnd(t *testing.T) {
 	}
 }
 
+// TestRegSEndToEnd: 230.902(k) and 230.903 — a resident of the United
+// States is a U.S. person whatever it declares, and an investor that
+// declares nothing is refused with a 400 naming what is missing.
+func TestRegSEndToEnd(t *testing.T) {
+	e := newEnv(t)
+	o := e.newOffering("reg_s", nil)
+	for _, c := range []struct {
+		name    string
+		entity  map[string]any
+		created bool
+		want    []string
+	}{
+		{"not a US person, resident in the US", map[string]any{"us_person": false, "country": "US"}, false, []string{`"investor":`, "17 CFR 230.903", "17 CFR 230.902(k)", "whatever us_person says"}},
+		{"not a US person, resident in Puerto Rico", map[string]any{"us_person": false, "country": "PR"}, false, []string{"17 CFR 230.903"}},
+		{"US person abroad", map[string]any{"us_person": true, "country": "FR"}, false, []string{"17 CFR 230.903"}},
+		{"nothing declared", map[string]any{"us_person": nil, "country": nil}, false, []string{
+			`{"investor":["Regulation S offerings are offshore transactions only (17 CFR 230.903): the investor's entity declares neither us_person nor a country, so nothing shows it is not a US person (17 CFR 230.902(k)); set its country and us_person first."]}`}},
+		{"not a US person, abroad", map[string]any{"us_person": false, "country": "FR"}, true, nil},
+		{"undeclared, resident abroad", map[string]any{"us_person": nil, "country": "JP"}, true, nil},
+		{"declared not a US person, no country", map[string]any{"us_person": false, "country": nil}, true, nil},
+	} {
+		entity := map[string]any{}
+		for k, v := range accreditedEntity {
+			entity[k] = v
+		}
+		for k, v := range c.entity {
+			entity[k] = v
+		}
+		r := e.invest(o, e.newInvestor("person", entity), 20)
+		if c.created {
+			if r.status != 201 {
+				t.Errorf("%s: %d %s", c.name, r.status, r.raw)
+			}
+			continue
+		}
+		e.refused(r, c.name, c.want...)
+	}
+	if a := e.checkTotals(o); a.Committed.Count != 3 {
+		t.Errorf("committed %d investments, want 3", a.Committed.Count)
+	}
+}
+
 // TestCountriesUnknownEndToEnd: an offering with excluded (or included)
 // countries refuses an investor whose country is unknown.
 func TestCountriesUnknownEndToEnd(t *testing.T) {

@@ -225,8 +225,9 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 	}
 	reg := model.RegulationOf(o.Type)
 	facts := model.InvestorFacts{Accredited: model.Accredited(e)}
+	us, known := model.USPersonOf(e)
+	facts.USPerson, facts.USPersonUnknown = us, !known
 	if e != nil {
-		facts.USPerson = (e.USPerson != nil && *e.USPerson) || (e.USPerson == nil && e.Country != nil && *e.Country == "US")
 		facts.AnnualIncome = orZero(e.AnnualIncome)
 		facts.NetWorth = orZero(e.NetWorth)
 		facts.RegCFThisYear = orZero(e.AmountInvestedInRegCFOfferingThisYear)

@@ -59,6 +59,51 @@ func TestDeadlinePassed(t *testing.T) {
 	}
 }
 
+// TestUSPersonOf: 230.902(k) — residence in the United States (its
+// territories included, 230.902(l)) makes a U.S. person whatever is
+// declared; otherwise the us_person declaration counts; neither is
+// unknown.
+func TestUSPersonOf(t *testing.T) {
+	yes, no := true, false
+	str := func(s string) *string { return &s }
+	for _, c := range []struct {
+		name        string
+		e           *Entity
+		us, known   bool
+		regSRefused string // "" passes Reg S; else a substring of the 400
+	}{
+		{"no entity", nil, false, false, "neither us_person nor a country"},
+		{"nothing declared", &Entity{}, false, false, "neither us_person nor a country"},
+		{"blank country, nothing else", &Entity{Country: str(" ")}, false, false, "neither us_person nor a country"},
+		{"not a US person, resident in the US", &Entity{USPerson: &no, Country: str("US")}, true, true, "230.903"},
+		{"lower-case us", &Entity{USPerson: &no, Country: str("us")}, true, true, "230.903"},
+		{"resident in Puerto Rico", &Entity{USPerson: &no, Country: str("PR")}, true, true, "230.903"},
+		{"resident in Guam, nothing declared", &Entity{Country: str("GU")}, true, true, "230.903"},
+		{"US person abroad", &Entity{USPerson: &yes, Country: str("FR")}, true, true, "230.903"},
+		{"US person, no country", &Entity{USPerson: &yes}, true, true, "230.903"},
+		{"not a US person, abroad", &Entity{USPerson: &no, Country: str("FR")}, false, true, ""},
+		{"not a US person, no country", &Entity{USPerson: &no}, false, true, ""},
+		{"undeclared, abroad", &Entity{Country: str("FR")}, false, true, ""},
+		{"US citizen resident abroad", &Entity{USPerson: &no, Country: str("DE"), Citizenship: str("United States")}, false, true, ""},
+	} {
+		us, known := USPersonOf(c.e)
+		if us != c.us || known != c.known {
+			t.Errorf("%s: us %v known %v, want %v %v", c.name, us, known, c.us, c.known)
+		}
+		err := Regulations[TypeRegS].CheckInvestor(m("1"), InvestorFacts{Accredited: true, USPerson: us, USPersonUnknown: !known}, 0)
+		switch {
+		case c.regSRefused == "" && err != nil:
+			t.Errorf("%s: Reg S refused: %v", c.name, err)
+		case c.regSRefused != "" && (err == nil || !strings.Contains(err.Message, c.regSRefused) || err.Field != "investor"):
+			t.Errorf("%s: Reg S %v, want %q", c.name, err, c.regSRefused)
+		}
+	}
+	// Other regulations do not ask.
+	if err := Regulations[TypeRegD506b].CheckInvestor(m("1"), InvestorFacts{Accredited: true, USPersonUnknown: true}, 0); err != nil {
+		t.Errorf("506(b) refused an undeclared investor: %v", err)
+	}
+}
+
 // TestCountriesUnknown: an offering that lists countries, included or
 // excluded, refuses an investor whose country is unknown.
 func TestCountriesUnknown(t *testing.T) {

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -118,13 +119,44 @@ var Regulations = map[string]Regulation{
 // which limits nothing, for an unknown type).
 func RegulationOf(offeringType string) Regulation { return Regulations[offeringType] }
 
+// USTerritories are the ISO 3166-1 codes of the places 230.902(l) counts
+// as the United States besides US itself: its territories and
+// possessions.
+var USTerritories = []string{"AS", "GU", "MP", "PR", "UM", "VI"}
+
+// USPersonOf says whether the entity is a U.S. person as Regulation S
+// defines it (230.902(k)): residence decides, not citizenship, so an
+// entity whose country is the United States (230.902(l)) is a U.S. person
+// whatever it declares, and otherwise its us_person declaration counts.
+// known is false when it declares neither us_person nor a country: nothing
+// shows it is not a U.S. person.
+func USPersonOf(e *Entity) (us, known bool) {
+	if e == nil {
+		return false, false
+	}
+	country := ""
+	if e.Country != nil {
+		country = strings.ToUpper(strings.TrimSpace(*e.Country))
+	}
+	if country == "US" || contains(USTerritories, country) {
+		return true, true
+	}
+	if e.USPerson != nil {
+		return *e.USPerson, true
+	}
+	return false, country != ""
+}
+
 // InvestorFacts is what the regulation limits read about one investor and
 // one prospective investment.
 type InvestorFacts struct {
-	Accredited   bool
-	USPerson     bool
-	AnnualIncome Money // entities: revenue
-	NetWorth     Money // entities: net assets
+	Accredited bool
+	USPerson   bool
+	// USPersonUnknown: the investor declared neither us_person nor a
+	// country (USPersonOf's known is false).
+	USPersonUnknown bool
+	AnnualIncome    Money // entities: revenue
+	NetWorth        Money // entities: net assets
 
 	// Reg CF, rolling 12 months: the entity's declared amounts and what it
 	// committed to Reg CF offerings on this platform.
@@ -184,7 +216,10 @@ func (e *RegulationError) Error() string { return e.Field + ": " + e.Message }
 // writes cannot pass it). It returns nil or the first rule broken.
 func (r Regulation) CheckInvestor(amount Money, f InvestorFacts, nonAccreditedSoFar int) *RegulationError {
 	if r.NoUSPersons && f.USPerson {
-		return &RegulationError{"investor", fmt.Sprintf("%s offerings are offshore transactions only: US persons may not invest (%s).", r.Name, r.NoUSPersonsCFR)}
+		return &RegulationError{"investor", fmt.Sprintf("%s offerings are offshore transactions only: US persons may not invest (%s); anyone resident in the United States is a US person, whatever us_person says (17 CFR 230.902(k)).", r.Name, r.NoUSPersonsCFR)}
+	}
+	if r.NoUSPersons && f.USPersonUnknown {
+		return &RegulationError{"investor", fmt.Sprintf("%s offerings are offshore transactions only (%s): the investor's entity declares neither us_person nor a country, so nothing shows it is not a US person (17 CFR 230.902(k)); set its country and us_person first.", r.Name, r.NoUSPersonsCFR)}
 	}
 	if r.AccreditedOnly && !f.Accredited {
 		return &RegulationError{"investor", fmt.Sprintf("%s offerings accept verified accredited investors only (%s).", r.Name, r.AccreditedOnlyCFR)}
