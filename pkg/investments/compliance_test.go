@@ -149,3 +149,38 @@ func TestCountriesUnknownEndToEnd(t *testing.T) {
 		t.Errorf("no lists, no country: %d %s", r.status, r.raw)
 	}
 }
+
+// TestLimitsCountSecuritiesEndToEnd: investor-paid fees are not securities
+// sold, so the Reg CF and Reg A Tier 2 limits leave them out; the declared
+// Reg CF total includes the other platforms' part and is not added to it.
+func TestLimitsCountSecuritiesEndToEnd(t *testing.T) {
+	e := newEnv(t)
+	fees := map[string]any{"administrative_fees": "25.00", "administrative_fees_paid_by_investor": true, "min_investment_amount": "10.00"}
+	cf, ra := e.newOffering("reg_cf", fees), e.newOffering("reg_a", fees)
+	for _, c := range []struct {
+		name   string
+		o      int64
+		entity map[string]any
+		cfr    string
+	}{
+		// 5% of 50,000: 2,500 over 12 months (227.100(a)(2)).
+		{"reg cf", cf, map[string]any{"accredited_investor": false, "annual_income": "50000.00", "net_worth": "40000.00"}, "17 CFR 227.100(a)(2)"},
+		// 10% of 25,000: 2,500 (230.251(d)(2)(i)(C)).
+		{"reg a tier 2", ra, map[string]any{"accredited_investor": false, "annual_income": "25000.00", "net_worth": "0.00"}, "17 CFR 230.251(d)(2)(i)(C)"},
+	} {
+		investor := e.newInvestor("person", c.entity)
+		r := e.invest(c.o, investor, 250)
+		if r.status != 201 || r.body["price"] != "2500.00" || r.body["amount"] != "2525.00" {
+			t.Errorf("%s: price at the limit with fees on top = %d %s", c.name, r.status, r.raw)
+		}
+		e.refused(e.invest(c.o, investor, 1), c.name+": one unit more", c.cfr)
+	}
+	// Declared: 1,500 in the 12 months, of which 1,500 on other platforms.
+	// Counted once, 1,000 remains of 2,500.
+	investor := e.newInvestor("person", map[string]any{"accredited_investor": false, "annual_income": "50000.00", "net_worth": "40000.00",
+		"amount_invested_in_reg_cf_offering_this_year": "1500.00", "amount_invested_in_reg_cf_offering_this_year_other_platforms": "1500.00"})
+	if r := e.invest(cf, investor, 100); r.status != 201 {
+		t.Errorf("1,000 within the 1,000 left: %d %s", r.status, r.raw)
+	}
+	e.refused(e.invest(cf, investor, 1), "one unit over", "at most 0.00 remains", "17 CFR 227.100(a)(2)")
+}

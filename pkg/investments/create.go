@@ -233,15 +233,16 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 		facts.RegCFThisYear = orZero(e.AmountInvestedInRegCFOfferingThisYear)
 		facts.RegCFOtherPlatforms = orZero(e.AmountInvestedInRegCFOfferingThisYearOtherPlatforms)
 	}
+	// The limits count securities sold (prices), not investor-paid fees.
 	switch reg.Limit {
 	case model.RegCFLimit:
-		own, err := deps.DB.RegCFCommittedSince(ctx, p.Workspace, g.Investor.ID, t.AddDate(-1, 0, 0))
+		own, err := deps.DB.RegCFSoldSince(ctx, p.Workspace, g.Investor.ID, t.AddDate(-1, 0, 0))
 		if err != nil {
 			return nil, nil, err
 		}
 		facts.RegCFThisPlatform = own
 	case model.RegATier2Limit:
-		in, err := deps.DB.HoldingCommitted(ctx, p.Workspace, o.ID, g.Investor.ID)
+		in, err := deps.DB.SoldInOffering(ctx, p.Workspace, o.ID, g.Investor.ID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -263,7 +264,7 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 			nonAcc = 0
 		}
 	}
-	if re := reg.CheckInvestor(pricing.Amount, facts, nonAcc); re != nil {
+	if re := reg.CheckInvestor(pricing.Price, facts, nonAcc); re != nil {
 		return nil, nil, apierr.Field(re.Field, re.Message)
 	}
 	at := model.NewTime(t)

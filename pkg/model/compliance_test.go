@@ -136,3 +136,73 @@ func TestCountriesUnknown(t *testing.T) {
 		t.Errorf("no entity accepted by an offering excluding countries")
 	}
 }
+
+// TestRegCFCountedOnce: the declared 12-month total includes the other
+// platforms' part, so the prior purchases are the greater of the total and
+// other platforms + this platform, never their sum.
+func TestRegCFCountedOnce(t *testing.T) {
+	cf := Regulations[TypeRegCF]
+	low := InvestorFacts{AnnualIncome: m("50000"), NetWorth: m("40000")} // limit 2,500
+	for _, c := range []struct {
+		name                   string
+		thisYear, other, own   string
+		prior, fits, refusedAt string
+	}{
+		{"nothing before", "0", "0", "0", "0.00", "2500", "2500.01"},
+		{"total only", "1500", "0", "0", "1500.00", "1000", "1000.01"},
+		{"other platforms only", "0", "1500", "0", "1500.00", "1000", "1000.01"},
+		{"total includes the other platforms", "1500", "1500", "0", "1500.00", "1000", "1000.01"},
+		{"total greater than its parts", "2000", "500", "0", "2000.00", "500", "500.01"},
+		{"this platform bought since the declaration", "1500", "1000", "1000", "2000.00", "500", "500.01"},
+		{"declared total covers this platform", "2000", "500", "1500", "2000.00", "500", "500.01"},
+		{"this platform alone", "0", "0", "2500", "2500.00", "0", "0.01"},
+	} {
+		f := low
+		f.RegCFThisYear, f.RegCFOtherPlatforms, f.RegCFThisPlatform = m(c.thisYear), m(c.other), m(c.own)
+		if got := f.RegCFPrior(); got.String() != c.prior {
+			t.Errorf("%s: prior %s, want %s", c.name, got, c.prior)
+		}
+		if c.fits != "0" {
+			if err := cf.CheckInvestor(m(c.fits), f, 0); err != nil {
+				t.Errorf("%s: %s refused: %v", c.name, c.fits, err)
+			}
+		}
+		err := cf.CheckInvestor(m(c.refusedAt), f, 0)
+		left := m("2500").Sub(m(c.prior).Decimal)
+		if err == nil || !strings.Contains(err.Message, "at most "+Money{left}.String()+" remains") || !strings.Contains(err.Message, "227.100(a)(2)") {
+			t.Errorf("%s: %s: %v", c.name, c.refusedAt, err)
+		}
+	}
+}
+
+// TestLimitsCountSecurities: what the limits check is the price of the
+// securities; the fees an investor pays on top are not securities sold.
+func TestLimitsCountSecurities(t *testing.T) {
+	unit, fees := MustMoney("10.00"), MustMoney("25.00")
+	o := &Offering{UnitPrice: &unit, AdministrativeFees: &fees, AdministrativeFeesPaidByInvestor: true}
+	low := InvestorFacts{AnnualIncome: m("50000"), NetWorth: m("40000")} // Reg CF limit 2,500
+	tier2 := InvestorFacts{AnnualIncome: m("25000")}                     // Reg A Tier 2 limit 2,500
+	for _, c := range []struct {
+		name     string
+		reg      Regulation
+		facts    InvestorFacts
+		quantity int64
+		ok       bool
+	}{
+		{"cf: price at the limit, fees on top", Regulations[TypeRegCF], low, 250, true},
+		{"cf: price over the limit", Regulations[TypeRegCF], low, 251, false},
+		{"reg a: price at the limit, fees on top", Regulations[TypeRegA], tier2, 250, true},
+		{"reg a: price over the limit", Regulations[TypeRegA], tier2, 251, false},
+	} {
+		p, errs := Price(o, &c.quantity, nil, MustMoney("3.00"))
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if !p.Amount.GreaterThan(p.Price.Decimal) {
+			t.Fatalf("%s: no fees in %+v", c.name, p)
+		}
+		if err := c.reg.CheckInvestor(p.Price, c.facts, 0); (err == nil) != c.ok {
+			t.Errorf("%s: price %s (amount %s): %v", c.name, p.Price, p.Amount, err)
+		}
+	}
+}

@@ -38,6 +38,27 @@ const (
 // Figures as of 2026. The SEC adjusts the Reg CF dollar figures for
 // inflation at least every five years (227.100(a)(2) note); change them
 // here and nowhere else.
+//
+// The unit of each rule:
+//   - MaxRaise: per offering here (the per-issuer 12-month total across
+//     offerings is not enforced yet).
+//   - Limit: per investor record. Reg CF counts the 12 months before the
+//     sale: the investor's declared amounts and its committed Reg CF
+//     investments on this platform. Of the declared amounts,
+//     amount_invested_in_reg_cf_offering_this_year is the investor's total
+//     in Reg CF offerings over the past 12 months on every platform, this
+//     one included, and so includes
+//     amount_invested_in_reg_cf_offering_this_year_other_platforms, the
+//     part bought through other intermediaries. Both measure the same
+//     purchases, so they are never added: what was bought before counts as
+//     the greater of the declared total and other platforms + this
+//     platform's own records (see RegCFPrior). Reg A Tier 2 counts what the
+//     investor bought in the offering. Both count securities sold (the
+//     price), not the fees an investor pays on top: the limits are on the
+//     purchase price of the securities.
+//   - MaxNonAccredited: per offering, each purchaser by its status at each
+//     sale (one non-accredited sale makes a non-accredited purchaser).
+//   - NoUSPersons: per sale, from the investor's declaration and residence.
 type Regulation struct {
 	Type string
 	Name string
@@ -158,13 +179,15 @@ type InvestorFacts struct {
 	AnnualIncome    Money // entities: revenue
 	NetWorth        Money // entities: net assets
 
-	// Reg CF, rolling 12 months: the entity's declared amounts and what it
+	// Reg CF, rolling 12 months: the entity's declared amounts (ThisYear,
+	// all platforms, includes OtherPlatforms) and the price of what it
 	// committed to Reg CF offerings on this platform.
 	RegCFThisYear       Money
 	RegCFOtherPlatforms Money
 	RegCFThisPlatform   Money
 
-	// Reg A Tier 2: what the investor already committed to this offering.
+	// Reg A Tier 2: the price of what the investor already committed to
+	// this offering.
 	InOffering Money
 }
 
@@ -200,6 +223,20 @@ func RegATier2InvestorLimit(income, netWorth Money) Money {
 	return Money{greater.Mul(RegATier2Rate).RoundDown(2)}
 }
 
+// RegCFPrior is what the investor bought in Reg CF offerings in the 12
+// months before this sale, each purchase counted once: the declared total
+// (which includes the other platforms' part and this platform's purchases
+// up to the declaration) or, when greater, the other platforms' part plus
+// this platform's own records (which may hold purchases made after the
+// declaration).
+func (f InvestorFacts) RegCFPrior() Money {
+	parts := f.RegCFOtherPlatforms.Add(f.RegCFThisPlatform.Decimal)
+	if f.RegCFThisYear.GreaterThan(parts) {
+		return f.RegCFThisYear
+	}
+	return Money{parts}
+}
+
 // RegulationError is one regulation rule an investment breaks: the field it
 // concerns and the message naming the rule.
 type RegulationError struct {
@@ -209,8 +246,9 @@ type RegulationError struct {
 
 func (e *RegulationError) Error() string { return e.Field + ": " + e.Message }
 
-// CheckInvestor applies the regulation's investor rules to an investment of
-// amount. nonAccreditedSoFar is the offering's count of distinct
+// CheckInvestor applies the regulation's investor rules to an investment
+// whose price (the securities sold, without the fees the investor pays on
+// top) is amount. nonAccreditedSoFar is the offering's count of distinct
 // non-accredited investors with committed investments, not counting this
 // investor (the store also enforces the cap with a condition, so racing
 // writes cannot pass it). It returns nil or the first rule broken.
@@ -233,9 +271,9 @@ func (r Regulation) CheckInvestor(amount Money, f InvestorFacts, nonAccreditedSo
 	switch r.Limit {
 	case RegCFLimit:
 		limit := RegCFInvestorLimit(f.AnnualIncome, f.NetWorth)
-		total := amount.Add(f.RegCFThisYear.Decimal).Add(f.RegCFOtherPlatforms.Decimal).Add(f.RegCFThisPlatform.Decimal)
-		if total.GreaterThan(limit.Decimal) {
-			left := limit.Sub(f.RegCFThisYear.Decimal).Sub(f.RegCFOtherPlatforms.Decimal).Sub(f.RegCFThisPlatform.Decimal)
+		prior := f.RegCFPrior()
+		if amount.Add(prior.Decimal).GreaterThan(limit.Decimal) {
+			left := limit.Sub(prior.Decimal)
 			if left.IsNegative() {
 				left = decimal.Zero
 			}
