@@ -184,3 +184,77 @@ func TestLimitsCountSecuritiesEndToEnd(t *testing.T) {
 	}
 	e.refused(e.invest(cf, investor, 1), "one unit over", "at most 0.00 remains", "17 CFR 227.100(a)(2)")
 }
+
+// TestRegATierEndToEnd: reg_a_tier on the offering object — 2 by default
+// for reg_a, null for other types, validated on create and PATCH — and
+// its rules: Tier 1's $20M ceiling and no investor limit.
+func TestRegATierEndToEnd(t *testing.T) {
+	e := newEnv(t)
+	// The sample's reg_a offering, imported before the field existed.
+	if got := e.must(200, "GET", "/api/offerings/1/", nil); got["type"] != "reg_a" || got["reg_a_tier"] != 2.0 {
+		t.Errorf("imported reg_a offering: tier %v", got["reg_a_tier"])
+	}
+	list := e.must(200, "GET", "/api/offerings/?type=reg_a", nil)
+	for _, o := range list["results"].([]any) {
+		if o.(map[string]any)["reg_a_tier"] == nil {
+			t.Errorf("listed reg_a offering without a tier: %v", o)
+		}
+	}
+	t2 := e.createOffering("reg_a", nil)
+	p2 := fmt.Sprintf("/api/offerings/%d/", t2)
+	if got := e.must(200, "GET", p2, nil); got["reg_a_tier"] != 2.0 {
+		t.Errorf("new reg_a offering: tier %v", got["reg_a_tier"])
+	}
+	if got := e.must(200, "GET", fmt.Sprintf("/api/offerings/%d/", e.createOffering("reg_cf", nil)), nil); got["reg_a_tier"] != nil {
+		t.Errorf("reg_cf offering: tier %v", got["reg_a_tier"])
+	}
+	base := map[string]any{"issuer": 1, "name": "Tiered", "type": "reg_a"}
+	with := func(kv ...any) map[string]any {
+		b := map[string]any{}
+		for k, v := range base {
+			b[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			b[kv[i].(string)] = kv[i+1]
+		}
+		return b
+	}
+	for _, c := range []struct {
+		name string
+		body map[string]any
+		want string
+	}{
+		{"tier 3", with("reg_a_tier", 3), `{"reg_a_tier":["\"3\" is not a valid choice."]}`},
+		{"tier as text", with("reg_a_tier", "two"), `{"reg_a_tier":["A valid integer is required."]}`},
+		{"null tier", with("reg_a_tier", nil), `{"reg_a_tier":["A Regulation A offering is Tier 1 or Tier 2 (17 CFR 230.251(a)): this field may not be null."]}`},
+		{"tier of a reg_cf offering", with("type", "reg_cf", "reg_a_tier", 1), `{"reg_a_tier":["Only Regulation A offerings have a tier; a reg_cf offering's reg_a_tier is null."]}`},
+		{"tier 1 over $20M", with("reg_a_tier", 1, "maximum_amount_raised", "20000000.01"), `{"maximum_amount_raised":["Ensure this value is less than or equal to 20000000.00: the Regulation A Tier 1 maximum over 12 months (17 CFR 230.251(a)(1))."]}`},
+	} {
+		if r := e.call("POST", "/api/offerings/", e.write, c.body); r.status != 400 || strings.TrimSpace(string(r.raw)) != c.want {
+			t.Errorf("create, %s: %d %s, want 400 %s", c.name, r.status, r.raw, c.want)
+		}
+	}
+	// PATCH: to Tier 1 within its ceiling, then past it.
+	if got := e.must(200, "PATCH", p2, map[string]any{"reg_a_tier": 1, "maximum_amount_raised": "20000000.00"}); got["reg_a_tier"] != 1.0 {
+		t.Errorf("PATCH to tier 1: %v", got["reg_a_tier"])
+	}
+	e.refused(e.call("PATCH", p2, e.write, map[string]any{"maximum_amount_raised": "20000000.01"}), "tier 1 over $20M", "17 CFR 230.251(a)(1)")
+	e.refused(e.call("PATCH", p2, e.write, map[string]any{"reg_a_tier": 2, "maximum_amount_raised": "75000000.01"}), "tier 2 over $75M", "17 CFR 230.251(a)(2)")
+	if got := e.must(200, "GET", p2, nil); got["reg_a_tier"] != 1.0 || got["maximum_amount_raised"] != "20000000.00" {
+		t.Errorf("refused PATCHes changed the offering: %v %v", got["reg_a_tier"], got["maximum_amount_raised"])
+	}
+	// An incomplete reg_a offering that becomes reg_cf has no tier.
+	if got := e.must(200, "PATCH", p2, map[string]any{"type": "reg_cf", "maximum_amount_raised": "1000000.00"}); got["reg_a_tier"] != nil {
+		t.Errorf("reg_a → reg_cf kept tier %v", got["reg_a_tier"])
+	}
+
+	// Investing: 6,000 is over 10% of a non-accredited purchaser's 50,000
+	// in Tier 2, and unlimited in Tier 1.
+	tier1 := e.newOffering("reg_a", map[string]any{"reg_a_tier": 1})
+	tier2 := e.newOffering("reg_a", nil)
+	investor := e.newInvestor("person", map[string]any{"accredited_investor": false, "annual_income": "50000.00", "net_worth": "50000.00"})
+	if r := e.invest(tier1, investor, 600); r.status != 201 {
+		t.Errorf("tier 1, over 10%%: %d %s", r.status, r.raw)
+	}
+	e.refused(e.invest(tier2, investor, 600), "tier 2, over 10%", "Regulation A Tier 2", "17 CFR 230.251(d)(2)(i)(C)")
+}

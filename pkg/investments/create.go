@@ -223,7 +223,7 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 	if errs := model.CheckInvestorAllowed(o, e); len(errs) > 0 {
 		return nil, nil, apierr.Fields(errs)
 	}
-	reg := model.RegulationOf(o.Type)
+	reg := model.RegulationFor(o)
 	facts := model.InvestorFacts{Accredited: model.Accredited(e)}
 	us, known := model.USPersonOf(e)
 	facts.USPerson, facts.USPersonUnknown = us, !known
@@ -307,7 +307,7 @@ func limitError(r *http.Request, deps app.Deps, ws string, o *model.Offering, in
 		}
 		return apierr.Field("amount", fmt.Sprintf("This investment would exceed the offering's maximum amount raised of %s; %s remains.", o.MaximumAmountRaised.String(), model.Money{Decimal: left}.String()))
 	}
-	reg := model.RegulationOf(o.Type)
+	reg := model.RegulationFor(o)
 	if lim.Limit == "non_accredited" || reg.MaxNonAccredited > 0 {
 		return apierr.Field("investor", fmt.Sprintf("%s offerings may have at most %d non-accredited purchasers (%s).", reg.Name, reg.MaxNonAccredited, reg.MaxNonAccreditedCFR))
 	}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -203,6 +204,54 @@ func TestLimitsCountSecurities(t *testing.T) {
 		}
 		if err := c.reg.CheckInvestor(p.Price, c.facts, 0); (err == nil) != c.ok {
 			t.Errorf("%s: price %s (amount %s): %v", c.name, p.Price, p.Amount, err)
+		}
+	}
+}
+
+// TestRegATiers: reg_a_tier picks the rules: Tier 1's $20M ceiling and no
+// investor limit, Tier 2 (the default) as before.
+func TestRegATiers(t *testing.T) {
+	one, two := RegATierOne, RegATierTwo
+	for _, c := range []struct {
+		name     string
+		o        Offering
+		regName  string
+		maxOK    string
+		maxOver  string
+		cfr      string
+		limited  bool
+		rendered string
+	}{
+		{"reg_a without a tier", Offering{Type: TypeRegA}, "Regulation A Tier 2", "75000000.00", "75000000.01", "230.251(a)(2)", true, `"reg_a_tier":2`},
+		{"reg_a tier 2", Offering{Type: TypeRegA, RegATier: &two}, "Regulation A Tier 2", "75000000.00", "75000000.01", "230.251(a)(2)", true, `"reg_a_tier":2`},
+		{"reg_a tier 1", Offering{Type: TypeRegA, RegATier: &one}, "Regulation A Tier 1", "20000000.00", "20000000.01", "230.251(a)(1)", false, `"reg_a_tier":1`},
+		{"reg_cf has no tier", Offering{Type: TypeRegCF}, "Regulation Crowdfunding", "5000000.00", "5000000.01", "227.100(a)(1)", true, `"reg_a_tier":null`},
+	} {
+		reg := RegulationFor(&c.o)
+		if reg.Name != c.regName {
+			t.Errorf("%s: %s", c.name, reg.Name)
+		}
+		o := c.o
+		o.AccreditedInvestors = true
+		max := m(c.maxOK)
+		o.MaximumAmountRaised = &max
+		if errs := CheckOfferingSettings(&o); errs.Has("maximum_amount_raised") {
+			t.Errorf("%s: %s refused: %v", c.name, c.maxOK, errs)
+		}
+		over := m(c.maxOver)
+		o.MaximumAmountRaised = &over
+		if errs := CheckOfferingSettings(&o); !strings.Contains(strings.Join(errs["maximum_amount_raised"], ""), c.cfr) {
+			t.Errorf("%s: %s: %v", c.name, c.maxOver, errs)
+		}
+		// A non-accredited purchaser with 50,000 of income: 5,000.01 is over
+		// Tier 2's 10% and within Tier 1's nothing.
+		err := reg.CheckInvestor(m("5000.01"), InvestorFacts{AnnualIncome: m("50000"), NetWorth: m("50000")}, 0)
+		if (err != nil) != c.limited {
+			t.Errorf("%s: investor limit %v", c.name, err)
+		}
+		b, err2 := json.Marshal(&c.o)
+		if err2 != nil || !strings.Contains(string(b), c.rendered) {
+			t.Errorf("%s: rendered %s %v", c.name, b, err2)
 		}
 	}
 }

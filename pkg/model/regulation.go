@@ -33,6 +33,12 @@ const (
 	RegATier2Limit
 )
 
+// RegATier1 is the key of Regulation A Tier 1's rules in Regulations: an
+// offering of type reg_a whose reg_a_tier is 1 (RegulationFor picks it).
+// Tier 2 keeps the type's own key, as every reg_a offering was Tier 2
+// before reg_a_tier existed.
+const RegATier1 = "reg_a/tier_1"
+
 // Regulation is what one offering type's rules say, each figure with the
 // section of Title 17 of the Code of Federal Regulations that sets it.
 // Figures as of 2026. The SEC adjusts the Reg CF dollar figures for
@@ -116,10 +122,18 @@ var Regulations = map[string]Regulation{
 		CancelUntil: 48 * time.Hour, CancelUntilCFR: "17 CFR 227.304(a)",
 		Escrow: true,
 	},
+	// reg_a with reg_a_tier 2 (the default).
 	TypeRegA: {
 		Type: TypeRegA, Name: "Regulation A Tier 2",
 		MaxRaise: money("75000000.00"), MaxRaiseCFR: "17 CFR 230.251(a)(2)",
 		Limit: RegATier2Limit, LimitCFR: "17 CFR 230.251(d)(2)(i)(C)",
+	},
+	// reg_a with reg_a_tier 1: a lower ceiling and no investor limit
+	// (230.251(d)(2)(i)(C) limits Tier 2 purchasers only; Tier 1 offerings
+	// are reviewed by the states instead).
+	RegATier1: {
+		Type: TypeRegA, Name: "Regulation A Tier 1",
+		MaxRaise: money("20000000.00"), MaxRaiseCFR: "17 CFR 230.251(a)(1)",
 	},
 	TypeRegD506b: {
 		Type: TypeRegD506b, Name: "Regulation D 506(b)",
@@ -139,6 +153,23 @@ var Regulations = map[string]Regulation{
 // RegulationOf returns the rules of an offering type (the zero Regulation,
 // which limits nothing, for an unknown type).
 func RegulationOf(offeringType string) Regulation { return Regulations[offeringType] }
+
+// RegulationFor returns the rules of an offering: its type's, or Tier 1's
+// for a reg_a offering whose reg_a_tier is 1.
+func RegulationFor(o *Offering) Regulation {
+	if o.Type == TypeRegA && o.RegATier != nil && *o.RegATier == 1 {
+		return Regulations[RegATier1]
+	}
+	return Regulations[o.Type]
+}
+
+// The tiers of a Regulation A offering (reg_a_tier); DefaultRegATier is
+// what a reg_a offering that names none is.
+const (
+	RegATierOne     int64 = 1
+	RegATierTwo     int64 = 2
+	DefaultRegATier       = RegATierTwo
+)
 
 // USTerritories are the ISO 3166-1 codes of the places 230.902(l) counts
 // as the United States besides US itself: its territories and
@@ -191,6 +222,20 @@ type InvestorFacts struct {
 	InOffering Money
 }
 
+// RegCFPrior is what the investor bought in Reg CF offerings in the 12
+// months before this sale, each purchase counted once: the declared total
+// (which includes the other platforms' part and this platform's purchases
+// up to the declaration) or, when greater, the other platforms' part plus
+// this platform's own records (which may hold purchases made after the
+// declaration).
+func (f InvestorFacts) RegCFPrior() Money {
+	parts := f.RegCFOtherPlatforms.Add(f.RegCFThisPlatform.Decimal)
+	if f.RegCFThisYear.GreaterThan(parts) {
+		return f.RegCFThisYear
+	}
+	return Money{parts}
+}
+
 // RegCFInvestorLimit is the 12-month limit of 227.100(a)(2) for a
 // non-accredited investor: if either annual income or net worth is below
 // $124,000, the greater of $2,500 or 5% of the greater of the two;
@@ -221,20 +266,6 @@ func RegATier2InvestorLimit(income, netWorth Money) Money {
 		greater = netWorth.Decimal
 	}
 	return Money{greater.Mul(RegATier2Rate).RoundDown(2)}
-}
-
-// RegCFPrior is what the investor bought in Reg CF offerings in the 12
-// months before this sale, each purchase counted once: the declared total
-// (which includes the other platforms' part and this platform's purchases
-// up to the declaration) or, when greater, the other platforms' part plus
-// this platform's own records (which may hold purchases made after the
-// declaration).
-func (f InvestorFacts) RegCFPrior() Money {
-	parts := f.RegCFOtherPlatforms.Add(f.RegCFThisPlatform.Decimal)
-	if f.RegCFThisYear.GreaterThan(parts) {
-		return f.RegCFThisYear
-	}
-	return Money{parts}
 }
 
 // RegulationError is one regulation rule an investment breaks: the field it

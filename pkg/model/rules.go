@@ -632,7 +632,7 @@ func AutoAccepts(o *Offering, amount Money) bool {
 // an investor may cancel until 48 hours before the deadline
 // (227.304(a)); elsewhere an investment the issuer accepted is final.
 func CancelAllowed(o *Offering, inv *Investment, now time.Time) string {
-	reg := RegulationOf(o.Type)
+	reg := RegulationFor(o)
 	if until, ok := reg.CancelDeadline(o.DeadlineDate, loadLocation(o.DefaultTimezone)); ok && !now.Before(until) {
 		return fmt.Sprintf("Investments may be cancelled only until 48 hours before the offering deadline (%s).", reg.CancelUntilCFR)
 	}
@@ -645,7 +645,7 @@ func CancelAllowed(o *Offering, inv *Investment, now time.Time) string {
 // InvestAllowed: a Reg CF investment is invested only after its escrow
 // closed.
 func InvestAllowed(o *Offering, inv *Investment) string {
-	if RegulationOf(o.Type).Escrow && inv.Status == StatusAccepted {
+	if RegulationFor(o).Escrow && inv.Status == StatusAccepted {
 		return "Cannot invest a Regulation Crowdfunding investment before the escrow closes."
 	}
 	return ""
@@ -655,7 +655,7 @@ func InvestAllowed(o *Offering, inv *Investment) string {
 // reached and the 48-hour cancellation window passed. received is the
 // amount accepted and received so far.
 func EscrowCloseAllowed(o *Offering, raised Money, now time.Time) string {
-	reg := RegulationOf(o.Type)
+	reg := RegulationFor(o)
 	if !reg.Escrow {
 		return fmt.Sprintf("Escrow closing applies to Regulation Crowdfunding offerings only, not %s.", o.Type)
 	}
@@ -719,7 +719,7 @@ func OfferingFieldsToOpen(o *Offering) FieldErrors {
 // checked on every create and update.
 func CheckOfferingSettings(o *Offering) FieldErrors {
 	errs := FieldErrors{}
-	reg := RegulationOf(o.Type)
+	reg := RegulationFor(o)
 	if o.MaximumAmountRaised != nil {
 		if e := reg.CheckMaxRaise(*o.MaximumAmountRaised); e != nil {
 			errs.Add(e.Field, e.Message)
