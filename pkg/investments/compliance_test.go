@@ -1,6 +1,7 @@
 package investments_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -257,4 +258,54 @@ func TestRegATierEndToEnd(t *testing.T) {
 		t.Errorf("tier 1, over 10%%: %d %s", r.status, r.raw)
 	}
 	e.refused(e.invest(tier2, investor, 600), "tier 2, over 10%", "Regulation A Tier 2", "17 CFR 230.251(d)(2)(i)(C)")
+}
+
+// Test506bReclassificationEndToEnd: 230.506(b)(2)(i) counts each
+// purchaser by its status at each sale. An investor who bought as
+// accredited and, PATCHed to non-accredited, buys again becomes a
+// non-accredited purchaser (the counter moves), and the 36th is refused.
+func Test506bReclassificationEndToEnd(t *testing.T) {
+	e := newEnv(t)
+	o := e.newOffering("reg_d_506b", nil)
+	for i := 0; i < 34; i++ {
+		if r := e.invest(o, e.storeInvestor(false), 10); r.status != 201 {
+			t.Fatalf("non-accredited purchaser %d: %d %s", i+1, r.status, r.raw)
+		}
+	}
+	nonAcc := func(want int64, what string) {
+		t.Helper()
+		if got := e.aggregate(o).NonAccredited; got != want {
+			t.Errorf("%s: %d non-accredited purchasers, want %d", what, got, want)
+		}
+	}
+	nonAcc(34, "34 bought")
+	reclassify := func(investor int64) {
+		t.Helper()
+		e.must(200, "PATCH", fmt.Sprintf("/api/investors/%d/", investor), map[string]any{"entity": map[string]any{"accredited_investor": false}})
+	}
+	x := e.newInvestor("person", accreditedEntity)
+	e.must(201, "POST", "/api/investments/", map[string]any{"offering": o, "investor": x, "quantity": 10})
+	nonAcc(34, "x bought as accredited")
+	reclassify(x)
+	e.must(201, "POST", "/api/investments/", map[string]any{"offering": o, "investor": x, "quantity": 10})
+	nonAcc(35, "x bought again as non-accredited")
+	e.must(201, "POST", "/api/investments/", map[string]any{"offering": o, "investor": x, "quantity": 10})
+	nonAcc(35, "x, already counted, bought a third time")
+
+	y := e.newInvestor("person", accreditedEntity)
+	e.must(201, "POST", "/api/investments/", map[string]any{"offering": o, "investor": y, "quantity": 10})
+	reclassify(y)
+	capMsg := `{"investor":["Regulation D 506(b) offerings may have at most 35 non-accredited purchasers (17 CFR 230.506(b)(2)(i))."]}`
+	e.refused(e.invest(o, y, 10), "y as the 36th non-accredited purchaser", capMsg)
+	e.refused(e.invest(o, e.storeInvestor(false), 10), "a new 36th non-accredited purchaser", capMsg)
+	if r := e.invest(o, e.storeInvestor(true), 10); r.status != 201 {
+		t.Errorf("accredited purchaser past 35: %d %s", r.status, r.raw)
+	}
+	nonAcc(35, "after the refusals")
+	e.checkTotals(o)
+	// The importer's rebuild (from the investments) agrees with the counter.
+	if err := e.db.RebuildAggregates(context.Background(), e.ws, o); err != nil {
+		t.Fatal(err)
+	}
+	nonAcc(35, "rebuilt")
 }

@@ -255,12 +255,14 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 			return nil, nil, err
 		}
 		nonAcc = int(aggs[o.ID].NonAccredited)
-		// An investor already counted does not count twice.
-		held, err := deps.DB.HoldingCommitted(ctx, p.Workspace, o.ID, g.Investor.ID)
+		// An investor already counted as non-accredited does not count
+		// twice; one who bought only as accredited so far becomes a
+		// non-accredited purchaser with this sale (status at each sale).
+		counted, err := deps.DB.HoldingCountedNonAccredited(ctx, p.Workspace, o.ID, g.Investor.ID)
 		if err != nil {
 			return nil, nil, err
 		}
-		if held.IsPositive() {
+		if counted {
 			nonAcc = 0
 		}
 	}
