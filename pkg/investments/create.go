@@ -206,7 +206,8 @@ func orZero(m *model.Money) model.Money {
 // and builds the investment and its write plan.
 func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.Offering, g model.InvestorGraph, c *createForm) (*model.Investment, *store.InvestmentCreate, error) {
 	ctx := r.Context()
-	if err := model.OfferingOpen(o); err != nil {
+	t := now()
+	if err := model.OfferingOpen(o, t); err != nil {
 		var re *model.RegulationError
 		errors.As(err, &re)
 		return nil, nil, apierr.Field(re.Field, re.Message)
@@ -222,25 +223,26 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 	if errs := model.CheckInvestorAllowed(o, e); len(errs) > 0 {
 		return nil, nil, apierr.Fields(errs)
 	}
-	reg := model.RegulationOf(o.Type)
+	reg := model.RegulationFor(o)
 	facts := model.InvestorFacts{Accredited: model.Accredited(e)}
+	us, known := model.USPersonOf(e)
+	facts.USPerson, facts.USPersonUnknown = us, !known
 	if e != nil {
-		facts.USPerson = (e.USPerson != nil && *e.USPerson) || (e.USPerson == nil && e.Country != nil && *e.Country == "US")
 		facts.AnnualIncome = orZero(e.AnnualIncome)
 		facts.NetWorth = orZero(e.NetWorth)
 		facts.RegCFThisYear = orZero(e.AmountInvestedInRegCFOfferingThisYear)
 		facts.RegCFOtherPlatforms = orZero(e.AmountInvestedInRegCFOfferingThisYearOtherPlatforms)
 	}
-	t := now()
+	// The limits count securities sold (prices), not investor-paid fees.
 	switch reg.Limit {
 	case model.RegCFLimit:
-		own, err := deps.DB.RegCFCommittedSince(ctx, p.Workspace, g.Investor.ID, t.AddDate(-1, 0, 0))
+		own, err := deps.DB.RegCFSoldSince(ctx, p.Workspace, g.Investor.ID, t.AddDate(-1, 0, 0))
 		if err != nil {
 			return nil, nil, err
 		}
 		facts.RegCFThisPlatform = own
 	case model.RegATier2Limit:
-		in, err := deps.DB.HoldingCommitted(ctx, p.Workspace, o.ID, g.Investor.ID)
+		in, err := deps.DB.SoldInOffering(ctx, p.Workspace, o.ID, g.Investor.ID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -253,16 +255,18 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 			return nil, nil, err
 		}
 		nonAcc = int(aggs[o.ID].NonAccredited)
-		// An investor already counted does not count twice.
-		held, err := deps.DB.HoldingCommitted(ctx, p.Workspace, o.ID, g.Investor.ID)
+		// An investor already counted as non-accredited does not count
+		// twice; one who bought only as accredited so far becomes a
+		// non-accredited purchaser with this sale (status at each sale).
+		counted, err := deps.DB.HoldingCountedNonAccredited(ctx, p.Workspace, o.ID, g.Investor.ID)
 		if err != nil {
 			return nil, nil, err
 		}
-		if held.IsPositive() {
+		if counted {
 			nonAcc = 0
 		}
 	}
-	if re := reg.CheckInvestor(pricing.Amount, facts, nonAcc); re != nil {
+	if re := reg.CheckInvestor(pricing.Price, facts, nonAcc); re != nil {
 		return nil, nil, apierr.Field(re.Field, re.Message)
 	}
 	at := model.NewTime(t)
@@ -305,7 +309,7 @@ func limitError(r *http.Request, deps app.Deps, ws string, o *model.Offering, in
 		}
 		return apierr.Field("amount", fmt.Sprintf("This investment would exceed the offering's maximum amount raised of %s; %s remains.", o.MaximumAmountRaised.String(), model.Money{Decimal: left}.String()))
 	}
-	reg := model.RegulationOf(o.Type)
+	reg := model.RegulationFor(o)
 	if lim.Limit == "non_accredited" || reg.MaxNonAccredited > 0 {
 		return apierr.Field("investor", fmt.Sprintf("%s offerings may have at most %d non-accredited purchasers (%s).", reg.Name, reg.MaxNonAccredited, reg.MaxNonAccreditedCFR))
 	}

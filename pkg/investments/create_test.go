@@ -198,6 +198,15 @@ func (e *env) storeInvestor(accredited bool) int64 {
 // newOffering creates and opens an offering of the type with the fields.
 func (e *env) newOffering(typ string, fields map[string]any) int64 {
 	e.t.Helper()
+	o := e.createOffering(typ, fields)
+	e.must(200, "POST", fmt.Sprintf("/api/offerings/%d/open/", o), nil)
+	return o
+}
+
+// createOffering creates an offering of the type with the fields, in
+// status incomplete.
+func (e *env) createOffering(typ string, fields map[string]any) int64 {
+	e.t.Helper()
 	body := map[string]any{
 		"issuer": 1, "name": "Test " + typ, "type": typ, "unit_price": "10.00",
 		"min_investment_amount": "100.00", "maximum_amount_raised": "1000000.00",
@@ -219,8 +228,15 @@ func (e *env) newOffering(typ string, fields map[string]any) int64 {
 	if o["status"] != "incomplete" {
 		e.t.Fatalf("new offering status %v", o["status"])
 	}
-	e.must(200, "POST", fmt.Sprintf("/api/offerings/%d/open/", id(o)), nil)
 	return id(o)
+}
+
+// inSampleWindow sets the write handlers' clock to a day before the
+// sample's offering 1 (reg_a) reaches its deadline, 2025-12-02: tests that
+// invest in it need it open, and offerings take no investments after
+// their deadline. It returns the restore func.
+func inSampleWindow() func() {
+	return investments.SetClock(func() time.Time { return time.Date(2025, 11, 20, 17, 0, 0, 0, time.UTC) })
 }
 
 func (e *env) aggregate(offering int64) model.Aggregate {
@@ -469,6 +485,7 @@ func TestRaceNearMaximum(t *testing.T) {
 // field, and nothing is written.
 func TestBadBodies(t *testing.T) {
 	e := newEnv(t)
+	defer inSampleWindow()()
 	ctx := context.Background()
 	before, err := e.db.Counter(ctx, e.ws, store.KindInvestment)
 	if err != nil {
@@ -536,6 +553,7 @@ func TestIllegalTransition(t *testing.T) {
 // the first answer and writes nothing; another body with the key is 422.
 func TestIdempotencyReplay(t *testing.T) {
 	e := newEnv(t)
+	defer inSampleWindow()()
 	body := map[string]any{"offering": 1, "investor": 1, "quantity": 400}
 	first := e.call("POST", "/api/investments/", e.write, body, "Idempotency-Key", "retry-me-1")
 	if first.status != 201 {

@@ -1,5 +1,7 @@
 package model
 
+import "encoding/json"
+
 // Offering is an issuer's raise, with every field of seed 000's offering
 // object in the document's order. Pointers are the fields that may be null.
 type Offering struct {
@@ -86,6 +88,22 @@ type Offering struct {
 	DeadlineDate                      *Date      `json:"deadline_date" dynamo:"deadline_date"`
 	CreatedAt                         Time       `json:"created_at" dynamo:"created_at"`
 	OpenedAt                          *Time      `json:"opened_at" dynamo:"opened_at"`
+	// RegATier is beyond seed 000: a reg_a offering's tier (1 or 2), which
+	// picks its rules (RegulationFor); null for other types.
+	RegATier *int64 `json:"reg_a_tier" dynamo:"reg_a_tier"`
+}
+
+// MarshalJSON renders the offering with its effective reg_a_tier, so a
+// reg_a offering stored before the field existed (none set: Tier 2, as
+// RegulationFor reads it) shows 2 rather than null.
+func (o Offering) MarshalJSON() ([]byte, error) {
+	type plain Offering // without this method
+	p := plain(o)
+	if p.Type == TypeRegA && p.RegATier == nil {
+		t := DefaultRegATier
+		p.RegATier = &t
+	}
+	return json.Marshal(p)
 }
 
 // Offering types (seed 000), in the document's order.

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -32,11 +33,38 @@ const (
 	RegATier2Limit
 )
 
+// RegATier1 is the key of Regulation A Tier 1's rules in Regulations: an
+// offering of type reg_a whose reg_a_tier is 1 (RegulationFor picks it).
+// Tier 2 keeps the type's own key, as every reg_a offering was Tier 2
+// before reg_a_tier existed.
+const RegATier1 = "reg_a/tier_1"
+
 // Regulation is what one offering type's rules say, each figure with the
 // section of Title 17 of the Code of Federal Regulations that sets it.
 // Figures as of 2026. The SEC adjusts the Reg CF dollar figures for
 // inflation at least every five years (227.100(a)(2) note); change them
 // here and nowhere else.
+//
+// The unit of each rule:
+//   - MaxRaise: per offering here (the per-issuer 12-month total across
+//     offerings is not enforced yet).
+//   - Limit: per investor record. Reg CF counts the 12 months before the
+//     sale: the investor's declared amounts and its committed Reg CF
+//     investments on this platform. Of the declared amounts,
+//     amount_invested_in_reg_cf_offering_this_year is the investor's total
+//     in Reg CF offerings over the past 12 months on every platform, this
+//     one included, and so includes
+//     amount_invested_in_reg_cf_offering_this_year_other_platforms, the
+//     part bought through other intermediaries. Both measure the same
+//     purchases, so they are never added: what was bought before counts as
+//     the greater of the declared total and other platforms + this
+//     platform's own records (see RegCFPrior). Reg A Tier 2 counts what the
+//     investor bought in the offering. Both count securities sold (the
+//     price), not the fees an investor pays on top: the limits are on the
+//     purchase price of the securities.
+//   - MaxNonAccredited: per offering, each purchaser by its status at each
+//     sale (one non-accredited sale makes a non-accredited purchaser).
+//   - NoUSPersons: per sale, from the investor's declaration and residence.
 type Regulation struct {
 	Type string
 	Name string
@@ -94,10 +122,18 @@ var Regulations = map[string]Regulation{
 		CancelUntil: 48 * time.Hour, CancelUntilCFR: "17 CFR 227.304(a)",
 		Escrow: true,
 	},
+	// reg_a with reg_a_tier 2 (the default).
 	TypeRegA: {
 		Type: TypeRegA, Name: "Regulation A Tier 2",
 		MaxRaise: money("75000000.00"), MaxRaiseCFR: "17 CFR 230.251(a)(2)",
 		Limit: RegATier2Limit, LimitCFR: "17 CFR 230.251(d)(2)(i)(C)",
+	},
+	// reg_a with reg_a_tier 1: a lower ceiling and no investor limit
+	// (230.251(d)(2)(i)(C) limits Tier 2 purchasers only; Tier 1 offerings
+	// are reviewed by the states instead).
+	RegATier1: {
+		Type: TypeRegA, Name: "Regulation A Tier 1",
+		MaxRaise: money("20000000.00"), MaxRaiseCFR: "17 CFR 230.251(a)(1)",
 	},
 	TypeRegD506b: {
 		Type: TypeRegD506b, Name: "Regulation D 506(b)",
@@ -118,22 +154,86 @@ var Regulations = map[string]Regulation{
 // which limits nothing, for an unknown type).
 func RegulationOf(offeringType string) Regulation { return Regulations[offeringType] }
 
+// RegulationFor returns the rules of an offering: its type's, or Tier 1's
+// for a reg_a offering whose reg_a_tier is 1.
+func RegulationFor(o *Offering) Regulation {
+	if o.Type == TypeRegA && o.RegATier != nil && *o.RegATier == 1 {
+		return Regulations[RegATier1]
+	}
+	return Regulations[o.Type]
+}
+
+// The tiers of a Regulation A offering (reg_a_tier); DefaultRegATier is
+// what a reg_a offering that names none is.
+const (
+	RegATierOne     int64 = 1
+	RegATierTwo     int64 = 2
+	DefaultRegATier       = RegATierTwo
+)
+
+// USTerritories are the ISO 3166-1 codes of the places 230.902(l) counts
+// as the United States besides US itself: its territories and
+// possessions.
+var USTerritories = []string{"AS", "GU", "MP", "PR", "UM", "VI"}
+
+// USPersonOf says whether the entity is a U.S. person as Regulation S
+// defines it (230.902(k)): residence decides, not citizenship, so an
+// entity whose country is the United States (230.902(l)) is a U.S. person
+// whatever it declares, and otherwise its us_person declaration counts.
+// known is false when it declares neither us_person nor a country: nothing
+// shows it is not a U.S. person.
+func USPersonOf(e *Entity) (us, known bool) {
+	if e == nil {
+		return false, false
+	}
+	country := ""
+	if e.Country != nil {
+		country = strings.ToUpper(strings.TrimSpace(*e.Country))
+	}
+	if country == "US" || contains(USTerritories, country) {
+		return true, true
+	}
+	if e.USPerson != nil {
+		return *e.USPerson, true
+	}
+	return false, country != ""
+}
+
 // InvestorFacts is what the regulation limits read about one investor and
 // one prospective investment.
 type InvestorFacts struct {
-	Accredited   bool
-	USPerson     bool
-	AnnualIncome Money // entities: revenue
-	NetWorth     Money // entities: net assets
+	Accredited bool
+	USPerson   bool
+	// USPersonUnknown: the investor declared neither us_person nor a
+	// country (USPersonOf's known is false).
+	USPersonUnknown bool
+	AnnualIncome    Money // entities: revenue
+	NetWorth        Money // entities: net assets
 
-	// Reg CF, rolling 12 months: the entity's declared amounts and what it
+	// Reg CF, rolling 12 months: the entity's declared amounts (ThisYear,
+	// all platforms, includes OtherPlatforms) and the price of what it
 	// committed to Reg CF offerings on this platform.
 	RegCFThisYear       Money
 	RegCFOtherPlatforms Money
 	RegCFThisPlatform   Money
 
-	// Reg A Tier 2: what the investor already committed to this offering.
+	// Reg A Tier 2: the price of what the investor already committed to
+	// this offering.
 	InOffering Money
+}
+
+// RegCFPrior is what the investor bought in Reg CF offerings in the 12
+// months before this sale, each purchase counted once: the declared total
+// (which includes the other platforms' part and this platform's purchases
+// up to the declaration) or, when greater, the other platforms' part plus
+// this platform's own records (which may hold purchases made after the
+// declaration).
+func (f InvestorFacts) RegCFPrior() Money {
+	parts := f.RegCFOtherPlatforms.Add(f.RegCFThisPlatform.Decimal)
+	if f.RegCFThisYear.GreaterThan(parts) {
+		return f.RegCFThisYear
+	}
+	return Money{parts}
 }
 
 // RegCFInvestorLimit is the 12-month limit of 227.100(a)(2) for a
@@ -177,14 +277,18 @@ type RegulationError struct {
 
 func (e *RegulationError) Error() string { return e.Field + ": " + e.Message }
 
-// CheckInvestor applies the regulation's investor rules to an investment of
-// amount. nonAccreditedSoFar is the offering's count of distinct
+// CheckInvestor applies the regulation's investor rules to an investment
+// whose price (the securities sold, without the fees the investor pays on
+// top) is amount. nonAccreditedSoFar is the offering's count of distinct
 // non-accredited investors with committed investments, not counting this
 // investor (the store also enforces the cap with a condition, so racing
 // writes cannot pass it). It returns nil or the first rule broken.
 func (r Regulation) CheckInvestor(amount Money, f InvestorFacts, nonAccreditedSoFar int) *RegulationError {
 	if r.NoUSPersons && f.USPerson {
-		return &RegulationError{"investor", fmt.Sprintf("%s offerings are offshore transactions only: US persons may not invest (%s).", r.Name, r.NoUSPersonsCFR)}
+		return &RegulationError{"investor", fmt.Sprintf("%s offerings are offshore transactions only: US persons may not invest (%s); anyone resident in the United States is a US person, whatever us_person says (17 CFR 230.902(k)).", r.Name, r.NoUSPersonsCFR)}
+	}
+	if r.NoUSPersons && f.USPersonUnknown {
+		return &RegulationError{"investor", fmt.Sprintf("%s offerings are offshore transactions only (%s): the investor's entity declares neither us_person nor a country, so nothing shows it is not a US person (17 CFR 230.902(k)); set its country and us_person first.", r.Name, r.NoUSPersonsCFR)}
 	}
 	if r.AccreditedOnly && !f.Accredited {
 		return &RegulationError{"investor", fmt.Sprintf("%s offerings accept verified accredited investors only (%s).", r.Name, r.AccreditedOnlyCFR)}
@@ -198,9 +302,9 @@ func (r Regulation) CheckInvestor(amount Money, f InvestorFacts, nonAccreditedSo
 	switch r.Limit {
 	case RegCFLimit:
 		limit := RegCFInvestorLimit(f.AnnualIncome, f.NetWorth)
-		total := amount.Add(f.RegCFThisYear.Decimal).Add(f.RegCFOtherPlatforms.Decimal).Add(f.RegCFThisPlatform.Decimal)
-		if total.GreaterThan(limit.Decimal) {
-			left := limit.Sub(f.RegCFThisYear.Decimal).Sub(f.RegCFOtherPlatforms.Decimal).Sub(f.RegCFThisPlatform.Decimal)
+		prior := f.RegCFPrior()
+		if amount.Add(prior.Decimal).GreaterThan(limit.Decimal) {
+			left := limit.Sub(prior.Decimal)
 			if left.IsNegative() {
 				left = decimal.Zero
 			}

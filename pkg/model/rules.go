@@ -438,15 +438,43 @@ func ValidCountry(s string) bool {
 
 // ---- Offering settings rules -------------------------------------------
 
-// OfferingOpen says whether an offering takes new investments.
-func OfferingOpen(o *Offering) error {
+// OfferingOpen says whether an offering takes new investments at now: it
+// must be opened, not archived and not past its deadline.
+func OfferingOpen(o *Offering, now time.Time) error {
 	if o.Status != "opened" {
 		return &RegulationError{"offering", fmt.Sprintf("The offering is not open for investment (status %s).", o.Status)}
 	}
 	if o.Archived {
 		return &RegulationError{"offering", "The offering is archived."}
 	}
+	if DeadlinePassed(o, now) {
+		return &RegulationError{"offering", fmt.Sprintf("The offering's deadline_date %s has passed: it takes no new investments.", o.DeadlineDate)}
+	}
 	return nil
+}
+
+// DeadlinePassed reports whether now is past the offering's deadline: the
+// deadline date is the last day of the offering, so it passes at the end
+// of that day in the offering's timezone (the day the cancellation window
+// of 227.304(a) is counted back from). No deadline never passes.
+func DeadlinePassed(o *Offering, now time.Time) bool {
+	if o.DeadlineDate == nil {
+		return false
+	}
+	loc := loadLocation(o.DefaultTimezone)
+	d := o.DeadlineDate
+	end := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1)
+	return !now.Before(end)
+}
+
+// DeadlineToOpen is why an offering may not open (or resume) at now: its
+// deadline has passed. It names deadline_date so the issuer knows what to
+// change; nil when the deadline is ahead or unset.
+func DeadlineToOpen(o *Offering, now time.Time) FieldErrors {
+	if !DeadlinePassed(o, now) {
+		return nil
+	}
+	return FieldErrors{"deadline_date": {fmt.Sprintf("The deadline %s has passed: an offering may not open after its deadline; set a later deadline_date first.", o.DeadlineDate)}}
 }
 
 // Pricing is how an investment's amounts follow from its quantity.
@@ -525,17 +553,22 @@ func Accredited(e *Entity) bool {
 
 // CheckInvestorAllowed applies the offering's investor settings: country
 // included/excluded, and whether it takes accredited and non-accredited
-// investors.
+// investors. An offering that lists countries (either way) refuses an
+// investor whose country is unknown: nothing shows it is not from a
+// country the issuer excluded or left out.
 func CheckInvestorAllowed(o *Offering, e *Entity) FieldErrors {
 	errs := FieldErrors{}
 	country := ""
 	if e != nil && e.Country != nil {
-		country = strings.ToUpper(*e.Country)
+		country = strings.ToUpper(strings.TrimSpace(*e.Country))
 	}
-	if len(o.InvestorsIncludedCountries) > 0 && !contains(o.InvestorsIncludedCountries, country) {
-		errs.Add("investor", fmt.Sprintf("The offering does not accept investors from %s.", orNone(country)))
-	} else if contains(o.InvestorsExcludedCountries, country) {
-		errs.Add("investor", fmt.Sprintf("The offering does not accept investors from %s.", orNone(country)))
+	switch {
+	case country == "" && (len(o.InvestorsIncludedCountries) > 0 || len(o.InvestorsExcludedCountries) > 0):
+		errs.Add("investor", "The offering accepts investors from some countries only, and the investor's entity has no country: set its country first.")
+	case len(o.InvestorsIncludedCountries) > 0 && !contains(o.InvestorsIncludedCountries, country):
+		errs.Add("investor", fmt.Sprintf("The offering does not accept investors from %s.", country))
+	case contains(o.InvestorsExcludedCountries, country):
+		errs.Add("investor", fmt.Sprintf("The offering does not accept investors from %s.", country))
 	}
 	acc := Accredited(e)
 	if acc && !o.AccreditedInvestors {
@@ -554,13 +587,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "an unknown country"
-	}
-	return s
 }
 
 // resolvedAML are the watchlist statuses that clear a hit.
@@ -616,7 +642,7 @@ func AutoAccepts(o *Offering, amount Money) bool {
 // an investor may cancel until 48 hours before the deadline
 // (227.304(a)); elsewhere an investment the issuer accepted is final.
 func CancelAllowed(o *Offering, inv *Investment, now time.Time) string {
-	reg := RegulationOf(o.Type)
+	reg := RegulationFor(o)
 	if until, ok := reg.CancelDeadline(o.DeadlineDate, loadLocation(o.DefaultTimezone)); ok && !now.Before(until) {
 		return fmt.Sprintf("Investments may be cancelled only until 48 hours before the offering deadline (%s).", reg.CancelUntilCFR)
 	}
@@ -629,7 +655,7 @@ func CancelAllowed(o *Offering, inv *Investment, now time.Time) string {
 // InvestAllowed: a Reg CF investment is invested only after its escrow
 // closed.
 func InvestAllowed(o *Offering, inv *Investment) string {
-	if RegulationOf(o.Type).Escrow && inv.Status == StatusAccepted {
+	if RegulationFor(o).Escrow && inv.Status == StatusAccepted {
 		return "Cannot invest a Regulation Crowdfunding investment before the escrow closes."
 	}
 	return ""
@@ -639,7 +665,7 @@ func InvestAllowed(o *Offering, inv *Investment) string {
 // reached and the 48-hour cancellation window passed. received is the
 // amount accepted and received so far.
 func EscrowCloseAllowed(o *Offering, raised Money, now time.Time) string {
-	reg := RegulationOf(o.Type)
+	reg := RegulationFor(o)
 	if !reg.Escrow {
 		return fmt.Sprintf("Escrow closing applies to Regulation Crowdfunding offerings only, not %s.", o.Type)
 	}
@@ -703,7 +729,7 @@ func OfferingFieldsToOpen(o *Offering) FieldErrors {
 // checked on every create and update.
 func CheckOfferingSettings(o *Offering) FieldErrors {
 	errs := FieldErrors{}
-	reg := RegulationOf(o.Type)
+	reg := RegulationFor(o)
 	if o.MaximumAmountRaised != nil {
 		if e := reg.CheckMaxRaise(*o.MaximumAmountRaised); e != nil {
 			errs.Add(e.Field, e.Message)

@@ -13,8 +13,8 @@ import (
 )
 
 // handleStatus runs open, pause or close. Opening checks that the offering
-// has every field its regulation type needs (400 naming them); an action
-// the status does not allow is a 409.
+// has every field its regulation type needs and that its deadline has not
+// passed (400 naming them); an action the status does not allow is a 409.
 func handleStatus(deps app.Deps, action string) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Writer(r)
@@ -37,7 +37,13 @@ func handleStatus(deps app.Deps, action string) httpapi.HandlerFunc {
 				return apierr.ConflictError(err.Error())
 			}
 			if action == "open" {
-				if err := apierr.Fields(model.OfferingFieldsToOpen(o)); err != nil {
+				errs := model.OfferingFieldsToOpen(o)
+				if !errs.Has("deadline_date") {
+					for f, m := range model.DeadlineToOpen(o, now()) {
+						errs[f] = append(errs[f], m...)
+					}
+				}
+				if err := apierr.Fields(errs); err != nil {
 					return err
 				}
 				if o.OpenedAt == nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,6 +92,18 @@ func applyFields(f *model.Form, o *model.Offering) {
 			continue
 		}
 		fv := v.Field(i)
+		if name == "reg_a_tier" {
+			// A choice of 1 or 2; whether the type has a tier is
+			// regATier's to say, once the type is known.
+			if n, set := f.Int(name, model.Int{Nullable: true}); set {
+				if n != nil && *n != model.RegATierOne && *n != model.RegATierTwo {
+					f.Errors.Add(name, model.MsgChoice(strconv.FormatInt(*n, 10)))
+					continue
+				}
+				fv.Set(reflect.ValueOf(n))
+			}
+			continue
+		}
 		switch fv.Interface().(type) {
 		case string:
 			if s, _ := f.String(name, model.Str{Required: name == "name", MaxLen: fieldMaxLen(name), Choices: choices[name], AllowBlank: name == "slug"}); s != nil {
@@ -141,6 +154,34 @@ func applyFields(f *model.Form, o *model.Offering) {
 				fv.Set(reflect.ValueOf(j))
 			}
 		}
+	}
+}
+
+// regATier settles reg_a_tier once the body's fields are applied: a reg_a
+// offering that names no tier is Tier 2 (what every reg_a offering was
+// before the field existed, and the common case), one that is given null
+// is refused; another type has none, and loses the one it had when its
+// type changes away from reg_a.
+func regATier(f *model.Form, o *model.Offering) {
+	const name = "reg_a_tier"
+	if f.Errors.Has(name) {
+		return
+	}
+	given := f.Has(name)
+	switch {
+	case o.Type == model.TypeRegA && o.RegATier == nil:
+		if given {
+			f.Errors.Add(name, "A Regulation A offering is Tier 1 or Tier 2 (17 CFR 230.251(a)): this field may not be null.")
+			return
+		}
+		t := model.DefaultRegATier
+		o.RegATier = &t
+	case o.Type != model.TypeRegA && o.RegATier != nil:
+		if given {
+			f.Errors.Add(name, fmt.Sprintf("Only Regulation A offerings have a tier; a %s offering's reg_a_tier is null.", o.Type))
+			return
+		}
+		o.RegATier = nil
 	}
 }
 
@@ -201,6 +242,7 @@ func handleCreate(deps app.Deps) httpapi.HandlerFunc {
 			f.Errors.Add("name", model.MsgRequired)
 		}
 		applyFields(f, o)
+		regATier(f, o)
 		if err := apierr.Fields(f.Errors); err != nil {
 			return err
 		}

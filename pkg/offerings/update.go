@@ -48,6 +48,7 @@ func handleUpdate(deps app.Deps) httpapi.HandlerFunc {
 				}
 			}
 			applyFields(f, o)
+			regATier(f, o)
 			if err := apierr.Fields(f.Errors); err != nil {
 				return err
 			}

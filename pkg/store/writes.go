@@ -529,8 +529,19 @@ func computeDelta(before, after *model.Investment, h *holdingItem, nonAccredited
 		}
 	}
 	d.commit = d.amount[0]
-	if nonAccredited || h.NonAccredited {
-		d.nonAcc = d.invCount[0]
+	// The investor counts among the non-accredited purchasers (506(b))
+	// while it holds committed investments and one of its sales was made
+	// to it as non-accredited: status at each sale, not at its first. So
+	// an investor who bought as accredited and buys again as
+	// non-accredited starts counting now, though it was already a
+	// purchaser.
+	was := h.Committed > 0 && h.NonAccredited
+	is := h.Committed+d.count[0] > 0 && (h.NonAccredited || nonAccredited)
+	switch {
+	case is && !was:
+		d.nonAcc = 1
+	case was && !is:
+		d.nonAcc = -1
 	}
 	return d
 }
@@ -553,6 +564,17 @@ func (db *DB) HoldingCommitted(ctx context.Context, ws string, offering, investo
 		return model.Money{}, err
 	}
 	return h.CommittedAmount, nil
+}
+
+// HoldingCountedNonAccredited reports whether the investor already counts
+// among the offering's non-accredited purchasers (computeDelta's rule), so
+// another sale to it does not add one.
+func (db *DB) HoldingCountedNonAccredited(ctx context.Context, ws string, offering, investor int64) (bool, error) {
+	h, err := db.holding(ctx, ws, offering, investor)
+	if err != nil {
+		return false, err
+	}
+	return h.Committed > 0 && h.NonAccredited, nil
 }
 
 // addTotals adds the delta's updates of the holding and aggregate items to
