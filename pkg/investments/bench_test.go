@@ -17,6 +17,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/importer"
 	"github.com/tranche-dev/tranche/pkg/importer/sample"
 	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/readmodel"
 	"github.com/tranche-dev/tranche/pkg/store/storetest"
 )
 
@@ -126,6 +127,74 @@ func BenchmarkLists(b *testing.B) {
 			if returned > 0 {
 				b.ReportMetric(float64(read)/float64(returned), "read/returned")
 			}
+		})
+	}
+}
+
+// BenchmarkReadModel times the list, values and summary queries
+// through the real handler over a synthetic import of benchSize()
+// investments, for the read model (warm: the workspace served before by
+// the process, nothing written since; cold: a fresh process cache, the
+// build included) and, while it exists, the DynamoDB planner. read/op is
+// the X-Tranche-Plan header's items read.
+func BenchmarkReadModel(b *testing.B) {
+	n := benchSize()
+	db := storetest.New(b)
+	ctx := context.Background()
+	start := time.Now()
+	if _, err := importer.Write(ctx, db, "bench", benchData(b, n), nil); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("imported %d investments in %s", n, time.Since(start).Round(time.Millisecond))
+	key, err := auth.Mint(ctx, db, "bench", auth.ScopeWorkspace, 0, false, "bench", time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	last := (n + 19) / 20
+	queries := []struct{ name, query string }{
+		{"page1", "/api/investments/"},
+		{"page_last", fmt.Sprintf("/api/investments/?page=%d", min(500, last))},
+		{"ordering_amount", "/api/investments/?ordering=-amount"},
+		{"status_amount_50", "/api/investments/?status=invested&ordering=-amount&page_size=50"},
+		{"offering", "/api/investments/?offering=7"},
+		{"search", "/api/investments/?search=smith"},
+		{"amount_company", "/api/investments/?amount__gte=1000&investor__type=company"},
+		{"values", "/api/investments/values/?field=status,offering"},
+		{"summary_filtered", "/api/investments/summary/?status=invested"},
+	}
+	deps := func() app.Deps {
+		return app.Deps{DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	}
+	run := func(b *testing.B, h http.Handler, query string, before func()) {
+		var read int
+		for i := 0; i < b.N; i++ {
+			if before != nil {
+				b.StopTimer()
+				before()
+				b.StartTimer()
+			}
+			req := httptest.NewRequest("GET", query, nil)
+			req.Header.Set("Authorization", key.Secret)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("%s: %d %s", query, rec.Code, rec.Body)
+			}
+			var returned int
+			var capacity string
+			fmt.Sscanf(rec.Header().Get("X-Tranche-Plan"), "read=%d; returned=%d; capacity=%s", &read, &returned, &capacity)
+		}
+		b.ReportMetric(float64(read), "read/op")
+	}
+	warm := NewHandler(deps())
+	for _, c := range queries {
+		b.Run("warm/"+c.name, func(b *testing.B) {
+			run(b, warm, c.query, nil)
+		})
+	}
+	for _, c := range queries[:1] {
+		b.Run("cold/"+c.name, func(b *testing.B) {
+			run(b, warm, c.query, func() { readmodel.Of(db).Forget("bench") })
 		})
 	}
 }

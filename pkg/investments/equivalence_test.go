@@ -28,9 +28,10 @@ import (
 // The equivalence corpus: generated queries over the imported sample, each
 // answered by the read model and compared with the answer the DynamoDB
 // planner (the old path) gave. The planner's answers were recorded in
-// testdata/equivalence.golden (a digest per query) by running this test
-// with TRANCHE_WRITE_GOLDEN=1 while both paths existed; the planner is gone,
-// its answers stay the reference.
+// testdata/equivalence.golden (a digest per query) by this test while both
+// paths existed (commit f903dea, TRANCHE_WRITE_GOLDEN=1, after checking that
+// every answer was byte-identical); the planner is gone, its answers stay
+// the reference.
 const (
 	corpusSize = 1500
 	goldenFile = "testdata/equivalence.golden"
@@ -211,34 +212,6 @@ func TestReadModelAnswersAsThePlanner(t *testing.T) {
 
 	srv := httptest.NewServer(NewHandler(deps))
 	defer srv.Close()
-
-	if os.Getenv("TRANCHE_WRITE_GOLDEN") == "1" {
-		SetLegacy(true)
-		old := httptest.NewServer(NewHandler(deps))
-		SetLegacy(false)
-		defer old.Close()
-		var b strings.Builder
-		differ := 0
-		for _, q := range queries {
-			want := answer(t, old, keys, q)
-			got := answer(t, srv, keys, q)
-			if got != want {
-				differ++
-				if differ <= 10 {
-					t.Errorf("%s:\nplanner:    %.600s\nread model: %.600s", q, want, got)
-				}
-			}
-			fmt.Fprintf(&b, "%s %s\n", digest(want), q)
-		}
-		if differ > 0 {
-			t.Fatalf("%d of %d queries answer differently", differ, len(queries))
-		}
-		if err := os.WriteFile(goldenFile, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%d queries answer alike; golden written", len(queries))
-		return
-	}
 
 	f, err := os.Open(goldenFile)
 	if err != nil {

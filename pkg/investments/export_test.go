@@ -9,7 +9,3 @@ func SetClock(f func() time.Time) (restore func()) {
 	now, summaryNow = f, f
 	return func() { now, summaryNow = oldNow, oldSummary }
 }
-
-// SetLegacy makes handlers built afterwards serve lists, values and
-// summaries from the DynamoDB planner (the old path).
-func SetLegacy(on bool) { legacy = on }

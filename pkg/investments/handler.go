@@ -21,21 +21,11 @@ func NewHandler(deps app.Deps) http.Handler {
 	return rt.Handler()
 }
 
-// legacy serves lists from the DynamoDB planner instead of the read model
-// (the equivalence test compares both; removed with the planner).
-var legacy bool
-
 func addRoutes(rt *httpapi.Router, deps app.Deps) {
 	rt.HandleFunc("GET /api/investments/statuses/", handleStatuses())
-	if legacy {
-		rt.HandleFunc("GET /api/investments/", handleList(deps))
-		rt.HandleFunc("GET /api/investments/values/", handleValues(deps))
-		rt.HandleFunc("GET /api/investments/summary/", handleSummary(deps))
-	} else {
-		rt.HandleFunc("GET /api/investments/", listing.Handler(listSpec(deps)))
-		rt.HandleFunc("GET /api/investments/values/", handleValuesRM(deps))
-		rt.HandleFunc("GET /api/investments/summary/", handleSummaryRM(deps))
-	}
+	rt.HandleFunc("GET /api/investments/", listing.Handler(listSpec(deps)))
+	rt.HandleFunc("GET /api/investments/values/", handleValues(deps))
+	rt.HandleFunc("GET /api/investments/summary/", handleSummary(deps))
 	rt.HandleFunc("GET /api/investments/{id}/", handleDetail(deps))
 	rt.Handle("POST /api/investments/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCreate(deps)))
 	rt.HandleFunc("PATCH /api/investments/{id}/", handleUpdate(deps))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/tranche-dev/tranche/pkg/app"
@@ -123,9 +122,6 @@ func entityValue(e *model.Entity, f string) filter.Value {
 	return filter.Null()
 }
 
-// needsInvestor reports whether a path reads the joined investor graph.
-func needsInvestor(path string) bool { return strings.HasPrefix(path, "investor__") }
-
 // visible checks foreign-key filter ids: they must name rows of the
 // workspace that the principal may see.
 func visible(deps app.Deps, p *auth.Principal) filter.Visible {
@@ -162,42 +158,6 @@ func parse(ctx context.Context, deps app.Deps, p *auth.Principal, r *http.Reques
 	return filter.Parse(ctx, filter.InvestmentFilters, py.ParseQuery(r.URL.RawQuery), visible(deps, p))
 }
 
-// selected reads, joins and filters the investments matching q within the
-// principal's scope. The investor graph is joined only for the rows that
-// survive the conditions that do not need it, and only when a condition or
-// the search needs it; joined reports whether it was.
-func selected(ctx context.Context, deps app.Deps, p *auth.Principal, q *filter.Query) (rows []*row, joined bool, err error) {
-	invs, err := deps.DB.QueryInvestments(ctx, p.Workspace, p.StoreScope(), q)
-	if err != nil {
-		return nil, false, err
-	}
-	rows = make([]*row, len(invs))
-	for i := range invs {
-		rows[i] = &row{inv: &invs[i]}
-	}
-	if err := joinOfferings(ctx, deps, p, rows); err != nil {
-		return nil, false, err
-	}
-	var early, late []filter.Cond
-	for _, c := range q.Conds {
-		if needsInvestor(c.Path) {
-			late = append(late, c)
-		} else {
-			early = append(early, c)
-		}
-	}
-	first := &filter.Query{Set: q.Set, Conds: early}
-	rows = slices.DeleteFunc(rows, func(r *row) bool { return !first.MatchFilters(r) })
-	if len(late) == 0 && len(q.Search) == 0 {
-		return rows, false, nil
-	}
-	if err := joinInvestors(ctx, deps, p, rows); err != nil {
-		return nil, false, err
-	}
-	rows = slices.DeleteFunc(rows, func(r *row) bool { return !q.Match(r) })
-	return rows, true, nil
-}
-
 // joinOfferings attaches each row's offering (one BatchGet of the distinct
 // offerings).
 func joinOfferings(ctx context.Context, deps app.Deps, p *auth.Principal, rows []*row) error {
@@ -218,30 +178,6 @@ func joinOfferings(ctx context.Context, deps app.Deps, p *auth.Principal, rows [
 	}
 	for _, r := range rows {
 		r.off = offs[r.inv.Offering]
-	}
-	return nil
-}
-
-// joinInvestors attaches the investor graphs of rows not joined yet, in
-// batches (three batched reads).
-func joinInvestors(ctx context.Context, deps app.Deps, p *auth.Principal, rows []*row) error {
-	var ids []int64
-	for _, r := range rows {
-		if r.g.Investor == nil {
-			ids = append(ids, r.inv.Investor)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	graphs, err := deps.DB.InvestorGraphs(ctx, p.Workspace, ids)
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		if r.g.Investor == nil {
-			r.g = graphs[r.inv.Investor]
-		}
 	}
 	return nil
 }

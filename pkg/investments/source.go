@@ -107,9 +107,9 @@ func openQuery(ctx context.Context, deps app.Deps, p *auth.Principal, r *http.Re
 	return src, q, nil
 }
 
-// handleValuesRM serves GET /api/investments/values/?field=a,b over the
+// handleValues serves GET /api/investments/values/?field=a,b over the
 // filtered and searched investments of the read model.
-func handleValuesRM(deps app.Deps) httpapi.HandlerFunc {
+func handleValues(deps app.Deps) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -137,12 +137,12 @@ func handleValuesRM(deps app.Deps) httpapi.HandlerFunc {
 	}
 }
 
-// handleSummaryRM serves GET /api/investments/summary/ from the read
+// handleSummary serves GET /api/investments/summary/ from the read
 // model: the matching investments summed (unfiltered: every investment in
 // the key's scope, the all-time lines cached until the next write), and
 // the *_today lines from each investment's times against today's range of
 // instants in its offering's zone.
-func handleSummaryRM(deps app.Deps) httpapi.HandlerFunc {
+func handleSummary(deps app.Deps) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {

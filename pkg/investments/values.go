@@ -3,17 +3,12 @@ package investments
 import (
 	"bytes"
 	"encoding/json"
-	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
-	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
-	"github.com/tranche-dev/tranche/pkg/httpapi"
-	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // valueFields are the fields /api/investments/values/ accepts, each with
@@ -149,41 +144,4 @@ func Distinct[R any](rows []R, fields []string, render func(R, string) any, valu
 type ValuesBody struct {
 	Values []Object `json:"values"`
 	Count  int      `json:"count"`
-}
-
-// handleValues serves GET /api/investments/values/?field=a,b over the
-// filtered and searched investments.
-func handleValues(deps app.Deps) httpapi.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := auth.Must(r)
-		if err != nil {
-			return err
-		}
-		fields, err := ValueFields(py.ParseQuery(r.URL.RawQuery), func(f string) bool { _, ok := valueFields[f]; return ok })
-		if err != nil {
-			return err
-		}
-		ctx, stats := store.WithStats(r.Context())
-		q, err := parse(ctx, deps, p, r)
-		if err != nil {
-			return err
-		}
-		rows, joined, err := selected(ctx, deps, p, q)
-		if err != nil {
-			return err
-		}
-		if !joined && slices.ContainsFunc(fields, needsInvestor) {
-			if err := joinInvestors(ctx, deps, p, rows); err != nil {
-				return err
-			}
-		}
-		vals := Distinct(rows, fields,
-			func(r *row, f string) any { return valueFields[f](r) },
-			func(r *row, f string) filter.Value { return r.Value(f) })
-		if vals == nil {
-			vals = []Object{}
-		}
-		w.Header().Set(store.PlanHeader, stats.Plan(len(rows)))
-		return httpapi.JSON(w, http.StatusOK, envelope{Success: true, Data: ValuesBody{Values: vals, Count: len(vals)}})
-	}
 }

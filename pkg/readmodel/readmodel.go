@@ -158,6 +158,17 @@ func (c *Cache) evict(keep *Workspace) {
 	}
 }
 
+// Forget drops a workspace's read model: the next request builds it again
+// (benchmarks of the cold path; operators freeing memory).
+func (c *Cache) Forget(ws string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.spaces[ws]; ok {
+		delete(c.spaces, ws)
+		c.lru.Remove(e)
+	}
+}
+
 // Open syncs the workspace's read model with the change feed (building it
 // on first use) and returns a View of it, read-locked until Close. What it
 // reads counts in the request's store.Stats.

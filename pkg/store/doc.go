@@ -182,18 +182,24 @@
 // adds no hot spot the aggregate item does not already have: every
 // investment write updates that one item.
 //
-// # Lists (query.go)
+// # Lists (feed.go, snapshot.go)
 //
-// QueryInvestments, QueryOfferings, QueryInvestors and QueryIssuerUsers
-// plan a parsed filter.Query onto the patterns above: the most selective
-// indexed equality becomes the key condition (investments: id → BatchGet,
-// reference_id → GSI4, investor → GSI2, status+offering → GSI3
-// begins_with, offering → GSI1, status → GSI3, else the workspace
-// partition), simple comparisons go into a filter expression, and the
-// caller applies Match to everything read. An offering-scoped key reads
-// only its offering's GSI1/GSI3 range; an issuer-scoped key its offerings'.
+// Lists, values and summaries do not query per request: they select from
+// package readmodel's in-memory copy of the workspace, built once per
+// process by LoadWorkspace (parallel consistent range Queries of each
+// kind's partition, split by id) and kept fresh by the change feed:
 //
-// A request path never scans. Items read and returned are counted per
-// request (see Stats) so tests and benchmarks can hold lists to "read
-// about what you return".
+//		feed head     WS#<ws>#CHANGES    HEAD             seq
+//		feed entry    WS#<ws>#CHANGES    E#<seq, 16 digits>  refs (kind:id, or reset); ttl 7 days
+//
+//	  - every transaction writing an offering, investment, investor, entity
+//	    or user advances the head (condition seq = N) and puts entry N+1
+//	    naming what it wrote (txn.changed); an import appends a reset entry.
+//	  - a request's sync: one consistent Query WS#<ws>#CHANGES BETWEEN
+//	    E#<seq+1> and the last entry key (reads nothing when nothing
+//	    changed), then consistent BatchGets of the objects named (LoadRefs).
+//
+// A request path never scans. Items read are counted per request (see
+// Stats) so the X-Tranche-Plan header shows what a list cost, the sync and
+// any cold build included.
 package store

@@ -121,12 +121,6 @@ func (h *heads) set(ws string, n int64) {
 	}
 }
 
-func (h *heads) forget(ws string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	delete(h.m, ws)
-}
-
 // FeedHead is a consistent read of the workspace's last entry number (0
 // before any write). It counts in the request's Stats.
 func (db *DB) FeedHead(ctx context.Context, ws string) (int64, error) {
@@ -196,12 +190,4 @@ func (db *DB) AppendReset(ctx context.Context, ws string) error {
 	t := db.newTxn()
 	t.feedWS, t.feedRefs = ws, []string{feedRefReset}
 	return t.run(ctx)
-}
-
-func refStrings(refs map[Ref]bool) []string {
-	out := make([]string, 0, len(refs))
-	for r := range refs {
-		out = append(out, r.String())
-	}
-	return out
 }

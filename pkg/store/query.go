@@ -1,37 +1,19 @@
 package store
 
-// The list planner. A list handler parses its query string into a
-// filter.Query and hands it here with the caller's Scope; the planner picks
-// the most selective indexed condition as the key condition (doc.go's
-// access patterns), pushes the simple comparisons DynamoDB can express into
-// a filter expression, and returns the items read. It never scans, and it
-// only narrows: the handler still applies Query.Match to every item, so a
-// weaker plan returns the same response, only slower.
-//
-// Investments, by the first condition present (scope permitting):
-//
-//	id, id__in                 BatchGet (offering key: GSI1 of its offering, SK = pad(id))
-//	reference_id(__in)         GSI4, one Query per value
-//	investor(__in)             GSI2, one Query per investor
-//	status(__in) + offering    GSI3, begins_with pad(offering)#, per pair
-//	offering(__in)             GSI1, one Query per offering
-//	status(__in)               GSI3, one Query per status
-//	nothing indexable          the workspace partition WS#<ws>#INVESTMENT
-//
-// An offering-scoped key only ever reads its offering: GSI1 of that offering
-// (or GSI3 begins_with it). An issuer-scoped key reads GSI1 of the issuer's
-// offerings unless a narrower key applies; items of other issuers that a
-// narrower key reads are dropped before they are returned.
+// Queries that remain of the list planner: the offerings of a scope
+// (QueryOfferings, used by the scheduled functions and the scope
+// aggregates' rebuild), batched lookups by id for detail routes and writes,
+// and the helpers that build Query expressions (queryAll, pushdown). Lists,
+// values and summaries select from package readmodel instead (feed.go).
 //
 // Every read is counted in the request's Stats: items read is DynamoDB's
 // ScannedCount (what a filter expression evaluated, not only what it let
-// through), so the X-Tranche-Plan header shows what the plan cost.
+// through), so the X-Tranche-Plan header shows what a request cost.
 
 import (
 	"context"
 	"fmt"
 	"reflect"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -224,12 +206,6 @@ var investmentPushdown = pushable{
 	"processed_at":              {"processed_at", attrTime},
 }
 
-var investorPushdown = pushable{
-	"id":   {"id", attrNumber},
-	"user": {"user", attrNumber},
-	"type": {"type", attrString},
-}
-
 // operand renders v as the attribute's stored form, or false when DynamoDB
 // could not hold it exactly (huge or tiny numbers, sub-microsecond or
 // out-of-range instants): such a condition is left to Go.
@@ -374,146 +350,6 @@ func strKeys(q *filter.Query, path string) ([]string, bool) {
 	return out, true
 }
 
-// QueryInvestments returns the investments of the workspace that the plan
-// for q reads within scope: a superset of those matching q (apply Match),
-// never an investment outside scope, in no particular order.
-func (db *DB) QueryInvestments(ctx context.Context, ws string, sc Scope, q *filter.Query) ([]model.Investment, error) {
-	filt := pushdown(q, investmentPushdown)
-	var (
-		keys  []keyCond
-		items []investmentItem
-	)
-	ids, hasIDs := intKeys(q, "id")
-	refs, hasRefs := strKeys(q, "reference_id")
-	if slices.Contains(refs, "") {
-		hasRefs = false // GSI4 is sparse: an empty reference_id is not in it
-	}
-	investors, hasInvestors := intKeys(q, "investor")
-	offerings, hasOfferings := intKeys(q, "offering")
-	statuses, hasStatuses := strKeys(q, "status")
-	empty := (hasIDs && len(ids) == 0) || (hasRefs && len(refs) == 0) || (hasInvestors && len(investors) == 0) ||
-		(hasOfferings && len(offerings) == 0) || (hasStatuses && len(statuses) == 0)
-	if empty {
-		return nil, nil
-	}
-	if sc.Offering != 0 {
-		// Only the offering's own partition, whatever the query names.
-		if hasOfferings && !contains(offerings, sc.Offering) {
-			return nil, nil
-		}
-		o := sc.Offering
-		switch {
-		case hasIDs && len(ids) <= maxKeyValues:
-			for _, id := range ids {
-				k := gsiKey(1, investmentsOfOfferingPK(ws, o))
-				k.skOp, k.sk = "=", padID(id)
-				keys = append(keys, k)
-			}
-		case hasStatuses && !hasInvestors && !hasRefs:
-			for _, s := range statuses {
-				k := gsiKey(3, investmentsByStatusPK(ws, s))
-				k.skOp, k.sk = "begins_with", padID(o)+"#"
-				keys = append(keys, k)
-			}
-		default:
-			keys = append(keys, gsiKey(1, investmentsOfOfferingPK(ws, o)))
-		}
-	} else {
-		switch {
-		case hasIDs && len(ids) <= 1000:
-			got, err := batchGet[investmentItem](ctx, db, investmentPK(ws), ids)
-			if err != nil {
-				return nil, err
-			}
-			items = got
-		case hasRefs && len(refs) <= maxKeyValues:
-			for _, r := range refs {
-				keys = append(keys, gsiKey(4, investmentsByRefPK(ws, r)))
-			}
-		case hasInvestors && len(investors) <= maxKeyValues:
-			for _, i := range investors {
-				keys = append(keys, gsiKey(2, investmentsOfInvestorPK(ws, i)))
-			}
-		case hasOfferings && hasStatuses && len(offerings)*len(statuses) <= maxKeyValues:
-			for _, s := range statuses {
-				for _, o := range offerings {
-					k := gsiKey(3, investmentsByStatusPK(ws, s))
-					k.skOp, k.sk = "begins_with", padID(o)+"#"
-					keys = append(keys, k)
-				}
-			}
-		case hasOfferings && len(offerings) <= maxKeyValues:
-			for _, o := range offerings {
-				keys = append(keys, gsiKey(1, investmentsOfOfferingPK(ws, o)))
-			}
-		case sc.Issuer != 0:
-			offs, err := db.issuerOfferingIDs(ctx, ws, sc.Issuer)
-			if err != nil {
-				return nil, err
-			}
-			if hasStatuses && len(offs)*len(statuses) <= maxKeyValues {
-				for _, s := range statuses {
-					for _, o := range offs {
-						k := gsiKey(3, investmentsByStatusPK(ws, s))
-						k.skOp, k.sk = "begins_with", padID(o)+"#"
-						keys = append(keys, k)
-					}
-				}
-			} else {
-				for _, o := range offs {
-					keys = append(keys, gsiKey(1, investmentsOfOfferingPK(ws, o)))
-				}
-			}
-		case hasStatuses && len(statuses) <= maxKeyValues:
-			for _, s := range statuses {
-				keys = append(keys, gsiKey(3, investmentsByStatusPK(ws, s)))
-			}
-		default:
-			keys = append(keys, tableKey(investmentPK(ws)))
-		}
-	}
-	for _, k := range keys {
-		got, err := queryInto[investmentItem](ctx, db, k, filt)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, got...)
-	}
-	seen := make(map[int64]bool, len(items))
-	out := make([]model.Investment, 0, len(items))
-	for i := range items {
-		inv := &items[i].Investment
-		if seen[inv.ID] || (sc.Offering != 0 && inv.Offering != sc.Offering) || (sc.Issuer != 0 && inv.Issuer != sc.Issuer) {
-			continue
-		}
-		seen[inv.ID] = true
-		out = append(out, *inv)
-	}
-	return out, nil
-}
-
-func contains(xs []int64, x int64) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
-// issuerOfferingIDs lists an issuer's offering ids (GSI1 of the offerings).
-func (db *DB) issuerOfferingIDs(ctx context.Context, ws string, issuer int64) ([]int64, error) {
-	offs, err := queryInto[offeringItem](ctx, db, gsiKey(1, offeringsOfIssuerPK(ws, issuer)), nil)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]int64, len(offs))
-	for i := range offs {
-		ids[i] = offs[i].ID
-	}
-	return ids, nil
-}
-
 // QueryOfferings returns the offerings the plan for q reads within scope: a
 // superset of those matching q. Offering keys read their one offering; id
 // filters BatchGet; issuer filters and issuer keys read GSI1; otherwise the
@@ -562,89 +398,6 @@ func (db *DB) QueryOfferings(ctx context.Context, ws string, sc Scope, q *filter
 // issuer keys: the issuer's; otherwise every offering of the workspace).
 func (db *DB) ScopeOfferings(ctx context.Context, ws string, sc Scope) ([]model.Offering, error) {
 	return db.QueryOfferings(ctx, ws, sc, &filter.Query{})
-}
-
-// QueryInvestors returns the investors the plan for q reads within scope: a
-// superset of those matching q. Offering and issuer keys read their link
-// partition, then BatchGet the investors it names; otherwise id filters
-// BatchGet, user filters read GSI1, and the rest reads the workspace's
-// investor partition.
-func (db *DB) QueryInvestors(ctx context.Context, ws string, sc Scope, q *filter.Query) ([]model.Investor, error) {
-	ids, hasIDs := intKeys(q, "id")
-	users, hasUsers := intKeys(q, "user")
-	if (hasIDs && len(ids) == 0) || (hasUsers && len(users) == 0) {
-		return nil, nil
-	}
-	var items []investorItem
-	var err error
-	switch {
-	case sc.Offering != 0 || sc.Issuer != 0:
-		pk := investorsOfOfferingPK(ws, sc.Offering)
-		if sc.Offering == 0 {
-			pk = investorsOfIssuerPK(ws, sc.Issuer)
-		}
-		links, err := queryInto[linkItem](ctx, db, tableKey(pk), nil)
-		if err != nil {
-			return nil, err
-		}
-		var want []int64
-		for _, l := range links {
-			if !hasIDs || contains(ids, l.ID) {
-				want = append(want, l.ID)
-			}
-		}
-		items, err = batchGet[investorItem](ctx, db, investorPK(ws), want)
-		if err != nil {
-			return nil, err
-		}
-	case hasIDs && len(ids) <= 1000:
-		items, err = batchGet[investorItem](ctx, db, investorPK(ws), ids)
-	case hasUsers && len(users) <= maxKeyValues:
-		for _, u := range users {
-			got, err := queryInto[investorItem](ctx, db, gsiKey(1, investorsOfUserPK(ws, u)), nil)
-			if err != nil {
-				return nil, err
-			}
-			items = append(items, got...)
-		}
-	default:
-		items, err = queryInto[investorItem](ctx, db, tableKey(investorPK(ws)), pushdown(q, investorPushdown))
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.Investor, len(items))
-	for i := range items {
-		out[i] = items[i].Investor
-	}
-	return out, nil
-}
-
-// QueryIssuerUsers returns the issuer's users (those with a third-party
-// issuer row) the plan for q reads: id filters BatchGet, otherwise the
-// sparse GSI1 WS#<ws>#ISSUERUSER. Users without the row are never returned.
-func (db *DB) QueryIssuerUsers(ctx context.Context, ws string, q *filter.Query) ([]model.User, error) {
-	ids, hasIDs := intKeys(q, "id")
-	if hasIDs && len(ids) == 0 {
-		return nil, nil
-	}
-	var items []userItem
-	var err error
-	if hasIDs && len(ids) <= 1000 {
-		items, err = batchGet[userItem](ctx, db, userPK(ws), ids)
-	} else {
-		items, err = queryInto[userItem](ctx, db, gsiKey(1, issuerUsersPK(ws)), nil)
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.User, 0, len(items))
-	for i := range items {
-		if items[i].ThirdPartyIssuerEmail != nil {
-			out = append(out, items[i].User)
-		}
-	}
-	return out, nil
 }
 
 // ---- joins and existence checks ----------------------------------------------
@@ -709,46 +462,6 @@ func (db *DB) InvestorsVisible(ctx context.Context, ws string, sc Scope, ids []i
 		out[items[i].ID] = true
 	}
 	return out, err
-}
-
-// JoinInvestors loads the users and entities of investors already read:
-// two batched reads however many investors there are.
-func (db *DB) JoinInvestors(ctx context.Context, ws string, investors []model.Investor) (map[int64]model.InvestorGraph, error) {
-	var userIDs, entityIDs []int64
-	for _, inv := range investors {
-		userIDs = append(userIDs, inv.User)
-		if inv.Entity != nil {
-			entityIDs = append(entityIDs, *inv.Entity)
-		}
-		if inv.IndividualEntity != nil {
-			entityIDs = append(entityIDs, *inv.IndividualEntity)
-		}
-	}
-	users, err := db.UsersByID(ctx, ws, userIDs)
-	if err != nil {
-		return nil, err
-	}
-	entities, err := batchGet[entityItem](ctx, db, entityPK(ws), entityIDs)
-	if err != nil {
-		return nil, err
-	}
-	entityByID := make(map[int64]*model.Entity, len(entities))
-	for i := range entities {
-		entityByID[entities[i].ID] = &entities[i].Entity
-	}
-	out := make(map[int64]model.InvestorGraph, len(investors))
-	for i := range investors {
-		inv := &investors[i]
-		g := model.InvestorGraph{Investor: inv, User: users[inv.User]}
-		if inv.Entity != nil {
-			g.Entity = entityByID[*inv.Entity]
-		}
-		if inv.IndividualEntity != nil {
-			g.IndividualEntity = entityByID[*inv.IndividualEntity]
-		}
-		out[inv.ID] = g
-	}
-	return out, nil
 }
 
 // ---- summary -----------------------------------------------------------------
