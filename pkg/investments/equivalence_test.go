@@ -2,12 +2,9 @@ package investments
 
 import (
 	"bufio"
-	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -17,12 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tranche-dev/tranche/pkg/app"
-	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/importer/importtest"
-	"github.com/tranche-dev/tranche/pkg/importer/sample"
-	"github.com/tranche-dev/tranche/pkg/store/storetest"
 )
 
 // The equivalence corpus: generated queries over the imported sample, each
@@ -186,32 +179,11 @@ func digest(s string) string { return fmt.Sprintf("%x", sha256.Sum256([]byte(s))
 // TestReadModelAnswersAsThePlanner: every corpus query answers exactly as
 // the DynamoDB planner answered it.
 func TestReadModelAnswersAsThePlanner(t *testing.T) {
-	storetest.Endpoint(t)
 	restore := SetClock(func() time.Time { return corpusClock })
 	defer restore()
-	l := importtest.Sample(t)
-	deps := app.Deps{DB: l.DB, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	keys := map[string]string{}
-	for name, sc := range map[string]struct {
-		s  auth.Scope
-		id int64
-	}{"workspace": {auth.ScopeWorkspace, 0}, "offering2": {auth.ScopeOffering, 2}, "issuer1": {auth.ScopeIssuer, 1}} {
-		k, err := auth.Mint(context.Background(), l.DB, l.Workspace, sc.s, sc.id, false, name, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		keys[name] = k.Secret
-	}
-	var file struct {
-		Investments []map[string]any `json:"investments"`
-	}
-	if err := json.Unmarshal(sample.JSON, &file); err != nil {
-		t.Fatal(err)
-	}
-	queries := corpus(file.Investments)
-
-	srv := httptest.NewServer(NewHandler(deps))
-	defer srv.Close()
+	e := importtest.NewListEnv(t, NewHandler)
+	queries := corpus(e.File["investments"])
+	srv, keys := e.Srv, e.Keys
 
 	f, err := os.Open(goldenFile)
 	if err != nil {

@@ -2,7 +2,6 @@ package investments
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -22,26 +21,16 @@ import (
 // workspace's read model: each row joined with its offering and investor
 // graph, built once per state of the workspace.
 func open(ctx context.Context, deps app.Deps, p *auth.Principal) (*listing.Source[*row], error) {
-	v, err := readmodel.Of(deps.DB).Open(ctx, p.Workspace)
-	if err != nil {
-		return nil, err
-	}
-	sc := p.StoreScope()
-	t := listing.Table[*row]{
-		Key:  fmt.Sprintf("investments/o%d/i%d", sc.Offering, sc.Issuer),
-		Memo: v,
-		Rows: func() []*row {
-			var out []*row
-			for _, inv := range v.Investments() {
-				if (sc.Offering != 0 && inv.Offering != sc.Offering) || (sc.Issuer != 0 && inv.Issuer != sc.Issuer) {
-					continue
-				}
-				out = append(out, &row{inv: inv, off: v.Offering(inv.Offering), g: v.Graph(inv.Investor)})
+	return listing.FromReadModel(ctx, deps.DB, p, "investments", func(v *readmodel.View, sc store.Scope) []*row {
+		var out []*row
+		for _, inv := range v.Investments() {
+			if (sc.Offering != 0 && inv.Offering != sc.Offering) || (sc.Issuer != 0 && inv.Issuer != sc.Issuer) {
+				continue
 			}
-			return out
-		},
-	}
-	return &listing.Source[*row]{Table: t, Visible: visibleIn(v, p), Close: v.Close}, nil
+			out = append(out, &row{inv: inv, off: v.Offering(inv.Offering), g: v.Graph(inv.Investor)})
+		}
+		return out
+	}, func(v *readmodel.View) filter.Visible { return visibleIn(v, p) })
 }
 
 // visibleIn checks foreign-key filter ids against the read model: they

@@ -2,7 +2,6 @@ package investors
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/readmodel"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // row is an investor as InvestorFilters reads it; g.User and the entities
@@ -73,39 +73,36 @@ func (r *row) Value(path string) filter.Value {
 // read model: an offering or issuer key sees the investors with an
 // investment in its scope.
 func open(ctx context.Context, deps app.Deps, p *auth.Principal) (*listing.Source[*row], error) {
-	v, err := readmodel.Of(deps.DB).Open(ctx, p.Workspace)
-	if err != nil {
-		return nil, err
-	}
-	sc := p.StoreScope()
-	t := listing.Table[*row]{
-		Key:  fmt.Sprintf("investors/o%d/i%d", sc.Offering, sc.Issuer),
-		Memo: v,
-		Rows: func() []*row {
-			var out []*row
-			for _, inv := range v.Investors() {
-				if (sc.Offering != 0 || sc.Issuer != 0) && !v.InvestorInScope(inv.ID, sc.Offering, sc.Issuer) {
-					continue
-				}
-				out = append(out, &row{g: v.Graph(inv.ID)})
+	return listing.FromReadModel(ctx, deps.DB, p, "investors", func(v *readmodel.View, sc store.Scope) []*row {
+		var out []*row
+		for _, inv := range v.Investors() {
+			if (sc.Offering != 0 || sc.Issuer != 0) && !v.InvestorInScope(inv.ID, sc.Offering, sc.Issuer) {
+				continue
 			}
-			return out
-		},
-	}
-	// User ids must name users of the workspace.
-	visible := func(_ context.Context, path string, ids []int64) (map[int64]bool, error) {
+			out = append(out, &row{g: v.Graph(inv.ID)})
+		}
+		return out
+	}, func(v *readmodel.View) filter.Visible {
+		// User ids must name users of the workspace.
+		return usersVisible(func(id int64) bool { return v.User(id) != nil })
+	})
+}
+
+// usersVisible is InvestorFilters' foreign-key check: user ids must name
+// users of the workspace (exists says which do).
+func usersVisible(exists func(int64) bool) filter.Visible {
+	return func(_ context.Context, path string, ids []int64) (map[int64]bool, error) {
 		out := map[int64]bool{}
 		if path != "user" {
 			return out, nil
 		}
 		for _, id := range ids {
-			if v.User(id) != nil {
+			if exists(id) {
 				out[id] = true
 			}
 		}
 		return out, nil
 	}
-	return &listing.Source[*row]{Table: t, Visible: visible, Close: v.Close}, nil
 }
 
 // listSpec is GET /api/investors/ with InvestorFilters, ordering, search

@@ -19,6 +19,7 @@ package listing
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,6 +29,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/filter/py"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/page"
+	"github.com/tranche-dev/tranche/pkg/readmodel"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -152,6 +154,27 @@ type Source[R filter.Row] struct {
 	Visible filter.Visible
 	// Close is called when the response is written; nil: nothing.
 	Close func()
+}
+
+// FromReadModel opens the principal's workspace in the read model
+// (package readmodel) as a Source: rows derives every row the scope may
+// see from the view, cached per resource name and scope until the next
+// change; visible, if set, builds the foreign-key check over the same view.
+func FromReadModel[R filter.Row](ctx context.Context, db *store.DB, p *auth.Principal, name string,
+	rows func(v *readmodel.View, sc store.Scope) []R, visible func(v *readmodel.View) filter.Visible) (*Source[R], error) {
+	v, err := readmodel.Of(db).Open(ctx, p.Workspace)
+	if err != nil {
+		return nil, err
+	}
+	sc := p.StoreScope()
+	src := &Source[R]{
+		Table: Table[R]{Key: fmt.Sprintf("%s/o%d/i%d", name, sc.Offering, sc.Issuer), Memo: v, Rows: func() []R { return rows(v, sc) }},
+		Close: v.Close,
+	}
+	if visible != nil {
+		src.Visible = visible(v)
+	}
+	return src, nil
 }
 
 // Pages is a paginator: page.Numbers or Offsets(page.Offsets).

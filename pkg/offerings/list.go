@@ -2,7 +2,6 @@ package offerings
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
@@ -60,18 +59,23 @@ func parse(ctx context.Context, deps app.Deps, p *auth.Principal, r *http.Reques
 			}
 		}
 		for id := range issuers {
-			switch p.Scope {
-			case auth.ScopeIssuer:
-				out[id] = id == p.ScopeID
-			case auth.ScopeOffering:
-				out[id] = id == own
-			default:
-				out[id] = true
-			}
+			out[id] = seesIssuer(p, own, id)
 		}
 		return out, nil
 	}
 	return filter.Parse(ctx, filter.OfferingFilters, py.ParseQuery(r.URL.RawQuery), visible)
+}
+
+// seesIssuer reports whether the principal's scope covers the issuer; own
+// is the issuer of an offering key's offering.
+func seesIssuer(p *auth.Principal, own, issuer int64) bool {
+	switch p.Scope {
+	case auth.ScopeIssuer:
+		return issuer == p.ScopeID
+	case auth.ScopeOffering:
+		return issuer == own
+	}
+	return true
 }
 
 // matching filters offerings with q, joining issuers when a condition
@@ -103,51 +107,34 @@ func listSpec(deps app.Deps) listing.Spec[*row, *model.Offering] {
 		Set:   filter.OfferingFilters,
 		Pages: page.Numbers,
 		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[*row], error) {
-			v, err := readmodel.Of(deps.DB).Open(ctx, p.Workspace)
-			if err != nil {
-				return nil, err
-			}
-			sc := p.StoreScope()
-			t := listing.Table[*row]{
-				Key:  fmt.Sprintf("offerings/o%d/i%d", sc.Offering, sc.Issuer),
-				Memo: v,
-				Rows: func() []*row {
-					var out []*row
-					for _, o := range v.Offerings() {
-						if (sc.Offering != 0 && o.ID != sc.Offering) || (sc.Issuer != 0 && o.Issuer != sc.Issuer) {
-							continue
-						}
-						out = append(out, &row{o: o, issuer: v.Issuer(o.Issuer)})
-					}
-					return out
-				},
-			}
-			// Issuer ids must name issuers the principal may see.
-			visible := func(_ context.Context, path string, ids []int64) (map[int64]bool, error) {
-				out := map[int64]bool{}
-				if path != "issuer" {
-					return out, nil
-				}
-				own := int64(0) // the issuer of an offering key's offering
-				if o := v.Offering(p.ScopeID); p.Scope == auth.ScopeOffering && o != nil {
-					own = o.Issuer
-				}
-				for _, id := range ids {
-					if v.Issuer(id) == nil {
+			return listing.FromReadModel(ctx, deps.DB, p, "offerings", func(v *readmodel.View, sc store.Scope) []*row {
+				var out []*row
+				for _, o := range v.Offerings() {
+					if (sc.Offering != 0 && o.ID != sc.Offering) || (sc.Issuer != 0 && o.Issuer != sc.Issuer) {
 						continue
 					}
-					switch p.Scope {
-					case auth.ScopeIssuer:
-						out[id] = id == p.ScopeID
-					case auth.ScopeOffering:
-						out[id] = id == own
-					default:
-						out[id] = true
-					}
+					out = append(out, &row{o: o, issuer: v.Issuer(o.Issuer)})
 				}
-				return out, nil
-			}
-			return &listing.Source[*row]{Table: t, Visible: visible, Close: v.Close}, nil
+				return out
+			}, func(v *readmodel.View) filter.Visible {
+				// Issuer ids must name issuers the principal may see.
+				return func(_ context.Context, path string, ids []int64) (map[int64]bool, error) {
+					out := map[int64]bool{}
+					if path != "issuer" {
+						return out, nil
+					}
+					own := int64(0)
+					if o := v.Offering(p.ScopeID); p.Scope == auth.ScopeOffering && o != nil {
+						own = o.Issuer
+					}
+					for _, id := range ids {
+						if v.Issuer(id) != nil {
+							out[id] = seesIssuer(p, own, id)
+						}
+					}
+					return out, nil
+				}
+			})
 		},
 		Render: func(shown []*row) []*model.Offering {
 			out := make([]*model.Offering, len(shown))

@@ -167,22 +167,28 @@ func (db *DB) InvestorLinked(ctx context.Context, ws string, investor int64, off
 
 // batchGet reads items of one kind by sort key; missing ones are skipped.
 func batchGet[T any](ctx context.Context, db *DB, pk string, ids []int64) ([]T, error) {
-	ids = uniq(ids)
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	keys := make([]dynamo.Keyed, len(ids))
-	for i, id := range ids {
-		keys[i] = dynamo.Keys{pk, padID(id)}
-	}
 	var out []T
 	var cc dynamo.ConsumedCapacity
-	err := db.table.Batch(AttrPK, AttrSK).Get(keys...).ConsumedCapacity(&cc).All(ctx, &out)
+	err := db.batchGetOf(pk, ids).ConsumedCapacity(&cc).All(ctx, &out)
 	if errors.Is(err, dynamo.ErrNotFound) {
 		err = nil
 	}
 	record(ctx, len(out), &cc)
 	return out, err
+}
+
+// batchGetOf is the BatchGet of the distinct ids in one partition (ids
+// must not be empty).
+func (db *DB) batchGetOf(pk string, ids []int64) *dynamo.BatchGet {
+	ids = uniq(ids)
+	keys := make([]dynamo.Keyed, len(ids))
+	for i, id := range ids {
+		keys[i] = dynamo.Keys{pk, padID(id)}
+	}
+	return db.table.Batch(AttrPK, AttrSK).Get(keys...)
 }
 
 func uniq(ids []int64) []int64 {

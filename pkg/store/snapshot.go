@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/guregu/dynamo/v2"
+
+	"github.com/tranche-dev/tranche/pkg/model"
 )
 
 // loadSegment is how many ids one Query of a cold load covers, and
@@ -22,6 +24,45 @@ const (
 	loadParallel = 8
 )
 
+// objectKind is how one kind of object is read into Objects: its
+// partition and a decoder from a read (a Query or BatchGet run into a
+// slice of the kind's item type) to the model objects.
+type objectKind struct {
+	kind string
+	pk   func(ws string) string
+	// read runs fetch into a slice of the kind's stored items and appends
+	// their objects to out, returning how many it read.
+	read func(fetch func(dst any) error, out *Objects) (int, error)
+}
+
+func readAs[I, O any](object func(*I) O, list func(*Objects) *[]O) func(func(any) error, *Objects) (int, error) {
+	return func(fetch func(any) error, out *Objects) (int, error) {
+		var items []I
+		err := fetch(&items)
+		dst := list(out)
+		for i := range items {
+			*dst = append(*dst, object(&items[i]))
+		}
+		return len(items), err
+	}
+}
+
+// objectKinds are the kinds the read model holds.
+var objectKinds = []objectKind{
+	{KindIssuer, issuerPK, readAs(func(it *issuerItem) model.Issuer { return it.Issuer },
+		func(o *Objects) *[]model.Issuer { return &o.Issuers })},
+	{KindOffering, offeringPK, readAs(func(it *offeringItem) model.Offering { return it.Offering },
+		func(o *Objects) *[]model.Offering { return &o.Offerings })},
+	{KindUser, userPK, readAs(func(it *userItem) model.User { return it.User },
+		func(o *Objects) *[]model.User { return &o.Users })},
+	{KindEntity, entityPK, readAs(func(it *entityItem) model.Entity { return it.Entity },
+		func(o *Objects) *[]model.Entity { return &o.Entities })},
+	{KindInvestor, investorPK, readAs(func(it *investorItem) model.Investor { return it.Investor },
+		func(o *Objects) *[]model.Investor { return &o.Investors })},
+	{KindInvestment, investmentPK, readAs(func(it *investmentItem) model.Investment { return it.Investment },
+		func(o *Objects) *[]model.Investment { return &o.Investments })},
+}
+
 // LoadWorkspace reads every issuer, offering, user, entity, investor and
 // investment of the workspace. Each kind's partition is split into id
 // ranges (ids are dense: they come from the workspace's counters, which
@@ -29,6 +70,23 @@ const (
 // Queries; the last range is open-ended so nothing above the counter is
 // missed. It never scans.
 func (db *DB) LoadWorkspace(ctx context.Context, ws string) (Objects, error) {
+	type job struct {
+		k      objectKind
+		lo, hi int64 // hi 0: open-ended
+	}
+	var jobs []job
+	for _, k := range objectKinds {
+		max, err := db.Counter(ctx, ws, k.kind)
+		if err != nil {
+			return Objects{}, err
+		}
+		record(ctx, 1, nil)
+		lo := int64(0)
+		for ; lo+loadSegment <= max; lo += loadSegment {
+			jobs = append(jobs, job{k, lo, lo + loadSegment - 1})
+		}
+		jobs = append(jobs, job{k, lo, 0})
+	}
 	var (
 		objs Objects
 		mu   sync.Mutex
@@ -36,44 +94,26 @@ func (db *DB) LoadWorkspace(ctx context.Context, ws string) (Objects, error) {
 		wg   sync.WaitGroup
 		sem  = make(chan struct{}, loadParallel)
 	)
-	type job struct {
-		pk     string
-		lo, hi int64 // hi 0: open-ended
-		kind   string
-	}
-	var jobs []job
-	for _, k := range []struct{ kind, pk string }{
-		{KindIssuer, issuerPK(ws)}, {KindOffering, offeringPK(ws)}, {KindUser, userPK(ws)},
-		{KindEntity, entityPK(ws)}, {KindInvestor, investorPK(ws)}, {KindInvestment, investmentPK(ws)},
-	} {
-		max, err := db.Counter(ctx, ws, k.kind)
-		if err != nil {
-			return Objects{}, err
-		}
-		lo := int64(0)
-		for ; lo+loadSegment <= max; lo += loadSegment {
-			jobs = append(jobs, job{k.pk, lo, lo + loadSegment - 1, k.kind})
-		}
-		jobs = append(jobs, job{k.pk, lo, 0, k.kind})
-	}
 	for _, j := range jobs {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			q := db.table.Get(AttrPK, j.pk).Consistent(true)
+			var cc dynamo.ConsumedCapacity
+			q := db.table.Get(AttrPK, j.k.pk(ws)).Consistent(true).ConsumedCapacity(&cc)
 			if j.hi == 0 {
 				q = q.Range(AttrSK, dynamo.GreaterOrEqual, padID(j.lo))
 			} else {
 				q = q.Range(AttrSK, dynamo.Between, padID(j.lo), padID(j.hi))
 			}
 			var part Objects
-			err := loadInto(ctx, q, j.kind, &part)
+			n, err := j.k.read(func(dst any) error { return q.All(ctx, dst) }, &part)
+			record(ctx, n, &cc)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
-				errs = append(errs, fmt.Errorf("store: load %s: %w", j.pk, err))
+				errs = append(errs, fmt.Errorf("store: load %s: %w", j.k.pk(ws), err))
 				return
 			}
 			objs.add(part)
@@ -81,61 +121,6 @@ func (db *DB) LoadWorkspace(ctx context.Context, ws string) (Objects, error) {
 	}
 	wg.Wait()
 	return objs, errors.Join(errs...)
-}
-
-// loadInto runs q to its end and decodes its items as kind into out,
-// counting what it read in the request's Stats.
-func loadInto(ctx context.Context, q *dynamo.Query, kind string, out *Objects) error {
-	var cc dynamo.ConsumedCapacity
-	q = q.ConsumedCapacity(&cc)
-	var n int
-	var err error
-	switch kind {
-	case KindIssuer:
-		var items []issuerItem
-		err = q.All(ctx, &items)
-		for i := range items {
-			out.Issuers = append(out.Issuers, items[i].Issuer)
-		}
-		n = len(items)
-	case KindOffering:
-		var items []offeringItem
-		err = q.All(ctx, &items)
-		for i := range items {
-			out.Offerings = append(out.Offerings, items[i].Offering)
-		}
-		n = len(items)
-	case KindUser:
-		var items []userItem
-		err = q.All(ctx, &items)
-		for i := range items {
-			out.Users = append(out.Users, items[i].User)
-		}
-		n = len(items)
-	case KindEntity:
-		var items []entityItem
-		err = q.All(ctx, &items)
-		for i := range items {
-			out.Entities = append(out.Entities, items[i].Entity)
-		}
-		n = len(items)
-	case KindInvestor:
-		var items []investorItem
-		err = q.All(ctx, &items)
-		for i := range items {
-			out.Investors = append(out.Investors, items[i].Investor)
-		}
-		n = len(items)
-	case KindInvestment:
-		var items []investmentItem
-		err = q.All(ctx, &items)
-		for i := range items {
-			out.Investments = append(out.Investments, items[i].Investment)
-		}
-		n = len(items)
-	}
-	record(ctx, n, &cc)
-	return err
 }
 
 func (o *Objects) add(p Objects) {
@@ -155,69 +140,23 @@ func (db *DB) LoadRefs(ctx context.Context, ws string, refs []Ref) (Objects, err
 		byKind[r.Kind] = append(byKind[r.Kind], r.ID)
 	}
 	var out Objects
-	for kind, ids := range byKind {
-		var err error
-		switch kind {
-		case KindIssuer:
-			var items []issuerItem
-			items, err = consistentGet[issuerItem](ctx, db, issuerPK(ws), ids)
-			for i := range items {
-				out.Issuers = append(out.Issuers, items[i].Issuer)
-			}
-		case KindOffering:
-			var items []offeringItem
-			items, err = consistentGet[offeringItem](ctx, db, offeringPK(ws), ids)
-			for i := range items {
-				out.Offerings = append(out.Offerings, items[i].Offering)
-			}
-		case KindUser:
-			var items []userItem
-			items, err = consistentGet[userItem](ctx, db, userPK(ws), ids)
-			for i := range items {
-				out.Users = append(out.Users, items[i].User)
-			}
-		case KindEntity:
-			var items []entityItem
-			items, err = consistentGet[entityItem](ctx, db, entityPK(ws), ids)
-			for i := range items {
-				out.Entities = append(out.Entities, items[i].Entity)
-			}
-		case KindInvestor:
-			var items []investorItem
-			items, err = consistentGet[investorItem](ctx, db, investorPK(ws), ids)
-			for i := range items {
-				out.Investors = append(out.Investors, items[i].Investor)
-			}
-		case KindInvestment:
-			var items []investmentItem
-			items, err = consistentGet[investmentItem](ctx, db, investmentPK(ws), ids)
-			for i := range items {
-				out.Investments = append(out.Investments, items[i].Investment)
-			}
+	for _, k := range objectKinds {
+		ids := byKind[k.kind]
+		if len(ids) == 0 {
+			continue
 		}
+		var cc dynamo.ConsumedCapacity
+		bg := db.batchGetOf(k.pk(ws), ids).Consistent(true).ConsumedCapacity(&cc)
+		n, err := k.read(func(dst any) error {
+			if err := bg.All(ctx, dst); !errors.Is(err, dynamo.ErrNotFound) {
+				return err
+			}
+			return nil
+		}, &out)
+		record(ctx, n, &cc)
 		if err != nil {
-			return Objects{}, fmt.Errorf("store: load %s: %w", kind, err)
+			return Objects{}, fmt.Errorf("store: load %s: %w", k.kind, err)
 		}
 	}
 	return out, nil
-}
-
-// consistentGet is batchGet with strongly consistent reads.
-func consistentGet[T any](ctx context.Context, db *DB, pk string, ids []int64) ([]T, error) {
-	ids = uniq(ids)
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	keys := make([]dynamo.Keyed, len(ids))
-	for i, id := range ids {
-		keys[i] = dynamo.Keys{pk, padID(id)}
-	}
-	var out []T
-	var cc dynamo.ConsumedCapacity
-	err := db.table.Batch(AttrPK, AttrSK).Get(keys...).Consistent(true).ConsumedCapacity(&cc).All(ctx, &out)
-	if errors.Is(err, dynamo.ErrNotFound) {
-		err = nil
-	}
-	record(ctx, len(out), &cc)
-	return out, err
 }

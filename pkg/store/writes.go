@@ -556,16 +556,6 @@ func (db *DB) holding(ctx context.Context, ws string, offering, investor int64) 
 	return &h, err
 }
 
-// HoldingCommitted returns what the investor committed to the offering
-// (the Reg A Tier 2 per-offering limit reads it).
-func (db *DB) HoldingCommitted(ctx context.Context, ws string, offering, investor int64) (model.Money, error) {
-	h, err := db.holding(ctx, ws, offering, investor)
-	if err != nil {
-		return model.Money{}, err
-	}
-	return h.CommittedAmount, nil
-}
-
 // HoldingCountedNonAccredited reports whether the investor already counts
 // among the offering's non-accredited purchasers (computeDelta's rule), so
 // another sale to it does not add one.
@@ -744,36 +734,6 @@ func (db *DB) investmentsOfOffering(ctx context.Context, ws string, offering int
 // InvestmentsOfOffering lists every investment of an offering (GSI1).
 func (db *DB) InvestmentsOfOffering(ctx context.Context, ws string, offering int64) ([]model.Investment, error) {
 	return db.investmentsOfOffering(ctx, ws, offering)
-}
-
-// RegCFCommittedSince sums the investor's committed investments in Reg CF
-// offerings of the workspace created at or after since: what the investor
-// put into Reg CF on this platform in the rolling 12 months of
-// 227.100(a)(2). Reads GSI2 and the offerings it names.
-func (db *DB) RegCFCommittedSince(ctx context.Context, ws string, investor int64, since time.Time) (model.Money, error) {
-	var items []investmentItem
-	if err := db.table.Get("GSI2PK", investmentsOfInvestorPK(ws, investor)).Index("GSI2").All(ctx, &items); err != nil {
-		return model.Money{}, err
-	}
-	var ids []int64
-	for _, it := range items {
-		ids = append(ids, it.Offering)
-	}
-	offs, err := batchGet[offeringItem](ctx, db, offeringPK(ws), ids)
-	if err != nil {
-		return model.Money{}, err
-	}
-	cf := map[int64]bool{}
-	for _, o := range offs {
-		cf[o.ID] = o.Type == model.TypeRegCF
-	}
-	sum := decimal.Zero
-	for _, it := range items {
-		if cf[it.Offering] && model.IsCommitted(it.Status) && !it.CreatedAt.Before(since) {
-			sum = sum.Add(it.Amount.Decimal)
-		}
-	}
-	return model.Money{Decimal: sum}, nil
 }
 
 // RebuildAggregates recomputes an offering's running totals and its

@@ -12,6 +12,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/readmodel"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // row is a user as UserFilters reads it.
@@ -44,11 +45,7 @@ func listSpec(deps app.Deps) listing.Spec[*row, model.UserRef] {
 		Set:   filter.UserFilters,
 		Pages: page.Numbers,
 		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[*row], error) {
-			v, err := readmodel.Of(deps.DB).Open(ctx, p.Workspace)
-			if err != nil {
-				return nil, err
-			}
-			t := listing.Table[*row]{Key: "users", Memo: v, Rows: func() []*row {
+			return listing.FromReadModel(ctx, deps.DB, p, "users", func(v *readmodel.View, _ store.Scope) []*row {
 				var out []*row
 				for _, u := range v.Users() {
 					if u.ThirdPartyIssuerEmail != nil {
@@ -56,8 +53,7 @@ func listSpec(deps app.Deps) listing.Spec[*row, model.UserRef] {
 					}
 				}
 				return out
-			}}
-			return &listing.Source[*row]{Table: t, Close: v.Close}, nil
+			}, nil)
 		},
 		Render: func(shown []*row) []model.UserRef {
 			out := make([]model.UserRef, len(shown))
