@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/guregu/dynamo/v2"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/tranche-dev/tranche/pkg/model"
 )
@@ -112,6 +113,14 @@ func (db *DB) EmailConflicts(ctx context.Context, ws string, users []model.User)
 	return out, nil
 }
 
+// importWorkers bounds the requests an import (PutMissing and the
+// rebuilds after it) keeps in flight. On AWS a batch request is mostly
+// latency, so several in flight multiply throughput; DynamoDB Local runs
+// every item operation on one SQLite thread, so there more workers add
+// nothing (measured: 2, 4, 8, 16 and 32 within noise of each other, see
+// BENCHMARKS.md) and only what each request makes the server do counts.
+const importWorkers = 8
+
 // PutMissing writes every item of the objects that the table does not hold
 // yet, in batches, several at a time. Items already there are left as they
 // are, so running it twice changes nothing and an interrupted run finishes
@@ -119,37 +128,26 @@ func (db *DB) EmailConflicts(ctx context.Context, ws string, users []model.User)
 // and the total.
 func (db *DB) PutMissing(ctx context.Context, ws string, objs Objects, progress func(done, total int)) (written int, err error) {
 	items := objs.items(ws)
-	const chunk = 100
-	var (
-		mu       sync.Mutex
-		done     int
-		firstErr error
-		wg       sync.WaitGroup
-		sem      = make(chan struct{}, 8)
-	)
-	for start := 0; start < len(items); start += chunk {
-		part := items[start:min(start+chunk, len(items))]
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			n, err := db.putMissingChunk(ctx, part)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
-			written += n
-			done += len(part)
-			if progress != nil {
-				progress(done, len(items))
-			}
-		}()
+	have, err := db.existingKeys(ctx, items)
+	if err != nil {
+		return 0, err
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return written, firstErr
+	missing := make([]any, 0, len(items))
+	for _, it := range items {
+		pk, sk := itemKeys(it)
+		if !have[[2]string{pk, sk}] {
+			missing = append(missing, it)
+		}
+	}
+	var report func(n int)
+	if progress != nil {
+		skipped := len(items) - len(missing)
+		progress(skipped, len(items))
+		report = func(n int) { progress(skipped+n, len(items)) }
+	}
+	written, err = db.putAll(ctx, missing, report)
+	if err != nil {
+		return written, fmt.Errorf("store: batch write: %w", err)
 	}
 	// Readers of the workspace rebuild their read model (feed.go) when this
 	// run wrote anything, so a second run changes nothing. A run that died
@@ -160,6 +158,8 @@ func (db *DB) PutMissing(ctx context.Context, ws string, objs Objects, progress 
 			return written, err
 		}
 	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(importWorkers)
 	for kind, max := range map[string]int64{
 		KindIssuer:     maxID(objs.Issuers, func(v model.Issuer) int64 { return v.ID }),
 		KindOffering:   maxID(objs.Offerings, func(v model.Offering) int64 { return v.ID }),
@@ -170,20 +170,21 @@ func (db *DB) PutMissing(ctx context.Context, ws string, objs Objects, progress 
 		KindWatchlist:  maxWatchlist(objs.Investments),
 	} {
 		if max > 0 {
-			if err := db.RaiseCounter(ctx, ws, kind, max); err != nil {
-				return written, err
-			}
+			g.Go(func() error { return db.RaiseCounter(gctx, ws, kind, max) })
 		}
 	}
 	// The summary reads running totals maintained on write; imported
-	// investments count once their offerings' totals are rebuilt.
+	// investments count once their offerings' totals are rebuilt. Each
+	// offering's rebuild reads and writes only its own items, so they run
+	// side by side.
 	for _, id := range importedOfferings(objs) {
-		if err := db.RebuildAggregates(ctx, ws, id); err != nil {
-			return written, err
-		}
+		g.Go(func() error { return db.RebuildAggregates(gctx, ws, id) })
+	}
+	if err := g.Wait(); err != nil {
+		return written, err
 	}
 	// Then the issuer and workspace totals from the offerings' counters
-	// (scopeagg.go).
+	// (scopeagg.go), which must wait for every offering's.
 	if err := db.RebuildScopeAggregates(ctx, ws); err != nil {
 		return written, err
 	}
@@ -205,36 +206,143 @@ func importedOfferings(objs Objects) []int64 {
 	return uniq(ids)
 }
 
-func (db *DB) putMissingChunk(ctx context.Context, part []keyed) (int, error) {
-	keys := make([]dynamo.Keyed, len(part))
-	for i, it := range part {
+// queryFrom is how many of an import's items must share a partition for
+// existingKeys to Query the partition rather than BatchGet the keys.
+const queryFrom = 25
+
+// existingKeys returns which of the items' keys the table holds. A
+// partition that many of the items go to (an import's investments,
+// activity entries, links) is read with a keys-only Query: DynamoDB Local
+// pays a per-key cost on every BatchGetItem key as on a put (it decodes
+// the table's schema for each: in a profile of an import, a third of its
+// SQLite thread's time), while a Query is one operation per page, and on AWS a
+// Query page costs the bytes read, not 4 KB per key. A new workspace's
+// partitions are empty, so there the check is a few empty pages. A
+// partition that holds far more than the import writes to it (a large
+// workspace receiving a small file) is not read to its end: after
+// queryBudget items the rest of its keys are checked by BatchGetItem. The
+// reads are strongly consistent so that a re-run sees everything an
+// interrupted run wrote.
+func (db *DB) existingKeys(ctx context.Context, items []keyed) (map[[2]string]bool, error) {
+	byPK := map[string][]string{}
+	var pks []string
+	for _, it := range items {
 		pk, sk := itemKeys(it)
-		keys[i] = dynamo.Keys{pk, sk}
-	}
-	var have []Keys
-	err := db.table.Batch(AttrPK, AttrSK).Get(keys...).Project(AttrPK, AttrSK).All(ctx, &have)
-	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
-		return 0, fmt.Errorf("store: read existing: %w", err)
-	}
-	exists := make(map[[2]string]bool, len(have))
-	for _, h := range have {
-		exists[[2]string{h.PK, h.SK}] = true
-	}
-	var missing []any
-	for _, it := range part {
-		pk, sk := itemKeys(it)
-		if !exists[[2]string{pk, sk}] {
-			missing = append(missing, it)
+		if _, ok := byPK[pk]; !ok {
+			pks = append(pks, pk)
 		}
+		byPK[pk] = append(byPK[pk], sk)
 	}
-	if len(missing) == 0 {
-		return 0, nil
+	var (
+		mu   sync.Mutex
+		have = map[[2]string]bool{}
+		rest []dynamo.Keyed // keys to check one by one
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(importWorkers)
+	for _, pk := range pks {
+		sks := byPK[pk]
+		if len(sks) < queryFrom {
+			for _, sk := range sks {
+				rest = append(rest, dynamo.Keys{pk, sk})
+			}
+			continue
+		}
+		g.Go(func() error {
+			found, complete, err := db.partitionKeys(gctx, pk, queryBudget(len(sks)))
+			if err != nil {
+				return fmt.Errorf("store: read existing: %w", err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !complete {
+				for _, sk := range sks {
+					rest = append(rest, dynamo.Keys{pk, sk})
+				}
+				return nil
+			}
+			want := make(map[string]bool, len(sks))
+			for _, sk := range sks {
+				want[sk] = true
+			}
+			for _, sk := range found {
+				if want[sk] { // the partition may hold more than the import
+					have[[2]string{pk, sk}] = true
+				}
+			}
+			return nil
+		})
 	}
-	n, err := db.table.Batch(AttrPK, AttrSK).Write().Put(missing...).Run(ctx)
-	if err != nil {
-		return n, fmt.Errorf("store: batch write: %w", err)
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
-	return n, nil
+	g, gctx = errgroup.WithContext(ctx)
+	g.SetLimit(importWorkers)
+	for start := 0; start < len(rest); start += 100 {
+		part := rest[start:min(start+100, len(rest))]
+		g.Go(func() error {
+			var got []Keys
+			err := db.table.Batch(AttrPK, AttrSK).Get(part...).Project(AttrPK, AttrSK).Consistent(true).All(gctx, &got)
+			if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
+				return fmt.Errorf("store: read existing: %w", err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, h := range got {
+				have[[2]string{h.PK, h.SK}] = true
+			}
+			return nil
+		})
+	}
+	return have, g.Wait()
+}
+
+// queryBudget is how many items existingKeys reads from a partition that
+// the import writes n items to before it checks them key by key instead:
+// a few times n, so the Query never costs much more than the BatchGets it
+// replaces.
+func queryBudget(n int) int { return max(4*n, 1000) }
+
+// partitionKeys returns the sort keys of a partition, unless it holds more
+// than budget items (complete false).
+func (db *DB) partitionKeys(ctx context.Context, pk string, budget int) (sks []string, complete bool, err error) {
+	it := db.table.Get(AttrPK, pk).Project(AttrPK, AttrSK).Consistent(true).Iter()
+	var k Keys
+	for it.Next(ctx, &k) {
+		if len(sks) == budget {
+			return nil, false, nil
+		}
+		sks = append(sks, k.SK)
+	}
+	return sks, true, it.Err()
+}
+
+// putAll writes items with BatchWriteItem, 25 to a request, importWorkers
+// requests at a time (guregu retries unprocessed items with exponential
+// backoff). done, if set, is called with the items written so far; calls
+// are serialised.
+func (db *DB) putAll(ctx context.Context, items []any, done func(n int)) (int, error) {
+	var (
+		mu      sync.Mutex
+		written int
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(importWorkers)
+	for start := 0; start < len(items); start += 25 {
+		part := items[start:min(start+25, len(items))]
+		g.Go(func() error {
+			n, err := db.table.Batch(AttrPK, AttrSK).Write().Put(part...).Run(gctx)
+			mu.Lock()
+			defer mu.Unlock()
+			written += n
+			if done != nil {
+				done(written)
+			}
+			return err
+		})
+	}
+	err := g.Wait()
+	return written, err
 }
 
 func maxID[T any](xs []T, id func(T) int64) int64 {

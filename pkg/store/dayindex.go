@@ -151,11 +151,8 @@ func (db *DB) RebuildActivity(ctx context.Context, ws string, offering int64) er
 			items = append(items, it)
 		}
 	}
-	for start := 0; start < len(items); start += 25 {
-		part := items[start:min(start+25, len(items))]
-		if _, err := db.table.Batch(AttrPK, AttrSK).Write().Put(part...).Run(ctx); err != nil {
-			return fmt.Errorf("store: rebuild activity of offering %d: %w", offering, err)
-		}
+	if _, err := db.putAll(ctx, items, nil); err != nil {
+		return fmt.Errorf("store: rebuild activity of offering %d: %w", offering, err)
 	}
 	return nil
 }

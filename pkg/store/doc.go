@@ -165,6 +165,11 @@
 // every imported offering, then RebuildScopeAggregates, which recomputes
 // the issuer and workspace counters and totals from every offering's
 // totals and link partition (and rewrites only counters that differ).
+// PutMissing finds what the table already holds with a keys-only Query of
+// each partition the import writes many items to (BatchGet for the rest,
+// and for a partition much larger than the import's share of it), writes
+// the rest in 25-item BatchWriteItems, and rebuilds offerings side by
+// side, each with at most importWorkers requests in flight (bulk.go).
 //
 // The activity index (dayindex.go) is keyed by the UTC instant of each
 // event time of an investment (created_at, received_at, invested_at), not

@@ -79,10 +79,8 @@ func (db *DB) ScheduleOfferings(ctx context.Context, ws string, offerings []mode
 	for i := range offerings {
 		items[i] = newScheduleEntry(ws, &offerings[i])
 	}
-	for start := 0; start < len(items); start += 25 {
-		if _, err := db.table.Batch(AttrPK, AttrSK).Write().Put(items[start:min(start+25, len(items))]...).Run(ctx); err != nil {
-			return fmt.Errorf("store: schedule offerings: %w", err)
-		}
+	if _, err := db.putAll(ctx, items, nil); err != nil {
+		return fmt.Errorf("store: schedule offerings: %w", err)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/guregu/dynamo/v2"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/tranche-dev/tranche/pkg/model"
 )
@@ -244,18 +245,48 @@ func (db *DB) RebuildScopeAggregates(ctx context.Context, ws string) error {
 	for _, it := range issuerItems {
 		issuerOf(it.ID)
 	}
+	for _, o := range offs {
+		issuerOf(o.Issuer)
+	}
+	// The partitions read below are independent: read them side by side
+	// (importWorkers at a time), then add up in order.
+	holdings := make([][]holdingItem, len(offs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(importWorkers)
+	for i, o := range offs {
+		g.Go(func() (err error) {
+			holdings[i], err = queryInto[holdingItem](gctx, db, tableKey(investorsOfOfferingPK(ws, o.ID)), nil)
+			return err
+		})
+	}
+	counterPKs := []string{investorCountPK(ws)}
+	for id := range issuerAgg {
+		counterPKs = append(counterPKs, investorsOfIssuerPK(ws, id))
+	}
+	haveCounters := make([][]investorCounter, len(counterPKs))
+	for i, pk := range counterPKs {
+		g.Go(func() (err error) {
+			haveCounters[i], err = queryInto[investorCounter](gctx, db, tableKey(pk), nil)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	counterPK := make(map[string][]investorCounter, len(counterPKs))
+	for i, pk := range counterPKs {
+		counterPK[pk] = haveCounters[i]
+	}
+
 	wsCounts := map[int64][3]int64{}
 	issuerCounts := map[int64]map[int64][3]int64{}
-	for _, o := range offs {
+	for i, o := range offs {
 		ia := issuerOf(o.Issuer)
 		if a := aggOf[o.ID]; a != nil {
 			wsAgg.add(a)
 			ia.add(a)
 		}
-		hs, err := queryInto[holdingItem](ctx, db, tableKey(investorsOfOfferingPK(ws, o.ID)), nil)
-		if err != nil {
-			return err
-		}
+		hs := holdings[i]
 		ic := issuerCounts[o.Issuer]
 		if ic == nil {
 			ic = map[int64][3]int64{}
@@ -275,10 +306,7 @@ func (db *DB) RebuildScopeAggregates(ctx context.Context, ws string) error {
 	// counters writes the counters of one partition that differ from what
 	// it holds and returns the distinct investors per bucket.
 	counters := func(pk string, want map[int64][3]int64) ([3]int64, error) {
-		have, err := queryInto[investorCounter](ctx, db, tableKey(pk), nil)
-		if err != nil {
-			return [3]int64{}, err
-		}
+		have := counterPK[pk]
 		byID := make(map[int64]*investorCounter, len(have))
 		for i := range have {
 			byID[have[i].ID] = &have[i]
@@ -323,11 +351,8 @@ func (db *DB) RebuildScopeAggregates(ctx context.Context, ws string) error {
 		a.CommittedInvestors, a.ReceivedInvestors, a.InvestedInvestors = n[0], n[1], n[2]
 		items = append(items, a)
 	}
-	for start := 0; start < len(items); start += 25 {
-		part := items[start:min(start+25, len(items))]
-		if _, err := db.table.Batch(AttrPK, AttrSK).Write().Put(part...).Run(ctx); err != nil {
-			return fmt.Errorf("store: rebuild scope aggregates: %w", err)
-		}
+	if _, err := db.putAll(ctx, items, nil); err != nil {
+		return fmt.Errorf("store: rebuild scope aggregates: %w", err)
 	}
 	return nil
 }
