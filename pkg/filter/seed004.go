@@ -22,3 +22,11 @@ var CompanyFilters = &Set{
 	DefaultOrdering: []string{"id"},
 	Search:          []string{"name"},
 }
+
+// AccountUserFilters is seed 004's GET /api/accounts/users/: no filters
+// and no client ordering (the seed lists neither; users come in id
+// order), search by first name, last name and e-mail.
+var AccountUserFilters = &Set{
+	DefaultOrdering: []string{"id"},
+	Search:          []string{"first_name", "last_name", "email"},
+}

@@ -3,7 +3,9 @@ package investments
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
@@ -110,20 +112,31 @@ func (t *tuple) Value(path string) filter.Value { return t.vals[path] }
 // fields ascending (NULLs last), as .values(*fields).distinct()
 // .order_by(*fields) does. render gives a field's JSON value; value its
 // sort value.
+//
+// Two tuples are the same when their JSON is: each row's key is its
+// values' JSON, written into one reused buffer (a json.Marshaler such as
+// Money or Time is asked directly, scalars are formatted without
+// reflection), and a tuple is built only for a key not seen before, so a
+// values request over many rows with few distinct tuples allocates little.
 func Distinct[R any](rows []R, fields []string, render func(R, string) any, value func(R, string) filter.Value) []Object {
 	seen := map[string]bool{}
 	var ts []*tuple
+	var key []byte
 	for _, r := range rows {
+		key = key[:0]
+		for _, f := range fields {
+			key = appendJSON(key, render(r, f))
+			key = append(key, 0) // no JSON text contains a raw NUL
+		}
+		if seen[string(key)] {
+			continue
+		}
+		seen[string(key)] = true
 		t := &tuple{obj: Object{Keys: fields, Values: make([]any, len(fields))}, vals: make(map[string]filter.Value, len(fields))}
 		for i, f := range fields {
 			t.obj.Values[i] = render(r, f)
 			t.vals[f] = value(r, f)
 		}
-		key, _ := json.Marshal(t.obj)
-		if seen[string(key)] {
-			continue
-		}
-		seen[string(key)] = true
 		ts = append(ts, t)
 	}
 	terms := make([]filter.Term, len(fields))
@@ -138,6 +151,32 @@ func Distinct[R any](rows []R, fields []string, render func(R, string) any, valu
 		out[i] = t.obj
 	}
 	return out
+}
+
+// appendJSON appends v's JSON encoding, as encoding/json writes it.
+func appendJSON(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case bool:
+		return strconv.AppendBool(b, x)
+	case *string:
+		if x == nil {
+			return append(b, "null"...)
+		}
+		return appendJSON(b, *x)
+	case json.Marshaler:
+		if rv := reflect.ValueOf(x); rv.Kind() == reflect.Pointer && rv.IsNil() {
+			return append(b, "null"...)
+		}
+		if out, err := x.MarshalJSON(); err == nil {
+			return append(b, out...)
+		}
+	}
+	out, _ := json.Marshal(v)
+	return append(b, out...)
 }
 
 // ValuesBody is the values endpoints' 200 body.

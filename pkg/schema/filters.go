@@ -18,6 +18,16 @@ var filterSets = map[string]*filter.Set{
 	"GET /api/offerings/{id}/":      filter.OfferingFilters,
 	"GET /api/users/":               filter.UserFilters,
 	"GET /api/users/{id}/":          filter.UserFilters,
+	"GET /api/accounts/companies/":  filter.CompanyFilters,
+	"GET /api/accounts/users/":      filter.AccountUserFilters,
+}
+
+// limitOffsetLists are seed 004's lists paginated by limit and offset,
+// with the listing parameters each accepts.
+var limitOffsetLists = map[string]struct{ ordering, search bool }{
+	"GET /api/accounts/companies/":  {ordering: true, search: true},
+	"GET /api/accounts/users/":      {search: true},
+	"GET /api/accounts/workspaces/": {},
 }
 
 // filterParams converts a route's FilterSet parameters.

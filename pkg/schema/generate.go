@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/routes"
 )
 
@@ -291,6 +292,17 @@ func queryParams(r routes.Route) []Param {
 			Param{Name: "ordering", Description: "Which field to use when ordering the results; `-` for descending, comma-separated."},
 			Param{Name: "search", Description: "A search term: words split on whitespace and commas, quoted phrases kept."},
 		)
+	}
+	if lo, ok := limitOffsetLists[r.Key()]; ok {
+		for _, pp := range page.Offsets.Params() {
+			out = append(out, Param{Name: pp.Name, Description: pp.Description, Type: "integer"})
+		}
+		if lo.ordering {
+			out = append(out, Param{Name: "ordering", Description: "Which field to use when ordering the results; `-` for descending, comma-separated."})
+		}
+		if lo.search {
+			out = append(out, Param{Name: "search", Description: "A search term: words split on whitespace and commas, quoted phrases kept."})
+		}
 	}
 	if r.Method == "GET" && strings.HasSuffix(r.Path, "/values/") {
 		out = append(out, Param{Name: "field", Description: "Comma-separated names of the fields whose distinct values to return."})

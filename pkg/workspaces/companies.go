@@ -1,11 +1,14 @@
 package workspaces
 
 import (
+	"cmp"
 	"context"
-	"net/http"
+	"slices"
 
 	"github.com/tranche-dev/tranche/pkg/auth"
-	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/filter"
+	"github.com/tranche-dev/tranche/pkg/listing"
+	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -32,54 +35,64 @@ func myWorkspaces(ctx context.Context, db *store.DB, clerkID string) ([]*store.W
 			out = append(out, w)
 		}
 	}
-	orderCompanies(out, "")
+	slices.SortFunc(out, func(a, b *store.Workspace) int { return cmp.Compare(a.Number, b.Number) })
 	return out, byWS, nil
 }
 
-type companyPage struct {
-	Count    int          `json:"count"`
-	Next     *string      `json:"next"`
-	Previous *string      `json:"previous"`
-	Results  []companyRow `json:"results"`
+// company is a workspace as CompanyFilters reads it (filters, ordering,
+// search), by the names of the companies list's fields.
+type companyItem struct{ w *store.Workspace }
+
+func (c companyItem) Value(path string) filter.Value {
+	w := c.w
+	switch path {
+	case "id", "workspace_id":
+		return filter.Int(w.Number)
+	case "name", "workspace_name":
+		return filter.Str(w.Name)
+	case "type":
+		return filter.Str(w.Type)
+	case "country":
+		return filter.Str(w.Country)
+	case "member_count":
+		return filter.Int(w.MemberCount)
+	case "is_mfa_enabled":
+		return filter.Bool(w.IsMFAEnabled)
+	case "created_at":
+		return filter.Time(w.CreatedAt.Time)
+	case "updated_at":
+		return filter.Time(w.UpdatedAt.Time)
+	}
+	return filter.Null()
 }
 
-// handleCompanies is GET /api/accounts/companies/: the caller's companies,
-// filtered, searched (name), ordered and paginated by limit/offset.
-func handleCompanies(db *store.DB) httpapi.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := auth.Must(r)
-		if err != nil {
-			return err
-		}
-		q := r.URL.Query()
-		preds, err := parseCompanyFilters(q)
-		if err != nil {
-			return err
-		}
-		all, _, err := myWorkspaces(r.Context(), db, p.UserID)
-		if err != nil {
-			return err
-		}
-		terms := searchTerms(q.Get("search"))
-		var kept []*store.Workspace
-	next:
-		for _, ws := range all {
-			for _, pred := range preds {
-				if !pred(ws) {
-					continue next
-				}
+// companiesSpec is GET /api/accounts/companies/ in the listing pipeline:
+// the caller's companies (read per request: a handful of memberships, not
+// a workspace's data) with CompanyFilters, ordering, search by name and
+// limit/offset pagination.
+func companiesSpec(db *store.DB) listing.Spec[companyItem, companyRow] {
+	return listing.Spec[companyItem, companyRow]{
+		Set:   filter.CompanyFilters,
+		Pages: listing.Offsets(page.Offsets),
+		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[companyItem], error) {
+			all, _, err := myWorkspaces(ctx, db, p.UserID)
+			if err != nil {
+				return nil, err
 			}
-			if matchesSearch(terms, ws.Name) {
-				kept = append(kept, ws)
+			rows := make([]companyItem, len(all))
+			for i, w := range all {
+				rows[i] = companyItem{w}
 			}
-		}
-		orderCompanies(kept, q.Get("ordering"))
-		limit, offset := window(q)
-		out := companyPage{Count: len(kept), Results: []companyRow{}}
-		for _, ws := range slice(kept, limit, offset) {
-			out.Results = append(out.Results, newCompanyRow(ws))
-		}
-		out.Next, out.Previous = pageLinks(r, len(kept), limit, offset)
-		return httpapi.JSON(w, http.StatusOK, out)
+			return &listing.Source[companyItem]{Table: listing.Table[companyItem]{
+				Key: "companies", Memo: listing.NoMemo, Rows: func() []companyItem { return rows },
+			}}, nil
+		},
+		Render: func(shown []companyItem) []companyRow {
+			out := make([]companyRow, len(shown))
+			for i, c := range shown {
+				out[i] = newCompanyRow(c.w)
+			}
+			return out
+		},
 	}
 }

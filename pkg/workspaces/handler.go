@@ -8,6 +8,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/mail"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
@@ -34,7 +35,7 @@ func NewHandler(deps app.Deps) (http.Handler, error) {
 }
 
 func addRoutes(rt *httpapi.Router, db *store.DB) {
-	rt.HandleFunc("GET /api/accounts/companies/", handleCompanies(db))
+	rt.HandleFunc("GET /api/accounts/companies/", listing.Handler(companiesSpec(db)))
 	rt.HandleFunc("GET /api/accounts/users/", handleUsers(db))
 	rt.HandleFunc("GET /api/accounts/users/me/", handleMe(db, false))
 	rt.HandleFunc("GET /api/accounts/me/", handleMe(db, true))

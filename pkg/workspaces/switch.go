@@ -10,7 +10,9 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/filter/py"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -34,10 +36,8 @@ func handleWorkspaces(db *store.DB) httpapi.HandlerFunc {
 			return err
 		}
 		items := []workspaceItem{}
-		q := r.URL.Query()
-		if q.Has("limit") || q.Has("offset") {
-			limit, offset := window(q)
-			all = slice(all, limit, offset)
+		if q := py.ParseQuery(r.URL.RawQuery); q.Has("limit") || q.Has("offset") {
+			all = page.Slice(page.Offsets.Paginate(httpapi.BaseURL(r), q, len(all)), all)
 		}
 		for _, ws := range all {
 			items = append(items, workspaceItem{WorkspaceName: ws.Name, WorkspaceID: ws.Number, MemberCount: ws.MemberCount, IsMFAEnabled: ws.IsMFAEnabled})

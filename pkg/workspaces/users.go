@@ -8,7 +8,11 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/filter"
+	"github.com/tranche-dev/tranche/pkg/filter/py"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/listing"
+	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -42,13 +46,6 @@ func handleMe(db *store.DB, deprecated bool) httpapi.HandlerFunc {
 	}
 }
 
-type userPage struct {
-	Count    int     `json:"count"`
-	Next     *string `json:"next"`
-	Previous *string `json:"previous"`
-	Results  []user  `json:"results"`
-}
-
 // handleUsers is GET /api/accounts/users/: the users of the active
 // workspace, for callers holding view_user. Without limit it is the plain
 // array seed 004 shows; with limit (or offset), the limit/offset envelope.
@@ -78,34 +75,46 @@ func handleUsers(db *store.DB) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		q := r.URL.Query()
-		terms := searchTerms(q.Get("search"))
-		users := []user{}
+		query := py.ParseQuery(r.URL.RawQuery)
+		q, err := filter.Parse(ctx, filter.AccountUserFilters, query, nil)
+		if err != nil {
+			return err
+		}
+		var all []*user
 		for i := range ms {
 			id := idents[ms[i].ClerkID]
 			if id != nil && !id.IsActive {
 				continue
 			}
 			u := newUser(ms[i].ClerkID, id, &ms[i], ws)
-			if matchesSearch(terms, u.FirstName, u.LastName, u.Email) {
-				users = append(users, u)
-			}
+			all = append(all, &u)
 		}
-		sortUsers(users)
-		if !q.Has("limit") && !q.Has("offset") {
+		rows := listing.Select(listing.Table[*user]{Key: "accounts/users", Memo: listing.NoMemo,
+			Rows: func() []*user { return all }}, q)
+		users := make([]user, len(rows))
+		for i, u := range rows {
+			users[i] = *u
+		}
+		// Unpaginated unless the client asks for a window (seed 004).
+		if !query.Has("limit") && !query.Has("offset") {
 			return httpapi.JSON(w, http.StatusOK, users)
 		}
-		limit, offset := window(q)
-		out := userPage{Count: len(users), Results: slice(users, limit, offset)}
-		out.Next, out.Previous = pageLinks(r, len(users), limit, offset)
-		return httpapi.JSON(w, http.StatusOK, out)
+		win := page.Offsets.Paginate(httpapi.BaseURL(r), query, len(users))
+		return httpapi.JSON(w, http.StatusOK, page.NewEnvelope(win, page.Slice(win, users)))
 	}
 }
 
-func sortUsers(us []user) {
-	for i := 1; i < len(us); i++ {
-		for j := i; j > 0 && us[j].ID < us[j-1].ID; j-- {
-			us[j], us[j-1] = us[j-1], us[j]
-		}
+// Value reads a user as AccountUserFilters does.
+func (u *user) Value(path string) filter.Value {
+	switch path {
+	case "id":
+		return filter.Int(u.ID)
+	case "first_name":
+		return filter.Str(u.FirstName)
+	case "last_name":
+		return filter.Str(u.LastName)
+	case "email":
+		return filter.Str(u.Email)
 	}
+	return filter.Null()
 }
