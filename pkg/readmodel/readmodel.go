@@ -33,8 +33,8 @@
 // per-workspace work beyond their filters.
 //
 // Why not a compact projection with the page fetched by BatchGet: the full
-// objects cost about 2 KB per investment (BENCHMARKS.md), which a Lambda
-// holds at 100k investments, and rendering from memory makes the page cost
+// objects cost about 1.2 KB of heap per investment with its relations
+// (BENCHMARKS.md), which a Lambda holds at several hundred thousand, and rendering from memory makes the page cost
 // no reads at all while answering from the same snapshot the filters saw.
 package readmodel
 
@@ -50,9 +50,9 @@ import (
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
-// DefaultMaxBytes is the cache's default limit: room for about 200,000
+// DefaultMaxBytes is the cache's default limit: room for about 400,000
 // investments with their relations in a 1,769 MB Lambda, leaving the rest
-// for requests.
+// for requests and garbage collection.
 const DefaultMaxBytes = 512 << 20
 
 // rebuildAbove is how many changed objects one sync applies before it
@@ -62,7 +62,7 @@ const rebuildAbove = 20000
 // Estimated bytes each object holds in memory (decoded structs, their
 // strings, decimals and map entries), measured by BenchmarkReadModelMemory.
 const (
-	bytesInvestment = 2200
+	bytesInvestment = 1200
 	bytesInvestor   = 700
 	bytesEntity     = 900
 	bytesUser       = 500
