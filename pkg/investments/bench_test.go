@@ -16,57 +16,19 @@ import (
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/importer"
-	"github.com/tranche-dev/tranche/pkg/importer/sample"
-	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/importer/synth"
 	"github.com/tranche-dev/tranche/pkg/readmodel"
 	"github.com/tranche-dev/tranche/pkg/store"
 	"github.com/tranche-dev/tranche/pkg/store/storetest"
 )
 
-// benchData builds a synthetic tranche-import/1 data set of n investments
-// from the sample's objects: 50 offerings (the sample's six repeated under
-// new ids and slugs), n/50 investors (the sample's 40 repeated, so each
-// has about 50 investments), every investment a copy of a sample one with
-// a fresh id and reference id, spread round-robin over the offerings.
+// benchData is synth.Data(n) (the data set every list benchmark imports).
 func benchData(tb testing.TB, n int) *importer.Data {
 	tb.Helper()
-	d, err := importer.Parse(sample.JSON)
+	d, err := synth.Data(n)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	const nOff = 50
-	nInv := max(len(d.Investors), n/50)
-	offs := make([]model.Offering, nOff)
-	for i := range offs {
-		o := d.Offerings[i%len(d.Offerings)]
-		o.ID = int64(i + 1)
-		o.Slug = fmt.Sprintf("%s-%d", o.Slug, i+1)
-		o.Name = fmt.Sprintf("%s %d", o.Name, i+1)
-		offs[i] = o
-	}
-	invrs := make([]model.Investor, nInv)
-	for i := range invrs {
-		v := d.Investors[i%len(d.Investors)]
-		v.ID = int64(i + 1)
-		invrs[i] = v
-	}
-	invs := make([]model.Investment, n)
-	for i := range invs {
-		v := d.Investments[i%len(d.Investments)]
-		v.ID = int64(i + 1)
-		v.ReferenceID = fmt.Sprintf("BENCH%08d", i+1)
-		v.Offering = int64(i%nOff + 1)
-		v.Issuer = offs[v.Offering-1].Issuer
-		v.Investor = int64((i/nOff)%nInv + 1)
-		wl := make([]model.Watchlist, len(v.WatchlistEntitySet))
-		for j, w := range v.WatchlistEntitySet {
-			w.ID = int64(i+1)*10 + int64(j)
-			wl[j] = w
-		}
-		v.WatchlistEntitySet = wl
-		invs[i] = v
-	}
-	d.Offerings, d.Investors, d.Investments = offs, invrs, invs
 	return d
 }
 

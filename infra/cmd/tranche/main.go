@@ -3,6 +3,7 @@
 // (make run).
 //
 //	tranche import --workspace NAME FILE
+//	tranche generate --workspace NAME [--investments N]
 //	tranche keys mint --workspace NAME [--issuer N | --offering N] [--write] [--name TEXT]
 //	tranche keys list --workspace NAME
 //	tranche keys revoke --workspace NAME KEY_ID
@@ -34,11 +35,13 @@ func main() {
 
 func run(ctx context.Context, args []string, getenv func(string) string) error {
 	if len(args) == 0 {
-		return errors.New("usage: tranche import|keys|token|dev [flags]")
+		return errors.New("usage: tranche import|generate|keys|token|dev [flags]")
 	}
 	switch args[0] {
 	case "import":
 		return cmdImport(ctx, args[1:], getenv)
+	case "generate":
+		return cmdGenerate(ctx, args[1:], getenv)
 	case "keys":
 		return cmdKeys(ctx, args[1:], getenv)
 	case "dev":
@@ -46,5 +49,5 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	case "token":
 		return cmdToken(ctx, args[1:], getenv)
 	}
-	return fmt.Errorf("unknown command %q (import, keys, token, dev)", args[0])
+	return fmt.Errorf("unknown command %q (import, generate, keys, token, dev)", args[0])
 }
