@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -84,6 +85,24 @@ func upperTexts(v Value, dst []string) []string {
 		dst = append(dst, strings.ToUpper(v.String()))
 	}
 	return dst
+}
+
+// Key names c's meaning (path, lookup, negation, operands) for caching
+// what it selects: two conditions with one key select the same rows.
+func (c *Cond) Key() string {
+	var b strings.Builder
+	b.WriteString(c.Path)
+	b.WriteByte('\x00')
+	b.WriteString(strconv.Itoa(int(c.Lookup)))
+	if c.Negate {
+		b.WriteByte('!')
+	}
+	for _, a := range c.Args {
+		b.WriteByte('\x00')
+		b.WriteByte('0' + byte(a.kind))
+		b.WriteString(a.String())
+	}
+	return b.String()
 }
 
 // Match reports whether row satisfies c. NULL never satisfies a comparison

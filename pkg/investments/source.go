@@ -114,14 +114,10 @@ func handleValues(deps app.Deps) httpapi.HandlerFunc {
 			return err
 		}
 		defer src.Close()
-		rows := listing.SelectOrdered(src.Table, q, nil)
-		vals := Distinct(rows, fields,
+		rows, vals := DistinctOf(src.Table, q, fields,
 			func(r *row, f string) any { return valueFields[f](r) },
 			func(r *row, f string) filter.Value { return r.Value(f) })
-		if vals == nil {
-			vals = []Object{}
-		}
-		w.Header().Set(store.PlanHeader, stats.Plan(len(rows)))
+		w.Header().Set(store.PlanHeader, stats.Plan(rows))
 		return httpapi.JSON(w, http.StatusOK, envelope{Success: true, Data: ValuesBody{Values: vals, Count: len(vals)}})
 	}
 }
@@ -152,7 +148,7 @@ func handleSummary(deps app.Deps) httpapi.HandlerFunc {
 			total = *src.Memo.Memo(src.Key+"|summary", func() any { t := allTime(rows); return &t }).(*[3]acc)
 		} else {
 			rows = listing.SelectOrdered(src.Table, q, nil)
-			total = allTime(rows)
+			total = *src.Memo.Scratch(src.Key+"|summary:"+listing.QueryKey(q), func() any { t := allTime(rows); return &t }).(*[3]acc)
 		}
 		t := todayOf(rows, summaryNow())
 		s := summary{

@@ -11,6 +11,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
+	"github.com/tranche-dev/tranche/pkg/listing"
 )
 
 // valueFields are the fields /api/investments/values/ accepts, each with
@@ -107,6 +108,46 @@ type tuple struct {
 }
 
 func (t *tuple) Value(path string) filter.Value { return t.vals[path] }
+
+// maxCachedTuples bounds a values answer kept in the read model's scratch
+// memo: a few status/offering tuples are worth keeping for the next
+// request, a distinct tuple per row (field=id) is not.
+const maxCachedTuples = 4096
+
+// DistinctOf selects t's rows matching q and returns how many matched and
+// their distinct tuples of fields (Distinct), never nil. Small answers are
+// memoized per state and query, so a repeated values request costs its
+// rendering only.
+func DistinctOf[R filter.Row](t listing.Table[R], q *filter.Query, fields []string, render func(R, string) any, value func(R, string) filter.Value) (int, []Object) {
+	type answer struct {
+		rows int
+		vals []Object // nil: too large to keep
+	}
+	compute := func() answer {
+		rows := listing.SelectOrdered(t, q, nil)
+		vals := Distinct(rows, fields, render, value)
+		if vals == nil {
+			vals = []Object{}
+		}
+		return answer{len(rows), vals}
+	}
+	var fresh *answer
+	a := t.Memo.Scratch(t.Key+"|values:"+strings.Join(fields, ",")+"|"+listing.QueryKey(q), func() any {
+		a := compute()
+		fresh = &a
+		if len(a.vals) > maxCachedTuples {
+			return answer{rows: a.rows}
+		}
+		return a
+	}).(answer)
+	switch {
+	case fresh != nil:
+		return fresh.rows, fresh.vals
+	case a.vals == nil:
+		a = compute()
+	}
+	return a.rows, a.vals
+}
 
 // Distinct returns the distinct tuples of fields over rows, ordered by the
 // fields ascending (NULLs last), as .values(*fields).distinct()

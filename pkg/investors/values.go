@@ -9,7 +9,6 @@ import (
 	"github.com/tranche-dev/tranche/pkg/filter/py"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/investments"
-	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -54,14 +53,10 @@ func handleValues(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		rows := listing.SelectOrdered(src.Table, q, nil)
-		vals := investments.Distinct(rows, fields,
+		rows, vals := investments.DistinctOf(src.Table, q, fields,
 			func(r *row, f string) any { return valueFields[f](r) },
 			func(r *row, f string) filter.Value { return r.Value(f) })
-		if vals == nil {
-			vals = []investments.Object{}
-		}
-		w.Header().Set(store.PlanHeader, stats.Plan(len(rows)))
+		w.Header().Set(store.PlanHeader, stats.Plan(rows))
 		return httpapi.JSON(w, http.StatusOK, envelope{Success: true, Data: investments.ValuesBody{Values: vals, Count: len(vals)}})
 	}
 }

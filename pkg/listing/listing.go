@@ -20,8 +20,10 @@ package listing
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/tranche-dev/tranche/pkg/auth"
@@ -33,9 +35,13 @@ import (
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
-// Memo caches values derived from one state of a Source's rows.
+// Memo caches values derived from one state of a Source's rows: Memo for
+// what every request needs (rows, orderings, search texts), Scratch for
+// what a request's parameters select (one bitset per filter condition or
+// search), kept apart so many distinct filters cannot evict the rows.
 type Memo interface {
 	Memo(key string, build func() any) any
+	Scratch(key string, build func() any) any
 }
 
 // NoMemo derives everything afresh: for sources read per request.
@@ -43,7 +49,8 @@ var NoMemo Memo = noMemo{}
 
 type noMemo struct{}
 
-func (noMemo) Memo(_ string, build func() any) any { return build() }
+func (noMemo) Memo(_ string, build func() any) any    { return build() }
+func (noMemo) Scratch(_ string, build func() any) any { return build() }
 
 // Table is the rows one caller may see.
 type Table[R filter.Row] struct {
@@ -110,6 +117,12 @@ func Select[R filter.Row](t Table[R], q *filter.Query) []R {
 
 // SelectOrdered is Select in the order terms give (the values endpoints
 // order by their fields, summaries need none: pass nil for id order).
+//
+// Each condition and the search select a bitset over All(), memoized per
+// state in Scratch: a warm request repeating a condition (a dashboard, an
+// integration paging) tests one bit per row instead of reading the row's
+// value, so its cost barely grows with the workspace; a new condition
+// costs one pass over the rows, as it would without the cache.
 func SelectOrdered[R filter.Row](t Table[R], q *filter.Query, terms []filter.Term) []R {
 	var s *sorted[R]
 	if len(terms) == 0 {
@@ -122,29 +135,98 @@ func SelectOrdered[R filter.Row](t Table[R], q *filter.Query, terms []filter.Ter
 	if len(q.Conds) == 0 && !search {
 		return s.rows
 	}
-	var texts [][][]string
-	var upper []string
-	if search {
-		texts = t.texts(q.Set)
-		upper = filter.UpperTerms(q.Search)
+	var sets []bitset
+	for i := range q.Conds {
+		sets = append(sets, t.condBits(&q.Conds[i]))
 	}
-	out := make([]R, 0, 64)
+	if search {
+		sets = append(sets, t.searchBits(q))
+	}
+	match := intersect(sets)
+	out := make([]R, 0, match.count())
 	for i, r := range s.rows {
-		if !q.MatchFilters(r) {
-			continue
+		j := i
+		if s.idx != nil {
+			j = int(s.idx[i])
 		}
-		if search {
-			j := i
-			if s.idx != nil {
-				j = int(s.idx[i])
-			}
-			if !filter.MatchTexts(upper, texts[j]) {
-				continue
-			}
+		if match.has(j) {
+			out = append(out, r)
 		}
-		out = append(out, r)
 	}
 	return out
+}
+
+// QueryKey names what q selects (its conditions and search, not its
+// ordering) for caching a result derived from the selection in Scratch.
+func QueryKey(q *filter.Query) string {
+	var b strings.Builder
+	for i := range q.Conds {
+		b.WriteString(q.Conds[i].Key())
+		b.WriteByte('\x01')
+	}
+	if len(q.Search) > 0 {
+		b.WriteString("search:")
+		b.WriteString(strings.Join(filter.UpperTerms(q.Search), "\x00"))
+	}
+	return b.String()
+}
+
+// bitset has bit j set when All()[j] is selected.
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (b bitset) set(j int)      { b[j>>6] |= 1 << (j & 63) }
+func (b bitset) has(j int) bool { return b[j>>6]&(1<<(j&63)) != 0 }
+
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// intersect ANDs the sets; one set is returned as is (they are shared and
+// never modified).
+func intersect(sets []bitset) bitset {
+	if len(sets) == 1 {
+		return sets[0]
+	}
+	out := slices.Clone(sets[0])
+	for _, s := range sets[1:] {
+		for i := range out {
+			out[i] &= s[i]
+		}
+	}
+	return out
+}
+
+func (t Table[R]) condBits(c *filter.Cond) bitset {
+	return t.Memo.Scratch(t.Key+"|cond:"+c.Key(), func() any {
+		all := t.All()
+		b := newBitset(len(all))
+		for j, r := range all {
+			if c.Match(r) {
+				b.set(j)
+			}
+		}
+		return b
+	}).(bitset)
+}
+
+func (t Table[R]) searchBits(q *filter.Query) bitset {
+	upper := filter.UpperTerms(q.Search)
+	return t.Memo.Scratch(t.Key+"|search:"+strings.Join(upper, "\x00"), func() any {
+		texts := t.texts(q.Set)
+		b := newBitset(len(texts))
+		for j, ts := range texts {
+			if filter.MatchTexts(upper, ts) {
+				b.set(j)
+			}
+		}
+		return b
+	}).(bitset)
 }
 
 // Source is what a list opens for one request.

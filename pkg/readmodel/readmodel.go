@@ -206,8 +206,9 @@ type Workspace struct {
 	bytes       int64
 	published   atomic.Int64 // bytes, for the cache's accounting
 
-	memoMu sync.Mutex
-	memo   map[string]*memoEntry
+	memoMu  sync.Mutex
+	memo    map[string]*memoEntry
+	scratch map[string]*memoEntry
 }
 
 // size is the estimate as of the last change applied (read without the
@@ -296,6 +297,7 @@ func (w *Workspace) changed() {
 	w.published.Store(w.bytes)
 	w.memoMu.Lock()
 	w.memo = nil
+	w.scratch = nil
 	w.memoMu.Unlock()
 }
 
@@ -384,15 +386,26 @@ func (v *View) Seq() int64 { return v.w.seq }
 // state of the workspace has none. Values live until the next change is
 // applied; build must derive only from the view.
 func (v *View) Memo(key string, build func() any) any {
-	w := v.w
+	return v.w.memoized(&v.w.memo, maxMemo, key, build)
+}
+
+// Scratch is Memo for values keyed by what a client sends (one per filter
+// condition, one per search): a separate, larger space, so a client
+// sending many different filters evicts only other scratch values, never
+// the rows and orderings every request of the workspace needs.
+func (v *View) Scratch(key string, build func() any) any {
+	return v.w.memoized(&v.w.scratch, maxScratch, key, build)
+}
+
+func (w *Workspace) memoized(m *map[string]*memoEntry, limit int, key string, build func() any) any {
 	w.memoMu.Lock()
-	e, ok := w.memo[key]
+	e, ok := (*m)[key]
 	if !ok {
-		if w.memo == nil || len(w.memo) >= maxMemo {
-			w.memo = map[string]*memoEntry{} // many orderings or scopes at once: start over
+		if *m == nil || len(*m) >= limit {
+			*m = map[string]*memoEntry{} // many keys at once: start over
 		}
 		e = &memoEntry{}
-		w.memo[key] = e
+		(*m)[key] = e
 	}
 	w.memoMu.Unlock()
 	// Built outside the lock: a build may itself use the memo (rows built
@@ -407,8 +420,13 @@ type memoEntry struct {
 	v    any
 }
 
-// maxMemo bounds the derived values cached per workspace.
-const maxMemo = 256
+// maxMemo bounds the derived values cached per workspace; maxScratch the
+// per-condition ones (a bitset of one bit per row: 12.5 KB at 100k rows,
+// so at most about 13 MB per workspace of that size).
+const (
+	maxMemo    = 256
+	maxScratch = 1024
+)
 
 // Offering returns an offering, or nil.
 func (v *View) Offering(id int64) *model.Offering { return v.w.offerings[id] }
