@@ -177,40 +177,32 @@ func BenchmarkReadModel(b *testing.B) {
 			run(b, warm, c.query, func() { readmodel.Of(db).Forget("bench") })
 		})
 	}
-}
-
-// BenchmarkReadModelMemory builds the read model of benchSize()
-// investments (imported through importer.Write) and reports the heap it
-// holds, in bytes per 1,000 investments with their offerings, investors,
-// entities and users, and the cold build's items read and time.
-func BenchmarkReadModelMemory(b *testing.B) {
-	n := benchSize()
-	db := storetest.New(b)
-	ctx := context.Background()
-	if _, err := importer.Write(ctx, db, "bench", benchData(b, n), nil); err != nil {
-		b.Fatal(err)
-	}
-	heap := func() uint64 {
-		runtime.GC()
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		return m.HeapAlloc
-	}
-	for i := 0; i < b.N; i++ {
-		c := readmodel.Of(db)
-		c.Forget("bench")
-		before := heap()
-		sctx, stats := store.WithStats(ctx)
-		start := time.Now()
-		v, err := c.Open(sctx, "bench")
-		if err != nil {
-			b.Fatal(err)
+	// memory: the heap one workspace's read model holds, in bytes per
+	// 1,000 investments with their offerings, investors, entities and
+	// users, against the cache's own estimate; and the build alone.
+	b.Run("memory", func(b *testing.B) {
+		heap := func() uint64 {
+			runtime.GC()
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			return m.HeapAlloc
 		}
-		v.Close()
-		b.ReportMetric(float64(time.Since(start).Milliseconds()), "build-ms")
-		b.ReportMetric(float64(stats.Read.Load()), "read/op")
-		after := heap()
-		b.ReportMetric(float64(after-before)/float64(n)*1000, "heap-B/1k-inv")
-		b.ReportMetric(float64(c.Bytes())/float64(n)*1000, "estimate-B/1k-inv")
-	}
+		for i := 0; i < b.N; i++ {
+			c := readmodel.Of(db)
+			c.Forget("bench")
+			before := heap()
+			sctx, stats := store.WithStats(ctx)
+			start := time.Now()
+			v, err := c.Open(sctx, "bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			v.Close()
+			b.ReportMetric(float64(time.Since(start).Milliseconds()), "build-ms")
+			b.ReportMetric(float64(stats.Read.Load()), "read/op")
+			after := heap()
+			b.ReportMetric(float64(after-before)/float64(n)*1000, "heap-B/1k-inv")
+			b.ReportMetric(float64(c.Bytes())/float64(n)*1000, "estimate-B/1k-inv")
+		}
+	})
 }

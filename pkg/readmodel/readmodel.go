@@ -23,7 +23,7 @@
 // replaces an object's pointer rather than mutating it. Workspaces are
 // evicted least-recently-used when the estimated total passes the cache's
 // limit (app.Config.ReadModelMaxBytes). The estimate counts each object at
-// a per-kind size measured by BenchmarkReadModelMemory (BENCHMARKS.md).
+// a per-kind size measured by BenchmarkReadModel/memory (BENCHMARKS.md).
 //
 // # Derived indexes
 //
@@ -60,7 +60,7 @@ const DefaultMaxBytes = 512 << 20
 const rebuildAbove = 20000
 
 // Estimated bytes each object holds in memory (decoded structs, their
-// strings, decimals and map entries), measured by BenchmarkReadModelMemory.
+// strings, decimals and map entries), measured by BenchmarkReadModel/memory.
 const (
 	bytesInvestment = 1200
 	bytesInvestor   = 700

@@ -525,6 +525,16 @@ func (f *Fields) Value(v any, name string) filter.Value {
 	return scalar(rv.FieldByIndex(idx))
 }
 
+// structOf reads a struct-typed field through its address when it has one:
+// Interface() of a struct value copies it to the heap, one allocation per
+// row and field when a filter reads every row.
+func structOf[T any](fv reflect.Value) T {
+	if fv.CanAddr() {
+		return *fv.Addr().Interface().(*T)
+	}
+	return fv.Interface().(T)
+}
+
 func scalar(fv reflect.Value) filter.Value {
 	if fv.Kind() == reflect.Pointer {
 		if fv.IsNil() {
@@ -534,11 +544,11 @@ func scalar(fv reflect.Value) filter.Value {
 	}
 	switch fv.Type() {
 	case moneyType:
-		return filter.Dec(fv.Interface().(model.Money).Decimal)
+		return filter.Dec(structOf[model.Money](fv).Decimal)
 	case timeType:
-		return filter.Time(fv.Interface().(model.Time).Time)
+		return filter.Time(structOf[model.Time](fv).Time)
 	case dateType:
-		d := fv.Interface().(model.Date)
+		d := structOf[model.Date](fv)
 		return filter.Time(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC))
 	}
 	switch fv.Kind() {
