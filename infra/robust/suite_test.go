@@ -471,7 +471,9 @@ func leaves(v any, prefix string, f func(string)) {
 func TestCoverage(t *testing.T) {
 	doc := schema.Generate()
 	total, bounded := 0, 0
-	defer func() { t.Logf("corpus: %d routes, %d cases generated, %d in the bounded corpus", len(routes.All), total, bounded) }()
+	defer func() {
+		t.Logf("corpus: %d routes, %d cases generated, %d in the bounded corpus", len(routes.All), total, bounded)
+	}()
 	for _, r := range routes.All {
 		var fields []string
 		if b, ok := baseBody(r); ok {
