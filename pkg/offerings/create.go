@@ -18,7 +18,6 @@ import (
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
-	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // now is the clock of the write handlers (a variable for tests).
@@ -277,9 +276,3 @@ func loadForWrite(r *http.Request, deps app.Deps, p *auth.Principal, id int64) (
 	return o, v, nil
 }
 
-func conflict(err error) error {
-	if errors.Is(err, store.ErrStale) || errors.Is(err, store.ErrBusy) {
-		return apierr.ConflictError("The offering was changed by another request; retry.")
-	}
-	return err
-}

@@ -132,9 +132,7 @@ func importOne(ctx context.Context, db *store.DB, clerkID string, t *store.Trade
 		if errors.Is(err, store.ErrStale) && attempt == 0 {
 			continue
 		}
-		if errors.Is(err, store.ErrStale) {
-			return false, &apierr.Error{Kind: apierr.Conflict, Detail: "The trade was changed by another request; retry.", Err: err}
-		}
+		// A second loss is httpapi.WriteError's 409.
 		return created, err
 	}
 }
