@@ -315,4 +315,3 @@ func limitError(r *http.Request, deps app.Deps, ws string, o *model.Offering, in
 	}
 	return store.ErrStale
 }
-

@@ -275,4 +275,3 @@ func loadForWrite(r *http.Request, deps app.Deps, p *auth.Principal, id int64) (
 	}
 	return o, v, nil
 }
-
