@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/auth/sessiontest"
@@ -72,7 +73,7 @@ func TestRobustness(t *testing.T) {
 			if res.duration > 2*time.Second {
 				stats.slow = append(stats.slow, fmt.Sprintf("%s: %v", c, res.duration.Round(time.Millisecond)))
 			}
-			if msg := check(c, res); msg != "" {
+			if msg := check(c, req, res); msg != "" {
 				fail(c, "%s", msg)
 			}
 			refused := res.status >= 400
@@ -154,7 +155,7 @@ func otherTokens(t *testing.T, w *world) (forged, expired string) {
 }
 
 // check returns what is wrong with the answer to c, or "".
-func check(c testCase, res result) string {
+func check(c testCase, req request, res result) string {
 	if res.status >= 500 {
 		return fmt.Sprintf("status %d %.300s; logged: %s", res.status, res.body, strings.Join(res.errors, " || "))
 	}
@@ -173,6 +174,16 @@ func check(c testCase, res result) string {
 		}
 		if c.route.Auth == routes.AuthSvix && res.status < 400 {
 			return fmt.Sprintf("unsigned webhook answered %d", res.status)
+		}
+	}
+	// DRF refuses a NUL in any string and a body that is not UTF-8,
+	// whatever the route does with them.
+	if res.status < 400 && !ignoresBody(c.route) {
+		if bytes.Contains(req.body, []byte(`\u0000`)) {
+			return fmt.Sprintf("accepted a body with a NUL character: %d %.200s", res.status, res.body)
+		}
+		if !utf8.Valid(req.body) {
+			return fmt.Sprintf("accepted a body that is not UTF-8: %d %.200s", res.status, res.body)
 		}
 	}
 	if res.status >= 400 {

@@ -32,6 +32,7 @@ const (
 	MsgInteger       = "A valid integer is required."
 	MsgBoolean       = "Must be a valid boolean."
 	MsgString        = "Not a valid string."
+	MsgNUL           = "Null characters are not allowed."
 	MsgEmail         = "Enter a valid email address."
 	MsgDate          = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 	MsgDecimalPlaces = "Ensure that there are no more than 2 decimal places."
@@ -122,6 +123,13 @@ func (f *Form) String(name string, o Str) (v *string, set bool) {
 		s = string(raw) // DRF's CharField takes numbers as their text
 	default:
 		f.Errors.Add(name, MsgString)
+		return nil, false
+	}
+	// DRF's CharField runs ProhibitNullCharactersValidator. httpapi.Decode
+	// refuses a NUL anywhere in an object body already; a body read
+	// otherwise (the trades list) reaches this check.
+	if strings.IndexByte(s, 0) >= 0 {
+		f.Errors.Add(name, MsgNUL)
 		return nil, false
 	}
 	s = strings.TrimSpace(s)
@@ -346,6 +354,10 @@ func (f *Form) Strings(name string, choices func(string) bool) (v []string, set 
 		var s string
 		if json.Unmarshal(it, &s) != nil {
 			f.Errors.Add(name, MsgString)
+			return nil, false
+		}
+		if strings.IndexByte(s, 0) >= 0 {
+			f.Errors.Add(name, MsgNUL)
 			return nil, false
 		}
 		s = strings.TrimSpace(s)

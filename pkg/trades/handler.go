@@ -87,6 +87,9 @@ func handleImport(db *store.DB) httpapi.HandlerFunc {
 			}
 			return apierr.BadRequest("Could not read the request body.")
 		}
+		if err := httpapi.CheckUTF8(body); err != nil {
+			return err
+		}
 		ts, bad := Parse(body)
 		if bad != nil {
 			return &apierr.Error{Kind: apierr.Invalid, Body: bad}
