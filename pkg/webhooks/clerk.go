@@ -206,6 +206,8 @@ func (h *handler) syncUser(data json.RawMessage) (applier, error) {
 	v.maxLen("first_name", str(u.FirstName), maxNameLen)
 	v.maxLen("last_name", str(u.LastName), maxNameLen)
 	v.maxLen("image_url", u.ImageURL, maxURLLen)
+	v.millis("last_sign_in_at", u.LastSignInAt)
+	v.millis("created_at", u.CreatedAt)
 	for _, e := range u.EmailAddresses {
 		v.maxLen("email_addresses", e.EmailAddress, maxEmailLen)
 	}
