@@ -85,6 +85,14 @@ func (h *handler) handleClerk(w http.ResponseWriter, r *http.Request) error {
 	if d := h.now().Sub(time.Unix(sec, 0)); d > Tolerance || d < -Tolerance {
 		return apierr.BadRequest("Webhook timestamp is outside the 5-minute tolerance.")
 	}
+	// Signed is not clean: bytes that are not UTF-8 would be stored as
+	// U+FFFD and NUL characters as sent (issue 11, robustness suite).
+	if err := httpapi.CheckUTF8(body); err != nil {
+		return err
+	}
+	if err := httpapi.CheckNUL(body); err != nil {
+		return err
+	}
 	var ev event
 	if err := json.Unmarshal(body, &ev); err != nil || ev.Type == "" || len(ev.Data) == 0 {
 		return apierr.BadRequest("Invalid event body.")
