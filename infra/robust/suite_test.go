@@ -25,7 +25,7 @@ import (
 // it (0: every generated case, as `make fuzz` runs it); ROBUST_SEED picks
 // another deterministic sample, and ROBUST_ROUTES (a regular expression
 // on "METHOD /path") narrows the run to some routes.
-const defaultBudget = 20
+const defaultBudget = 14
 
 func envInt(name string, def int64) int64 {
 	if v := os.Getenv(name); v != "" {
