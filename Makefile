@@ -15,11 +15,12 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Extra flags for go test, e.g. make test TESTFLAGS='-run Import -v'.
 TESTFLAGS ?=
 
-.PHONY: help deps test run build synth deploy diff deploy-local bench lint
+.PHONY: help deps test fuzz run build synth deploy diff deploy-local bench lint
 
 help:
 	@echo 'make run           install what is missing, then go run ./infra/cmd/tranche dev'
 	@echo 'make test          go test ./... against DynamoDB Local and the SES emulator on free ports'
+	@echo 'make fuzz          the robustness suite on its whole corpus, then every Go fuzz target for FUZZTIME each'
 	@echo 'make lint          gofmt, go vet, staticcheck'
 	@echo 'make bench         Go benchmarks against the emulators'
 	@echo 'make build         Lambda binaries (linux/arm64) in bin/lambda/<fn>/bootstrap'
@@ -37,6 +38,25 @@ $(NPM_STAMP): package-lock.json
 
 test: deps
 	CI=true $(DEVSTACK) test -- $(GO) test -timeout 30m $(TESTFLAGS) ./...
+
+# The robustness suite (infra/robust) sends a bounded corpus under make test;
+# here it sends every generated case (ROBUST_BUDGET=0; a number bounds the
+# cases per route, ROBUST_SEED picks another sample). Then each Go fuzz
+# target, found by name so that a new one is run without being listed
+# here, fuzzes for FUZZTIME (go test allows one -fuzz target at a time).
+FUZZTIME      ?= 30s
+ROBUST_BUDGET ?= 0
+ROBUST_SEED   ?= 11
+
+fuzz: deps
+	CI=true ROBUST_BUDGET=$(ROBUST_BUDGET) ROBUST_SEED=$(ROBUST_SEED) $(DEVSTACK) test -- \
+		$(GO) test -timeout 120m -run '^TestRobustness$$' -v ./infra/robust/
+	@set -e; for dir in $$(git grep -l '^func Fuzz' -- '*_test.go' | xargs -n1 dirname | sort -u); do \
+		for fn in $$(grep -h '^func Fuzz' $$dir/*_test.go | sed 's/^func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+			echo "go test -run '^$$' -fuzz '^$$fn\$$' -fuzztime $(FUZZTIME) ./$$dir"; \
+			$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$dir; \
+		done; \
+	done
 
 run: deps
 	$(GO) run ./infra/cmd/tranche dev

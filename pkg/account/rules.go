@@ -2,12 +2,9 @@ package account
 
 import (
 	"encoding/json"
-	"net"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -158,64 +155,9 @@ func pyStr(raw json.RawMessage) string {
 	return t
 }
 
-// ValidURL is Django's URLValidator in substance: an http, https, ftp or
-// ftps URL whose host is a domain name with a top-level domain, localhost,
-// or an IP address, with an optional port and no whitespace.
-func ValidURL(s string) bool {
-	if len(s) > 2048 || strings.ContainsFunc(s, unicode.IsSpace) {
-		return false
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Opaque != "" || u.Host == "" {
-		return false
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https", "ftp", "ftps":
-	default:
-		return false
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n > 65535 {
-			return false
-		}
-	} else if strings.HasSuffix(u.Host, ":") {
-		return false
-	}
-	host := u.Hostname()
-	if net.ParseIP(host) != nil {
-		return true
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-		for _, r := range l {
-			if r != '-' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-				return false
-			}
-		}
-	}
-	tld := labels[len(labels)-1]
-	if strings.HasPrefix(strings.ToLower(tld), "xn--") {
-		return len(tld) > 4
-	}
-	if len([]rune(tld)) < 2 {
-		return false
-	}
-	for _, r := range tld {
-		if !unicode.IsLetter(r) {
-			return false
-		}
-	}
-	return true
-}
+// ValidURL is Django's URLValidator in substance (model.ValidURL, where
+// the offering's URL fields find it too).
+func ValidURL(s string) bool { return model.ValidURL(s) }
 
 // patch is a validated partial update of the caller's identity.
 type patch func(*store.Identity)

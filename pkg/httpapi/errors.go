@@ -11,6 +11,8 @@ import (
 	"github.com/guregu/dynamo/v2"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
+	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // HandlerFunc is a handler that returns its error for WriteError to render.
@@ -24,15 +26,28 @@ func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // WriteError renders err as the contract's error response. It is the only
-// place that chooses an error status. Internal errors are logged with the
-// request id and the client sees nothing of them.
+// place that chooses an error status, and it knows every domain error, so
+// that no handler translates one: a lost optimistic-concurrency race or a
+// transaction that kept colliding (store.ErrStale, store.ErrBusy) is 409
+// naming the route's object, an illegal lifecycle transition or an unmet
+// precondition (*model.TransitionError, *model.PreconditionError) is 409
+// with its own message. Internal errors are logged with the request id and
+// the client sees nothing of them.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apierr.Error
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var tooBig *http.MaxBytesError
+	var trans *model.TransitionError
+	var pre *model.PreconditionError
 	switch {
 	case errors.As(err, &ae):
+	case errors.Is(err, store.ErrStale), errors.Is(err, store.ErrBusy):
+		ae = &apierr.Error{Kind: apierr.Conflict, Detail: "The " + changedObject(r) + " was changed by another request; retry.", Err: err}
+	case errors.As(err, &trans):
+		ae = &apierr.Error{Kind: apierr.Conflict, Detail: trans.Error(), Err: err}
+	case errors.As(err, &pre):
+		ae = &apierr.Error{Kind: apierr.Conflict, Detail: pre.Message, Err: err}
 	case errors.As(err, &tooBig):
 		ae = &apierr.Error{Kind: apierr.TooLarge, Detail: "Request body is too large.", Err: err}
 	case errors.As(err, &syn):
@@ -79,6 +94,29 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		body = map[string]string{"detail": detail}
 	}
 	writeJSON(w, ae.Kind.Status(), body)
+}
+
+// objectNames are the objects the resource collections hold, by the
+// collection's path segment.
+var objectNames = map[string]string{
+	"offerings": "offering", "investments": "investment", "investors": "investor",
+	"users": "user", "trades": "trade",
+}
+
+// changedObject names the object a request writes, for the 409 of a lost
+// race: the first collection of the route's path ("offering" for POST
+// /api/offerings/{id}/close/), or "object".
+func changedObject(r *http.Request) string {
+	path := r.URL.Path
+	if _, p, ok := strings.Cut(r.Pattern, " "); ok {
+		path = p
+	}
+	for _, seg := range strings.Split(path, "/") {
+		if name, ok := objectNames[seg]; ok {
+			return name
+		}
+	}
+	return "object"
 }
 
 func jsonKind(goKind string) string {

@@ -78,6 +78,16 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	return checkNUL(body)
 }
 
+// CheckUTF8 is Decode's UTF-8 check for a handler that reads a body other
+// than a JSON object (a list), so that the body is refused as DRF's parser
+// does rather than stored with its bad bytes replaced by U+FFFD.
+func CheckUTF8(body []byte) error { return checkUTF8(body) }
+
+// CheckNUL is Decode's NUL check for a handler that reads its body
+// itself: a NUL in any string of a JSON object body is DRF's 400, nested
+// where the string is.
+func CheckNUL(body []byte) error { return checkNUL(body) }
+
 // checkUTF8 refuses a body that is not UTF-8 with DRF's message, which is
 // Python's UnicodeDecodeError: "JSON parse error - 'utf-8' codec can't
 // decode byte 0xff in position 12: invalid start byte".

@@ -53,7 +53,7 @@ func handleAction(deps app.Deps, a model.Action) httpapi.HandlerFunc {
 			return deps.DB.UpdateInvestment(ctx, p.Workspace, inv, next, steps, p.Actor(), now())
 		})
 		if err != nil {
-			return translate(err)
+			return err
 		}
 		graphs, err := deps.DB.InvestorGraphs(ctx, p.Workspace, []int64{after.Investor})
 		if err != nil {

@@ -180,7 +180,7 @@ func handleCreate(deps app.Deps) httpapi.HandlerFunc {
 			return err
 		})
 		if err != nil {
-			return translate(err)
+			return err
 		}
 		return httpapi.JSON(w, http.StatusCreated, inv.View(graph.InInvestment()))
 	}
@@ -314,19 +314,4 @@ func limitError(r *http.Request, deps app.Deps, ws string, o *model.Offering, in
 		return apierr.Field("investor", fmt.Sprintf("%s offerings may have at most %d non-accredited purchasers (%s).", reg.Name, reg.MaxNonAccredited, reg.MaxNonAccreditedCFR))
 	}
 	return store.ErrStale
-}
-
-// translate turns store errors a handler did not handle into responses.
-func translate(err error) error {
-	var te *model.TransitionError
-	var pe *model.PreconditionError
-	switch {
-	case errors.As(err, &te):
-		return apierr.ConflictError(te.Error())
-	case errors.As(err, &pe):
-		return apierr.ConflictError(pe.Message)
-	case errors.Is(err, store.ErrStale), errors.Is(err, store.ErrBusy):
-		return apierr.ConflictError("The investment was changed by another request; retry.")
-	}
-	return err
 }

@@ -89,3 +89,32 @@ func TestOversizeFieldsAre400(t *testing.T) {
 		t.Errorf("utm_parameters: %d %.300s", r.status, r.raw)
 	}
 }
+
+// Issue 11, finding 3's rest: the offering's URLFields (logo, favicon,
+// circular_file) answer DRF's "Enter a valid URL." for what is not an
+// http(s)/ftp(s) URL and change nothing; blank and null stay allowed, as
+// the e-mail fields' blank does.
+func TestOfferingURLFields(t *testing.T) {
+	e := newEnv(t)
+	o := e.newOffering("reg_d_506b", nil)
+	path := fmt.Sprintf("/api/offerings/%d/", o)
+	before := e.call("GET", path, e.read, nil)
+	for _, c := range []struct{ body, want string }{
+		{`{"logo": "not a url"}`, `{"logo":["Enter a valid URL."]}`},
+		{`{"favicon": "javascript:alert(1)"}`, `{"favicon":["Enter a valid URL."]}`},
+		{`{"circular_file": "http://"}`, `{"circular_file":["Enter a valid URL."]}`},
+		{`{"logo": "https://exa mple.com/a.png", "favicon": "example.com"}`, `{"favicon":["Enter a valid URL."],"logo":["Enter a valid URL."]}`},
+	} {
+		r := e.call("PATCH", path, e.write, c.body)
+		if r.status != 400 || string(r.raw) != c.want+"\n" {
+			t.Errorf("PATCH %s: %d %.300s, want 400 %s", c.body, r.status, r.raw, c.want)
+		}
+	}
+	if after := e.call("GET", path, e.read, nil); string(after.raw) != string(before.raw) {
+		t.Errorf("offering changed:\n%s\n%s", before.raw, after.raw)
+	}
+	got := e.must(200, "PATCH", path, map[string]any{"logo": "https://cdn.example.com/logo.png", "favicon": "", "circular_file": nil, "circular_link": "text"})
+	if got["logo"] != "https://cdn.example.com/logo.png" || got["favicon"] != "" || got["circular_file"] != nil || got["circular_link"] != "text" {
+		t.Errorf("valid URLs: %v %v %v %v", got["logo"], got["favicon"], got["circular_file"], got["circular_link"])
+	}
+}

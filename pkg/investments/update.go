@@ -109,7 +109,7 @@ func handleUpdate(deps app.Deps) httpapi.HandlerFunc {
 			return deps.DB.UpdateInvestment(ctx, p.Workspace, inv, &next, nil, p.Actor(), now())
 		})
 		if err != nil {
-			return translate(err)
+			return err
 		}
 		graphs, err := deps.DB.InvestorGraphs(ctx, p.Workspace, []int64{after.Investor})
 		if err != nil {

@@ -2,7 +2,6 @@ package investors
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
@@ -63,9 +62,6 @@ func handleUpdate(deps app.Deps) httpapi.HandlerFunc {
 			}
 			return deps.DB.SaveInvestor(ctx, p.Workspace, inv, inv.Version, false, entities)
 		})
-		if errors.Is(err, store.ErrStale) || errors.Is(err, store.ErrBusy) {
-			return apierr.ConflictError("The investor was changed by another request; retry.")
-		}
 		if err != nil {
 			return err
 		}

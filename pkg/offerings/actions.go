@@ -57,7 +57,7 @@ func handleStatus(deps app.Deps, action string) httpapi.HandlerFunc {
 			return deps.DB.UpdateOffering(ctx, p.Workspace, o, version, action, from, p.Actor(), now())
 		})
 		if err != nil {
-			return conflict(err)
+			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, out)
 	}
@@ -131,7 +131,7 @@ func handleEscrowClose(deps app.Deps) httpapi.HandlerFunc {
 		}
 		moved, err := moveAll(r, deps, p, o, model.ActionEscrowClose, []string{model.StatusAccepted}, nil)
 		if err != nil {
-			return conflict(err)
+			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, map[string]any{"offering": o.ID, "escrow_closed": len(moved), "investments": moved})
 	}
@@ -170,7 +170,7 @@ func handleRefunds(deps app.Deps) httpapi.HandlerFunc {
 		received := func(inv *model.Investment) bool { return inv.ReceivedAt != nil }
 		moved, err := moveAll(r, deps, p, o, model.ActionRefund, statuses, received)
 		if err != nil {
-			return conflict(err)
+			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, map[string]any{"offering": o.ID, "refunded": len(moved), "failed_minimum": failed, "investments": moved})
 	}

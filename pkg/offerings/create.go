@@ -18,7 +18,6 @@ import (
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
-	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // now is the clock of the write handlers (a variable for tests).
@@ -30,6 +29,10 @@ var readOnly = map[string]bool{"id": true, "issuer": true, "status": true, "crea
 
 var (
 	emailFields = map[string]bool{"contact_email": true, "support_email": true, "signing_email": true}
+	// urlFields are the URLFields of seed 000's offering (its examples
+	// read "https://example.com"); circular_link's example is "text", a
+	// CharField.
+	urlFields   = map[string]bool{"logo": true, "favicon": true, "circular_file": true}
 	colorFields = map[string]bool{"accent_color": true, "background_accent_color": true, "activity_accent_color": true}
 	hexColor    = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}){1,2}$`)
 	zero        = model.MustMoney("0")
@@ -113,9 +116,12 @@ func applyFields(f *model.Form, o *model.Offering) {
 			var s *string
 			var set bool
 			o := model.Str{Nullable: true, AllowBlank: true, MaxLen: fieldMaxLen(name), Choices: choices[name]}
-			if emailFields[name] {
+			switch {
+			case emailFields[name]:
 				s, set = f.Email(name, o)
-			} else {
+			case urlFields[name]:
+				s, set = f.URL(name, o)
+			default:
 				s, set = f.String(name, o)
 			}
 			if s != nil && colorFields[name] && *s != "" && !hexColor.MatchString(*s) {
@@ -275,11 +281,4 @@ func loadForWrite(r *http.Request, deps app.Deps, p *auth.Principal, id int64) (
 		return nil, 0, apierr.NotFoundError()
 	}
 	return o, v, nil
-}
-
-func conflict(err error) error {
-	if errors.Is(err, store.ErrStale) || errors.Is(err, store.ErrBusy) {
-		return apierr.ConflictError("The offering was changed by another request; retry.")
-	}
-	return err
 }

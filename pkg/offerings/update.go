@@ -69,7 +69,7 @@ func handleUpdate(deps app.Deps) httpapi.HandlerFunc {
 			return deps.DB.UpdateOffering(ctx, p.Workspace, o, version, "", "", "", now())
 		})
 		if err != nil {
-			return conflict(err)
+			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, out)
 	}

@@ -87,6 +87,9 @@ func handleImport(db *store.DB) httpapi.HandlerFunc {
 			}
 			return apierr.BadRequest("Could not read the request body.")
 		}
+		if err := httpapi.CheckUTF8(body); err != nil {
+			return err
+		}
 		ts, bad := Parse(body)
 		if bad != nil {
 			return &apierr.Error{Kind: apierr.Invalid, Body: bad}
@@ -132,9 +135,7 @@ func importOne(ctx context.Context, db *store.DB, clerkID string, t *store.Trade
 		if errors.Is(err, store.ErrStale) && attempt == 0 {
 			continue
 		}
-		if errors.Is(err, store.ErrStale) {
-			return false, &apierr.Error{Kind: apierr.Conflict, Detail: "The trade was changed by another request; retry.", Err: err}
-		}
+		// A second loss is httpapi.WriteError's 409.
 		return created, err
 	}
 }

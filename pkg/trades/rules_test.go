@@ -24,6 +24,9 @@ func TestParse(t *testing.T) {
 		{"duplicate trade_id", "[" + good + "," + good + "]", `[{},{"trade_id":["Duplicate trade_id: the same as item 0."]}]`},
 		{"nulls", `[{"trade_id":"T1","symbol":"A","side":"B","qty":null,"trade_price":1,"commission_fee":null}]`, `[{"commission_fee":["This field may not be null."],"qty":["This field may not be null."]}]`},
 		{"too long", `[{"trade_id":"` + strings.Repeat("t", 129) + `","symbol":"A","side":"B","qty":1,"trade_price":1}]`, `[{"trade_id":["Ensure this field has no more than 128 characters."]}]`},
+		// Parse reads the body itself (a list, not Decode's object): a NUL
+		// was stored as sent (issue 11, found by FuzzTradesBody).
+		{"NUL", `[{"trade_id":"T\u0000","symbol":"A","side":"B","qty":1,"trade_price":1}]`, `[{"trade_id":["Null characters are not allowed."]}]`},
 		{"too many digits", `[{"trade_id":"T","symbol":"A","side":"B","qty":123456789012345678901,"trade_price":1e3}]`, `[{"qty":["Ensure that there are no more than 20 digits in total."],"trade_price":["A valid number is required."]}]`},
 	}
 	for _, c := range cases {

@@ -174,6 +174,12 @@ func TestImportAndList(t *testing.T) {
 			t.Errorf("%s: %d %s", body, rec.Code, rec.Body)
 		}
 	}
+	// Invalid UTF-8 was replaced with U+FFFD and stored (issue 11): DRF's
+	// parser refuses the body.
+	rec = w.do("owner_a", "", "POST", "/api/v1/ibkr/trades/", "[{\"trade_id\":\"T-\xff\",\"symbol\":\"X\",\"side\":\"BUY\",\"qty\":1,\"trade_price\":1}]")
+	if want := `{"detail":"JSON parse error - 'utf-8' codec can't decode byte 0xff in position 16: invalid start byte"}` + "\n"; rec.Code != 400 || rec.Body.String() != want {
+		t.Errorf("invalid UTF-8: %d %s", rec.Code, rec.Body)
+	}
 	if rec := w.do("owner_a", "", "DELETE", "/api/v1/ibkr/trades/", ""); rec.Code != 405 {
 		t.Errorf("DELETE: %d", rec.Code)
 	}

@@ -59,8 +59,6 @@ func handleUpdate(deps app.Deps) httpapi.HandlerFunc {
 		switch {
 		case errors.Is(err, store.ErrEmailTaken):
 			return apierr.Field("email", msgEmailTaken)
-		case errors.Is(err, store.ErrStale), errors.Is(err, store.ErrBusy):
-			return apierr.ConflictError("The user was changed by another request; retry.")
 		case err != nil:
 			return err
 		}

@@ -85,6 +85,14 @@ func (h *handler) handleClerk(w http.ResponseWriter, r *http.Request) error {
 	if d := h.now().Sub(time.Unix(sec, 0)); d > Tolerance || d < -Tolerance {
 		return apierr.BadRequest("Webhook timestamp is outside the 5-minute tolerance.")
 	}
+	// Signed is not clean: bytes that are not UTF-8 would be stored as
+	// U+FFFD and NUL characters as sent (issue 11, robustness suite).
+	if err := httpapi.CheckUTF8(body); err != nil {
+		return err
+	}
+	if err := httpapi.CheckNUL(body); err != nil {
+		return err
+	}
 	var ev event
 	if err := json.Unmarshal(body, &ev); err != nil || ev.Type == "" || len(ev.Data) == 0 {
 		return apierr.BadRequest("Invalid event body.")
@@ -206,6 +214,8 @@ func (h *handler) syncUser(data json.RawMessage) (applier, error) {
 	v.maxLen("first_name", str(u.FirstName), maxNameLen)
 	v.maxLen("last_name", str(u.LastName), maxNameLen)
 	v.maxLen("image_url", u.ImageURL, maxURLLen)
+	v.millis("last_sign_in_at", u.LastSignInAt)
+	v.millis("created_at", u.CreatedAt)
 	for _, e := range u.EmailAddresses {
 		v.maxLen("email_addresses", e.EmailAddress, maxEmailLen)
 	}

@@ -302,6 +302,14 @@ func TestOversizeDeliveriesAre400(t *testing.T) {
 			`{"data":{"private_metadata":["Ensure this value has at most 65536 bytes."]}}`},
 		{"membership with long user id", "msg_mem_long", `{"type":"organizationMembership.created","data":{"id":"orgmem_x","role":"org:admin","organization":{"id":"org_m","name":"M"},"public_user_data":{"user_id":"` + longID + `"}}}`,
 			`{"data":{"public_user_data.user_id":["Ensure this field has no more than 128 characters."]}}`},
+		// A time past year 9999 was stored, could not be read back, and
+		// every later event of the user answered 500 (robustness suite).
+		{"last sign-in past year 9999", "msg_far_future", strings.NewReplacer(`"created_at":1700000000000`, `"created_at":-62135596800001`, `"last_sign_in_at":1700000100000`, `"last_sign_in_at":9223372036854775807`).Replace(userEvent("user.created", "user_far", "far@example.com", "Ada", 1, "{}")),
+			`{"data":{"created_at":["Enter a valid Unix time in milliseconds."],"last_sign_in_at":["Enter a valid Unix time in milliseconds."]}}`},
+		{"NUL in a name", "msg_nul", strings.Replace(userEvent("user.created", "user_nul", "nul@example.com", "Ada", 1, "{}"), `"first_name":"Ada"`, `"first_name":"A\u0000da"`, 1),
+			`{"data":{"first_name":["Null characters are not allowed."]}}`},
+		{"invalid UTF-8", "msg_utf8", strings.Replace(userEvent("user.created", "user_utf8", "utf8@example.com", "Ada", 1, "{}"), `"first_name":"Ada"`, "\"first_name\":\"Ad\xffa\"", 1),
+			`{"detail":"JSON parse error - 'utf-8' codec can't decode byte 0xff in position 97: invalid start byte"}`},
 		{"long svix-id", strings.Repeat("m", 2100), userEvent("user.created", "user_svix", "svix@example.com", "Ada", 1, "{}"),
 			`{"detail":"Invalid svix-id header."}`},
 	}
@@ -313,7 +321,7 @@ func TestOversizeDeliveriesAre400(t *testing.T) {
 			}
 		})
 	}
-	for _, user := range []string{"user_big", "user_mail", "user_name", "user_svix"} {
+	for _, user := range []string{"user_big", "user_mail", "user_name", "user_svix", "user_far", "user_nul", "user_utf8"} {
 		if _, err := f.db.Identity(ctx, user); !errors.Is(err, dynamo.ErrNotFound) {
 			t.Errorf("refused delivery wrote %s: %v", user, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
@@ -65,6 +66,19 @@ func (v validation) clerkID(field, id string) {
 		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '-')
 	}) >= 0 {
 		v.add(field, "Enter a valid Clerk id.")
+	}
+}
+
+// millis checks a Unix time in milliseconds: one past year 9999 (or
+// before year 1) was stored as a time that cannot be read back, so every
+// later event of that user answered 500 (issue 11, found by the
+// robustness suite).
+func (v validation) millis(field string, ms *int64) {
+	if ms == nil {
+		return
+	}
+	if y := time.UnixMilli(*ms).UTC().Year(); y < 1 || y > 9999 {
+		v.add(field, "Enter a valid Unix time in milliseconds.")
 	}
 }
 
