@@ -78,7 +78,8 @@ func (r *Runner) Reminders(ctx context.Context, now time.Time) error {
 		}
 		return r.remindOffering(ctx, ws, o, now, &res)
 	})
-	r.logger().InfoContext(ctx, "reminders run", "now", now, "sent", res.Sent, "skipped", res.Skipped, "failed", res.Failed)
+	r.logger().InfoContext(ctx, "reminders run", "now", now, "sent", res.Sent, "skipped", res.Skipped, "failed", res.Failed, "dead", res.Dead)
+	r.emitMetrics("reminders", res, time.Now())
 	return err
 }
 

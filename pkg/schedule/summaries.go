@@ -25,7 +25,8 @@ func (r *Runner) Summaries(ctx context.Context, now time.Time) error {
 		}
 		return r.summarizeOffering(ctx, ws, o, now, &res)
 	})
-	r.logger().InfoContext(ctx, "summaries run", "now", now, "sent", res.Sent, "skipped", res.Skipped, "failed", res.Failed)
+	r.logger().InfoContext(ctx, "summaries run", "now", now, "sent", res.Sent, "skipped", res.Skipped, "failed", res.Failed, "dead", res.Dead)
+	r.emitMetrics("summaries", res, time.Now())
 	return err
 }
 
@@ -307,7 +308,10 @@ func (r *Runner) maxSentAlerts(ctx context.Context, ws string, o *model.Offering
 		sort.Strings(keys)
 		for _, k := range keys {
 			rec := recs[k]
-			if !rec.Final || rec.Status != store.SendSent {
+			// The last reminder counts once it went out, and also once it is
+			// dead: the investor may never have had it, which is all the more
+			// reason for the issuer to follow up in person.
+			if !rec.Final || (rec.Status != store.SendSent && rec.Status != store.SendDead) {
 				continue
 			}
 			period := fmt.Sprintf("%s-%012d", kind, rec.Investment)
@@ -335,6 +339,9 @@ func maxSentMessage(o *model.Offering, kind string, rec *store.SendRecord, inv *
 	what := "investment reminders (the investment is still started)"
 	if kind == KindWireReminder {
 		what = "wire reminders (the wire has not been received)"
+	}
+	if rec.Status == store.SendDead {
+		what += "; the last one could not be delivered"
 	}
 	return mail.Message{
 		To:      []string{to},
