@@ -191,7 +191,9 @@ type SendRef struct {
 }
 
 // Ref is the record reference of s.
-func (s Send) Ref() SendRef { return SendRef{Workspace: s.Workspace, Offering: s.Offering, Key: s.Key()} }
+func (s Send) Ref() SendRef {
+	return SendRef{Workspace: s.Workspace, Offering: s.Offering, Key: s.Key()}
+}
 
 func (r SendRef) String() string { return fmt.Sprintf("%s/%d/%s", r.Workspace, r.Offering, r.Key) }
 
