@@ -9,6 +9,7 @@
 //	tranche keys revoke --workspace NAME KEY_ID
 //	tranche token [--user ID] [--workspace NAME] [--role OWNER|ADMIN|MEMBER]
 //	tranche dev [--addr localhost:8080]
+//	tranche invoke [--at TIME] FN EVENT.json   (make invoke)
 //	tranche mail failed
 //	tranche mail retry KEY... | --all
 //
@@ -37,7 +38,7 @@ func main() {
 
 func run(ctx context.Context, args []string, getenv func(string) string) error {
 	if len(args) == 0 {
-		return errors.New("usage: tranche import|generate|keys|token|mail|dev [flags]")
+		return errors.New("usage: tranche import|generate|keys|token|mail|invoke|dev [flags]")
 	}
 	switch args[0] {
 	case "import":
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		return cmdToken(ctx, args[1:], getenv)
 	case "mail":
 		return cmdMail(ctx, args[1:], getenv)
+	case "invoke":
+		return cmdInvoke(ctx, args[1:], getenv)
 	}
-	return fmt.Errorf("unknown command %q (import, generate, keys, token, mail, dev)", args[0])
+	return fmt.Errorf("unknown command %q (import, generate, keys, token, mail, invoke, dev)", args[0])
 }
