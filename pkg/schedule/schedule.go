@@ -48,6 +48,12 @@ type Runner struct {
 	Lease    time.Duration
 	LookBack time.Duration
 
+	// Unsubscribe, when set, is the one-click unsubscribe URL of an
+	// investor: investor-facing mail links to it and carries it in
+	// List-Unsubscribe. Nil sends no link (the unsubscribe route needs
+	// the public API URL and a signing key; see Unsubscribe in app.Deps).
+	Unsubscribe func(ws string, investor int64, now time.Time) string
+
 	// Metrics receives one CloudWatch Embedded Metric Format line per run
 	// (see metrics.go); Lambda's stdout, which CloudWatch Logs turns into
 	// metrics. Nil writes none.
