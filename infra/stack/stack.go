@@ -144,6 +144,9 @@ func NewStack(scope constructs.Construct, id string, props *Props) (awscdk.Stack
 
 	api := newAPI(stack, props, fns)
 	for _, fn := range routes.Scheduled {
+		// Reminders link the unsubscribe route (function mail) under the
+		// API's URL. No cycle: the scheduled functions are no integration.
+		fns[fn].AddEnvironment(jsii.String(app.EnvPublicURL), api.ApiEndpoint(), nil)
 		newSchedule(stack, fn, fns[fn], failures)
 		newDeadSendsAlarm(stack, fn, alarms)
 	}

@@ -516,6 +516,12 @@ func TestScheduledFailures(t *testing.T) {
 			t.Errorf("schedule of %s: dead-letter config %v, want the queue %s", refID(target["Arn"]), dlq, queueID)
 		}
 	}
+	for _, fn := range routes.Scheduled {
+		env := res[fnIDs[fn]].Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if _, ok := env["PUBLIC_API_URL"]; !ok {
+			t.Errorf("%s: no PUBLIC_API_URL for the unsubscribe links", fn)
+		}
+	}
 	configs := map[string]map[string]any{} // function logical id → event invoke config
 	for _, c := range ofType(res, "AWS::Lambda::EventInvokeConfig") {
 		configs[refID(c.Properties["FunctionName"])] = c.Properties

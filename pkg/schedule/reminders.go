@@ -154,7 +154,7 @@ func (r *Runner) remindOffering(ctx context.Context, ws string, o *model.Offerin
 			continue // no address, or the investor opted out of e-mail
 		}
 		s := reminderSend(ws, o, d.rule, d.n, d.inv, g.User.Email, now)
-		m, err := r.reminderMessage(ws, o, d.rule.kind, d.n, d.rule.max, d.inv, &g, now)
+		m, err := r.reminderMessage(ctx, ws, o, d.rule.kind, d.n, d.rule.max, d.inv, &g)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -188,7 +188,7 @@ func later(a, b time.Time) time.Time {
 // reminderMessage is the investor's reminder e-mail: from the issuer's
 // sender name, Reply-To its support address, with the unsubscribe link
 // and List-Unsubscribe headers when the runner has an unsubscribe URL.
-func (r *Runner) reminderMessage(ws string, o *model.Offering, kind string, n, max int64, inv *model.Investment, g *model.InvestorGraph, now time.Time) (mail.Message, error) {
+func (r *Runner) reminderMessage(ctx context.Context, ws string, o *model.Offering, kind string, n, max int64, inv *model.Investment, g *model.InvestorGraph) (mail.Message, error) {
 	m := mail.Message{To: []string{g.User.Email}, Subject: fmt.Sprintf("Reminder: finish your investment in %s", o.Name)}
 	tmpl := tmplInvestmentReminder
 	if kind == KindWireReminder {
@@ -198,7 +198,11 @@ func (r *Runner) reminderMessage(ws string, o *model.Offering, kind string, n, m
 	investorFacing(o, &m, &v)
 	v.Why = fmt.Sprintf("You receive this e-mail because you started an investment in %s.", o.Name)
 	if r.Unsubscribe != nil {
-		if u := r.Unsubscribe(ws, inv.Investor, now); u != "" {
+		u, err := r.Unsubscribe(ctx, ws, inv.Investor)
+		if err != nil {
+			return m, err
+		}
+		if u != "" {
 			v.UnsubscribeURL = u
 			m.Headers = map[string]string{
 				"List-Unsubscribe":      "<" + u + ">",

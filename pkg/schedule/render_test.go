@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"net/url"
@@ -56,10 +57,10 @@ func TestGolden(t *testing.T) {
 		User:     &model.User{Email: "michael.tanaka6@gmail.com"}, // first_name empty, as often
 		Entity:   &model.Entity{FirstName: ptr("Michael")},
 	}
-	r := &Runner{Unsubscribe: func(ws string, investor int64, now time.Time) string {
-		return "https://api.tranche.example.com/api/mail/unsubscribe/TOKEN/"
+	r := &Runner{Unsubscribe: func(ctx context.Context, ws string, investor int64) (string, error) {
+		return "https://api.tranche.example.com/api/mail/unsubscribe/TOKEN/", nil
 	}}
-	now := time.Date(2025, 6, 30, 18, 0, 0, 0, time.UTC)
+	ctx := context.Background()
 	must := func(m mail.Message, err error) mail.Message {
 		t.Helper()
 		if err != nil {
@@ -75,9 +76,9 @@ func TestGolden(t *testing.T) {
 	daily := sum
 	daily.Heading, daily.What, daily.Label = "Daily", "day", "Sunday, June 29, 2025"
 	cases := map[string]mail.Message{
-		"investment_reminder":      must(r.reminderMessage("ws", o, KindInvestmentReminder, 2, 3, inv, g, now)),
-		"investment_reminder_last": must(r.reminderMessage("ws", o, KindInvestmentReminder, 3, 3, inv, g, now)),
-		"wire_reminder_last":       must(r.reminderMessage("ws", o, KindWireReminder, 2, 2, inv, g, now)),
+		"investment_reminder":      must(r.reminderMessage(ctx, "ws", o, KindInvestmentReminder, 2, 3, inv, g)),
+		"investment_reminder_last": must(r.reminderMessage(ctx, "ws", o, KindInvestmentReminder, 3, 3, inv, g)),
+		"wire_reminder_last":       must(r.reminderMessage(ctx, "ws", o, KindWireReminder, 2, 2, inv, g)),
 		"daily_summary":            must(summaryMessage(o, periodWindow{kind: KindDaily, label: daily.Label}, daily)),
 		"weekly_summary":           must(summaryMessage(o, periodWindow{kind: KindWeekly, label: sum.Label}, sum)),
 		"new_investment":           must(investmentMessage(o, inv, false)),

@@ -50,9 +50,9 @@ type Runner struct {
 
 	// Unsubscribe, when set, is the one-click unsubscribe URL of an
 	// investor: investor-facing mail links to it and carries it in
-	// List-Unsubscribe. Nil sends no link (the unsubscribe route needs
-	// the public API URL and a signing key; see Unsubscribe in app.Deps).
-	Unsubscribe func(ws string, investor int64, now time.Time) string
+	// List-Unsubscribe (unsubscribe.go). Nil, when the function has no
+	// PUBLIC_API_URL, sends no link.
+	Unsubscribe func(ctx context.Context, ws string, investor int64) (string, error)
 
 	// Metrics receives one CloudWatch Embedded Metric Format line per run
 	// (see metrics.go); Lambda's stdout, which CloudWatch Logs turns into
@@ -61,9 +61,13 @@ type Runner struct {
 }
 
 // New returns the runner of a function's dependencies: SES v2 through
-// mail.FromDeps, metrics on stdout.
+// mail.FromDeps, metrics on stdout, unsubscribe links under PUBLIC_API_URL.
 func New(deps app.Deps) *Runner {
-	return &Runner{DB: deps.DB, Mail: mail.FromDeps(deps), Log: deps.Log, Lease: Lease, LookBack: LookBack, Metrics: os.Stdout}
+	r := &Runner{DB: deps.DB, Mail: mail.FromDeps(deps), Log: deps.Log, Lease: Lease, LookBack: LookBack, Metrics: os.Stdout}
+	if deps.Config.PublicURL != "" {
+		r.Unsubscribe = unsubscribeLinks(deps.DB, deps.Config.PublicURL)
+	}
+	return r
 }
 
 // Handler adapts a run to lambda.Start: the event's time is the clock

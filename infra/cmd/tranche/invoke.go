@@ -61,6 +61,8 @@ func cmdInvoke(ctx context.Context, args []string, getenv func(string) string) e
 			return sesURL
 		case k == app.EnvLogLevel && getenv(k) == "":
 			return "info" // the run's summary line is the point
+		case k == app.EnvPublicURL && getenv(k) == "" && local:
+			return "http://localhost:8080" // make run's gateway serves the unsubscribe route
 		}
 		return env(k)
 	})
