@@ -75,13 +75,29 @@
 //  3. on success an Update to sent, conditioned on the token; on an SES
 //     error an Update to failed (same condition).
 //
-// A record is claimed again (conditional Update, token replaced, attempts
-// + 1, at most store.MaxSendAttempts) only when it is failed — SES said no,
-// so nothing went out — or pending with its lease run out: the run that
-// wrote it died between the record and SES (a crash, a timeout), and the
-// lease is longer than the function's 5-minute timeout, so that run is
-// surely gone. A sent record is never claimed again, so a completed send
-// is never repeated; a crash before SES is retried by the next hourly run.
+// A record is claimed again (conditional Update, token replaced) only when
+// it is failed — SES said no, so nothing went out — or pending with its
+// lease run out: the run that wrote it died between the record and SES (a
+// crash, a timeout), and the lease is longer than the function's 5-minute
+// timeout, so that run is surely gone. A sent record is never claimed
+// again, so a completed send is never repeated; a crash before SES is
+// retried by the next hourly run.
+//
+// # Nothing lost
+//
+// Attempts count per run, not per invocation: a claim by the run whose
+// clock last claimed the record (Lambda's retries of a failed run, which
+// carry the same scheduled time) uses no attempt; a later run uses one.
+// After store.MaxSendAttempts runs (five hours of SES outage) a send that
+// still fails is recorded dead, with the rendered message it could not
+// send, logged at error level with its key (WORKSPACE/OFFERING/KIND#…),
+// and counted in the run's DeadSends metric (metrics.go: CloudWatch
+// Embedded Metric Format on stdout), which the stack alarms on. A pending
+// record whose last attempt died is recorded dead the same way. `tranche
+// mail failed` lists dead records (GSI1 SENDS#DEAD), and `tranche mail
+// retry KEY|--all` sends the stored message once (Runner.Retry: the same
+// claim, so retries never duplicate). A dead last reminder still raises
+// the user_sent_max_monitoring alert.
 //
 // The one window this cannot close is a crash after SES accepted the
 // message and before the record says sent: SES v2 has no idempotency key,
