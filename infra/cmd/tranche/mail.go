@@ -26,7 +26,9 @@ import (
 // KEY is a record as `mail failed` and the dead-send log line print it:
 // WORKSPACE/OFFERING/KIND#PERIOD#SUBJECT. A retry sends the stored message
 // once (a record retried twice, or by two operators at once, goes once);
-// one that fails again goes back on the list with the new error.
+// one that fails again goes back on the list with the new error. Against
+// AWS, MAIL_FROM must be the stack's SES identity, as for the functions:
+// the stored message keeps the display name, not the address.
 func cmdMail(ctx context.Context, args []string, getenv func(string) string) error {
 	if len(args) == 0 {
 		return errors.New("usage: tranche mail failed | tranche mail retry KEY...|--all")
