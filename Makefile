@@ -15,12 +15,14 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Extra flags for go test, e.g. make test TESTFLAGS='-run Import -v'.
 TESTFLAGS ?=
 
-.PHONY: help deps test fuzz run build synth deploy diff deploy-local bench lint
+.PHONY: help deps test fuzz run build synth deploy diff deploy-local bench lint invoke
 
 help:
 	@echo 'make run           install what is missing, then go run ./infra/cmd/tranche dev'
 	@echo 'make test          go test ./... against DynamoDB Local and the SES emulator on free ports'
 	@echo 'make fuzz          the robustness suite on its whole corpus, then every Go fuzz target for FUZZTIME each'
+	@echo 'make invoke FN=reminders EVENT=events/reminders-hourly.json [AT=2025-06-30T15:00:00Z]'
+	@echo '                   run one function once on a sample event against make run'"'"'s stack'
 	@echo 'make lint          gofmt, go vet, staticcheck'
 	@echo 'make bench         Go benchmarks against the emulators'
 	@echo 'make build         Lambda binaries (linux/arm64) in bin/lambda/<fn>/bootstrap'
@@ -60,6 +62,16 @@ fuzz: deps
 
 run: deps
 	$(GO) run ./infra/cmd/tranche dev
+
+# One function's handler, once, on one event file, against make run's stack
+# (start make run first) or the TABLE_NAME/AWS_ENDPOINT_URL/SES_ENDPOINT_URL
+# of the environment. For reminders and summaries the event's "time" is the
+# run's clock; AT= replaces it.
+invoke:
+	@if [ -z "$(FN)" ] || [ -z "$(EVENT)" ]; then \
+		echo 'usage: make invoke FN=reminders EVENT=events/reminders-hourly.json [AT=2025-06-30T15:00:00Z]' >&2; exit 2; \
+	fi
+	$(GO) run ./infra/cmd/tranche invoke $(if $(AT),--at $(AT)) $(FN) $(EVENT)
 
 bench: deps
 	$(DEVSTACK) test -- $(GO) test -run '^$$' -bench . -benchmem ./...

@@ -2,7 +2,8 @@
 // Context values: mailFrom (SES identity and sender; default
 // no-reply@example.com), logLevel (functions' LOG_LEVEL), requireBuild=true
 // (fail instead of using placeholder assets when bin/lambda/<fn>/bootstrap
-// is missing; `make deploy` sets it). cdk-nag's AwsSolutions checks run on
+// is missing; `make deploy` sets it), alarmEmail (subscribe this address to
+// the alarm topic). cdk-nag's AwsSolutions checks run on
 // every synth: an unsuppressed finding is an error and fails it.
 package main
 
@@ -33,6 +34,7 @@ func run() error {
 		RequireBuild: contextString(app, "requireBuild") == "true",
 		MailFrom:     contextString(app, "mailFrom"),
 		LogLevel:     contextString(app, "logLevel"),
+		AlarmEmail:   contextString(app, "alarmEmail"),
 	}
 	// Environment-agnostic unless the CLI knows the account (deploy, diff):
 	// synth needs no credentials.

@@ -8,6 +8,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/investments"
 	"github.com/tranche-dev/tranche/pkg/investors"
 	"github.com/tranche-dev/tranche/pkg/offerings"
+	"github.com/tranche-dev/tranche/pkg/schedule"
 	"github.com/tranche-dev/tranche/pkg/schema"
 	"github.com/tranche-dev/tranche/pkg/trades"
 	"github.com/tranche-dev/tranche/pkg/users"
@@ -30,6 +31,7 @@ var Handlers = map[string]func(app.Deps) (http.Handler, error){
 	"webhooks":    func(d app.Deps) (http.Handler, error) { return webhooks.NewHandler(d) },
 	"account":     account.NewHandler,
 	"trades":      trades.NewHandler,
+	"mail":        plain(schedule.NewUnsubscribeHandler),
 }
 
 func plain(f func(app.Deps) http.Handler) func(app.Deps) (http.Handler, error) {

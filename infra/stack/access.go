@@ -26,8 +26,12 @@ var (
 		"dynamodb:PutItem",
 		"dynamodb:UpdateItem",
 	}
-	mailActions   = []string{"ses:SendEmail"}
-	secretActions = []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"}
+	mailActions = []string{"ses:SendEmail"}
+	// failureActions are what a scheduled function's role gets on the
+	// ScheduledFailures queue only: Lambda sends a failed invocation's
+	// record to its on-failure destination with the function's role.
+	failureActions = []string{"sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"}
+	secretActions  = []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"}
 )
 
 // noTable lists the functions that never touch the table.

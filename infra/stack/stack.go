@@ -3,7 +3,19 @@
 // the HTTP API whose routes come from pkg/routes, hourly EventBridge
 // Scheduler schedules for the scheduled functions, the SES identity, the
 // secret that holds the Svix signing secret and Clerk settings,
-// least-privilege IAM per function (see access.go) and CloudWatch alarms.
+// least-privilege IAM per function (see access.go) and CloudWatch alarms,
+// every one notifying the alarm topic (AlarmTopicArn output; subscribe with
+// `aws sns subscribe --topic-arn ARN --protocol email --notification-endpoint
+// you@example.com`, or deploy with -c alarmEmail=you@example.com).
+//
+// Scheduled e-mail loses nothing silently: a send that uses up its attempts
+// is recorded dead and counted in the DeadSends metric (package schedule),
+// which is alarmed per scheduled function; an invocation that still fails
+// after Lambda's two retries goes to the ScheduledFailures queue (the
+// functions' on-failure destination), as does an event Scheduler could not
+// deliver (the schedule target's dead-letter queue), and the queue's depth
+// is alarmed too. Lambda's retries of a run are harmless: a retried run
+// uses no attempt of a send (store.MaxSendAttempts).
 //
 // Nothing here lists a route, a function or an index by hand: everything is
 // read from routes.All, routes.Scheduled and store.Indexes when the stack is
@@ -18,20 +30,27 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsscheduler"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsschedulertargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/routes"
+	"github.com/tranche-dev/tranche/pkg/schedule"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -67,6 +86,9 @@ type Props struct {
 	LogLevel string
 	// LogRetention of the functions' and the API's log groups (default one month).
 	LogRetention awslogs.RetentionDays
+	// AlarmEmail, when set, subscribes this address to the alarm topic
+	// (it must confirm the subscription from the e-mail SNS sends).
+	AlarmEmail string
 }
 
 // Timeouts: API Gateway gives up on an integration after 30 s, so API
@@ -103,6 +125,8 @@ func NewStack(scope constructs.Construct, id string, props *Props) (awscdk.Stack
 		Identity: awsses.Identity_Email(jsii.String(props.MailFrom)),
 	})
 	secret := newSecret(stack)
+	alarms := newAlarmTopic(stack, props.AlarmEmail)
+	failures := newFailureQueue(stack, alarms)
 
 	fns := map[string]awslambda.Function{}
 	scheduled := map[string]bool{}
@@ -115,18 +139,27 @@ func NewStack(scope constructs.Construct, id string, props *Props) (awscdk.Stack
 			return nil, err
 		}
 		fns[fn] = newFunction(stack, fn, dir, scheduled[fn], props, table, mail, secret)
-		newFunctionAlarms(stack, fn, fns[fn])
+		newFunctionAlarms(stack, fn, fns[fn], alarms)
 	}
 
 	api := newAPI(stack, props, fns)
 	for _, fn := range routes.Scheduled {
-		newSchedule(stack, fn, fns[fn])
+		// Reminders link the unsubscribe route (function mail) under the
+		// API's URL. No cycle: the scheduled functions are no integration.
+		fns[fn].AddEnvironment(jsii.String(app.EnvPublicURL), api.ApiEndpoint(), nil)
+		newSchedule(stack, fn, fns[fn], failures)
+		newDeadSendsAlarm(stack, fn, alarms)
 	}
-	newTableAlarm(stack, table)
+	newTableAlarm(stack, table, alarms)
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: api.ApiEndpoint()})
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: table.TableName()})
 	awscdk.NewCfnOutput(stack, jsii.String("SecretArn"), &awscdk.CfnOutputProps{Value: secret.SecretArn()})
+	awscdk.NewCfnOutput(stack, jsii.String("AlarmTopicArn"), &awscdk.CfnOutputProps{
+		Value:       alarms.TopicArn(),
+		Description: jsii.String("Every alarm notifies this topic: aws sns subscribe --topic-arn <this> --protocol email --notification-endpoint <you>"),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("ScheduledFailuresQueueUrl"), &awscdk.CfnOutputProps{Value: failures.QueueUrl()})
 
 	cdknag.NagSuppressions_AddResourceSuppressions(secret, &[]*cdknag.NagPackSuppression{{
 		Id: jsii.String("AwsSolutions-SMG4"),
@@ -350,8 +383,18 @@ func scheduledEvent(fn string) map[string]any {
 	}
 }
 
-func newSchedule(stack awscdk.Stack, fn string, f awslambda.Function) {
+// newSchedule invokes fn hourly. Scheduler retries an invocation it could
+// not deliver (throttling) and then puts the event on failures; Lambda
+// retries a run that returned an error twice (a retry of the same
+// scheduled time uses no attempt of a send) and then records it on
+// failures too.
+func newSchedule(stack awscdk.Stack, fn string, f awslambda.Function, failures awssqs.Queue) {
 	id := constructID(fn)
+	f.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+		OnFailure:     awslambdadestinations.NewSqsDestination(failures),
+		RetryAttempts: jsii.Number(2),
+		MaxEventAge:   awscdk.Duration_Hours(jsii.Number(1)),
+	})
 	// Scheduler's role gets lambda:InvokeFunction on the function and
 	// "<arn>:*" (CDK's grantInvoke always adds its versions and aliases).
 	// The wildcard stays inside this one function.
@@ -365,14 +408,86 @@ func newSchedule(stack awscdk.Stack, fn string, f awslambda.Function) {
 		Description: jsii.String("Tranche " + fn + ", hourly"),
 		Schedule:    awsscheduler.ScheduleExpression_Cron(&awsscheduler.CronOptionsWithTimezone{Minute: jsii.String("0")}),
 		Target: awsschedulertargets.NewLambdaInvoke(f, &awsschedulertargets.ScheduleTargetBaseProps{
-			Input:         awsscheduler.ScheduleTargetInput_FromObject(scheduledEvent(fn)),
-			RetryAttempts: jsii.Number(2),
-			MaxEventAge:   awscdk.Duration_Hours(jsii.Number(1)),
+			Input:           awsscheduler.ScheduleTargetInput_FromObject(scheduledEvent(fn)),
+			RetryAttempts:   jsii.Number(2),
+			MaxEventAge:     awscdk.Duration_Hours(jsii.Number(1)),
+			DeadLetterQueue: failures,
 		}),
 	})
 }
 
-func newFunctionAlarms(stack awscdk.Stack, fn string, f awslambda.Function) {
+// newAlarmTopic is the topic every alarm notifies. It is encrypted with a
+// key of its own: CloudWatch cannot publish to a topic under the AWS
+// managed SNS key, so the key's policy lets CloudWatch use it.
+func newAlarmTopic(stack awscdk.Stack, email string) awssns.Topic {
+	key := awskms.NewKey(stack, jsii.String("AlarmTopicKey"), &awskms.KeyProps{
+		Description:       jsii.String("Tranche alarm topic"),
+		EnableKeyRotation: jsii.Bool(true),
+	})
+	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey*"),
+		Resources:  jsii.Strings("*"), // in a key policy, "*" is this key
+	}), nil)
+	topic := awssns.NewTopic(stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
+		DisplayName: jsii.String("Tranche alarms"),
+		MasterKey:   key,
+		EnforceSSL:  jsii.Bool(true),
+	})
+	if email != "" {
+		topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
+	}
+	return topic
+}
+
+// newFailureQueue holds the scheduled invocations that failed for good:
+// the schedules' dead-letter queue and the functions' on-failure
+// destination. An operator reads it to see which runs failed (the records
+// themselves are re-driven with tranche mail retry); its depth is alarmed.
+func newFailureQueue(stack awscdk.Stack, alarms awssns.Topic) awssqs.Queue {
+	q := awssqs.NewQueue(stack, jsii.String("ScheduledFailures"), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+	})
+	cdknag.NagSuppressions_AddResourceSuppressions(q, &[]*cdknag.NagPackSuppression{{
+		Id:     jsii.String("AwsSolutions-SQS3"),
+		Reason: jsii.String("This queue is itself the dead-letter queue of the schedules and the on-failure destination of the scheduled functions."),
+	}}, nil)
+	alarm := q.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
+		Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Maximum"),
+	}).CreateAlarm(stack, jsii.String("ScheduledFailuresAlarm"), &awscloudwatch.CreateAlarmOptions{
+		AlarmDescription:   jsii.String("Tranche scheduled functions: an invocation failed for good (see the ScheduledFailures queue)"),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(alarms))
+	return q
+}
+
+// newDeadSendsAlarm fires when a run of fn records an e-mail dead (the
+// EMF metric of package schedule); `tranche mail failed` lists them.
+func newDeadSendsAlarm(stack awscdk.Stack, fn string, alarms awssns.Topic) {
+	m := awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+		Namespace:     jsii.String(schedule.MetricNamespace),
+		MetricName:    jsii.String(schedule.MetricDeadSends),
+		DimensionsMap: &map[string]*string{schedule.MetricDimension: jsii.String(fn)},
+		Statistic:     jsii.String("Sum"),
+		Period:        awscdk.Duration_Minutes(jsii.Number(5)),
+	})
+	alarm := m.CreateAlarm(stack, jsii.String(constructID(fn)+"DeadSendsAlarm"), &awscloudwatch.CreateAlarmOptions{
+		AlarmDescription:   jsii.String("Tranche " + fn + ": e-mail recorded dead after its last attempt; see tranche mail failed"),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(alarms))
+}
+
+func newFunctionAlarms(stack awscdk.Stack, fn string, f awslambda.Function, alarms awssns.Topic) {
 	id := constructID(fn)
 	opts := &awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Sum")}
 	alarm := func(suffix string, m awscloudwatch.Metric, what string) {
@@ -382,7 +497,7 @@ func newFunctionAlarms(stack awscdk.Stack, fn string, f awslambda.Function) {
 			EvaluationPeriods:  jsii.Number(1),
 			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-		})
+		}).AddAlarmAction(awscloudwatchactions.NewSnsAction(alarms))
 	}
 	alarm("Errors", f.MetricErrors(opts), "invocation errors")
 	alarm("Throttles", f.MetricThrottles(opts), "throttled invocations")
@@ -396,7 +511,7 @@ var tableOperations = []awsdynamodb.Operation{
 	awsdynamodb.Operation_TRANSACT_GET_ITEMS,
 }
 
-func newTableAlarm(stack awscdk.Stack, table awsdynamodb.Table) {
+func newTableAlarm(stack awscdk.Stack, table awsdynamodb.Table, alarms awssns.Topic) {
 	m := table.MetricThrottledRequestsForOperations(&awsdynamodb.OperationsMetricOptions{
 		Operations: &tableOperations,
 		Period:     awscdk.Duration_Minutes(jsii.Number(5)),
@@ -408,5 +523,5 @@ func newTableAlarm(stack awscdk.Stack, table awsdynamodb.Table) {
 		EvaluationPeriods:  jsii.Number(1),
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-	})
+	}).AddAlarmAction(awscloudwatchactions.NewSnsAction(alarms))
 }

@@ -381,6 +381,11 @@ func TestPolicies(t *testing.T) {
 			if p, ok := pinned[fn]; ok {
 				want = append(append([]string(nil), p...), logActions...)
 			}
+			for _, s := range routes.Scheduled {
+				if s == fn {
+					want = append(want, failureActions...)
+				}
+			}
 			sort.Strings(want)
 			got := keys(actions[fn])
 			if !reflect.DeepEqual(got, want) {
@@ -486,4 +491,79 @@ func TestNag(t *testing.T) {
 		t.Error(e)
 	}
 	t.Logf("synth with cdk-nag took %s", synth.duration)
+}
+
+// TestScheduledFailures pins what keeps scheduled mail from being lost:
+// the schedules' dead-letter queue and the functions' on-failure
+// destination (one queue), Lambda's retries, a DeadSends alarm per
+// scheduled function on package schedule's EMF metric, and every alarm
+// notifying the alarm topic.
+func TestScheduledFailures(t *testing.T) {
+	_, res := synthesized(t)
+	fnIDs := functionIDs(t, res)
+	queues := ofType(res, "AWS::SQS::Queue")
+	if len(queues) != 1 {
+		t.Fatalf("%d queues, want the one ScheduledFailures queue", len(queues))
+	}
+	var queueID string
+	for id := range queues {
+		queueID = id
+	}
+	for _, s := range ofType(res, "AWS::Scheduler::Schedule") {
+		target := s.Properties["Target"].(map[string]any)
+		dlq, _ := target["DeadLetterConfig"].(map[string]any)
+		if dlq == nil || refID(dlq["Arn"]) != queueID {
+			t.Errorf("schedule of %s: dead-letter config %v, want the queue %s", refID(target["Arn"]), dlq, queueID)
+		}
+	}
+	for _, fn := range routes.Scheduled {
+		env := res[fnIDs[fn]].Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if _, ok := env["PUBLIC_API_URL"]; !ok {
+			t.Errorf("%s: no PUBLIC_API_URL for the unsubscribe links", fn)
+		}
+	}
+	configs := map[string]map[string]any{} // function logical id → event invoke config
+	for _, c := range ofType(res, "AWS::Lambda::EventInvokeConfig") {
+		configs[refID(c.Properties["FunctionName"])] = c.Properties
+	}
+	for _, fn := range routes.Scheduled {
+		c := configs[fnIDs[fn]]
+		if c == nil {
+			t.Errorf("%s: no event invoke config", fn)
+			continue
+		}
+		onFailure := c["DestinationConfig"].(map[string]any)["OnFailure"].(map[string]any)
+		if refID(onFailure["Destination"]) != queueID || c["MaximumRetryAttempts"] != float64(2) {
+			t.Errorf("%s: event invoke config %v", fn, c)
+		}
+	}
+
+	topics := ofType(res, "AWS::SNS::Topic")
+	if len(topics) != 1 {
+		t.Fatalf("%d topics, want the alarm topic", len(topics))
+	}
+	var topicID string
+	for id := range topics {
+		topicID = id
+	}
+	dead := map[string]bool{}
+	for id, a := range ofType(res, "AWS::CloudWatch::Alarm") {
+		actions, _ := a.Properties["AlarmActions"].([]any)
+		if len(actions) != 1 || refID(actions[0]) != topicID {
+			t.Errorf("alarm %s: actions %v, want the alarm topic", id, actions)
+		}
+		if a.Properties["MetricName"] == "DeadSends" && a.Properties["Namespace"] == "Tranche" {
+			for _, d := range a.Properties["Dimensions"].([]any) {
+				dm := d.(map[string]any)
+				if dm["Name"] == "Function" {
+					dead[dm["Value"].(string)] = true
+				}
+			}
+		}
+	}
+	for _, fn := range routes.Scheduled {
+		if !dead[fn] {
+			t.Errorf("%s: no DeadSends alarm", fn)
+		}
+	}
 }

@@ -40,6 +40,10 @@ const (
 	EnvClerkAuthorizedParties = "CLERK_AUTHORIZED_PARTIES" // comma-separated origins allowed in azp; empty: any
 	EnvSvixSecret             = "SVIX_SECRET"              // whsec_<base64>
 	EnvSESEndpointURL         = "SES_ENDPOINT_URL"         // SES v2 endpoint when it differs from AWS_ENDPOINT_URL (local emulator)
+	// EnvPublicURL is the API's public base URL (https://…, no trailing
+	// slash): the reminders link their unsubscribe route under it. Empty:
+	// reminders carry no unsubscribe link.
+	EnvPublicURL = "PUBLIC_API_URL"
 )
 
 // Config is what the environment says.
@@ -57,6 +61,7 @@ type Config struct {
 	ClerkAuthorizedParties []string
 	SvixSecret             string
 	SESEndpointURL         string
+	PublicURL              string
 }
 
 // Deps are what handlers are built from.
@@ -80,6 +85,7 @@ func ParseConfig(getenv func(string) string) (Config, error) {
 		ClerkIssuer:    getenv(EnvClerkIssuer),
 		SvixSecret:     getenv(EnvSvixSecret),
 		SESEndpointURL: getenv(EnvSESEndpointURL),
+		PublicURL:      strings.TrimRight(getenv(EnvPublicURL), "/"),
 	}
 	for _, p := range strings.Split(getenv(EnvClerkAuthorizedParties), ",") {
 		if p = strings.TrimSpace(p); p != "" {

@@ -5,6 +5,8 @@ package mail
 import (
 	"context"
 	"fmt"
+	netmail "net/mail"
+	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -15,10 +17,17 @@ import (
 
 // Message is one plain-text (and optionally HTML) e-mail.
 type Message struct {
-	To      []string
-	Subject string
-	Text    string
-	HTML    string
+	// FromName is the sender's display name; the address is always the
+	// sender's verified identity (MAIL_FROM), so mail sent "as" an issuer
+	// stays deliverable (SPF/DKIM of our domain) and Reply-To reaches them.
+	FromName string   `json:",omitempty"`
+	ReplyTo  []string `json:",omitempty"`
+	To       []string
+	Subject  string
+	Text     string
+	HTML     string `json:",omitempty"`
+	// Headers are extra header fields, such as List-Unsubscribe.
+	Headers map[string]string `json:",omitempty"`
 }
 
 // Sender sends e-mail.
@@ -47,18 +56,38 @@ func FromDeps(deps app.Deps) *Sender {
 	return New(deps.AWS, deps.Config.SESEndpointURL, deps.Config.MailFrom)
 }
 
+// From is the From header for a display name: `"Name" <address>`, quoted
+// and encoded as RFC 5322 wants (net/mail), or the bare address.
+func (s *Sender) From(name string) string {
+	if name == "" {
+		return s.from
+	}
+	return (&netmail.Address{Name: name, Address: s.from}).String()
+}
+
 // Send sends m and returns SES's message id.
 func (s *Sender) Send(ctx context.Context, m Message) (string, error) {
 	body := &types.Body{Text: &types.Content{Data: aws.String(m.Text), Charset: aws.String("UTF-8")}}
 	if m.HTML != "" {
 		body.Html = &types.Content{Data: aws.String(m.HTML), Charset: aws.String("UTF-8")}
 	}
+	names := make([]string, 0, len(m.Headers))
+	for k := range m.Headers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var headers []types.MessageHeader
+	for _, k := range names {
+		headers = append(headers, types.MessageHeader{Name: aws.String(k), Value: aws.String(m.Headers[k])})
+	}
 	out, err := s.client.SendEmail(ctx, &sesv2.SendEmailInput{
-		FromEmailAddress: aws.String(s.from),
+		FromEmailAddress: aws.String(s.From(m.FromName)),
+		ReplyToAddresses: m.ReplyTo,
 		Destination:      &types.Destination{ToAddresses: m.To},
 		Content: &types.EmailContent{Simple: &types.Message{
 			Subject: &types.Content{Data: aws.String(m.Subject), Charset: aws.String("UTF-8")},
 			Body:    body,
+			Headers: headers,
 		}},
 	})
 	if err != nil {

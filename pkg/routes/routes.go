@@ -132,6 +132,11 @@ var All = []Route{
 	{Function: "trades", Method: "GET", Path: "/api/v1/ibkr/trades/", Auth: AuthJWT, Seed: "003", Summary: "The caller's trades"},
 	{Function: "trades", Method: "POST", Path: "/api/v1/ibkr/trades/", Auth: AuthJWT, Summary: "Import trades (JSON array, idempotent on trade_id)"},
 
+	// mail — Tranche's own: the unsubscribe link of investor-facing e-mail
+	// (package schedule; a signed token, no credentials)
+	{Function: "mail", Method: "GET", Path: "/api/mail/unsubscribe/{token}/", Auth: AuthNone, Summary: "Unsubscribe page of an e-mail's link (HTML; a button POSTs)"},
+	{Function: "mail", Method: "POST", Path: "/api/mail/unsubscribe/{token}/", Auth: AuthNone, Summary: "Unsubscribe: one-click (RFC 8058 List-Unsubscribe-Post) or the page's button; records the opt-out"},
+
 	// webhooks — seed 003
 	{Function: "webhooks", Method: "POST", Path: "/api/v1/account/clerk_webhook/", Auth: AuthSvix, Seed: "003", Summary: "Clerk events, verified by Svix signature"},
 

@@ -78,7 +78,8 @@ func (r *Runner) Reminders(ctx context.Context, now time.Time) error {
 		}
 		return r.remindOffering(ctx, ws, o, now, &res)
 	})
-	r.logger().InfoContext(ctx, "reminders run", "now", now, "sent", res.Sent, "skipped", res.Skipped, "failed", res.Failed)
+	r.logger().InfoContext(ctx, "reminders run", "now", now, "sent", res.Sent, "skipped", res.Skipped, "failed", res.Failed, "dead", res.Dead)
+	r.emitMetrics("reminders", res, time.Now())
 	return err
 }
 
@@ -110,8 +111,14 @@ func (r *Runner) remindOffering(ctx context.Context, ws string, o *model.Offerin
 			return err
 		}
 		records[rule.kind] = recs
-		for i := range invs {
-			inv := &invs[i]
+	}
+	for i := range invs {
+		inv := &invs[i]
+		// One reminder per investment per run: when a wire investment is
+		// in a window of both rules, the wire reminder (the more specific:
+		// it says what is missing and how to send it) is the one.
+		var pick *dueSend
+		for _, rule := range rules {
 			if !rule.wants(inv) {
 				continue
 			}
@@ -119,13 +126,19 @@ func (r *Runner) remindOffering(ctx context.Context, ws string, o *model.Offerin
 			if n == 0 {
 				continue
 			}
-			if rec := recs[reminderSend(ws, o, rule, n, inv, "", now).Key()]; rec != nil && rec.Done(now) {
-				res.Skipped++
-				continue
+			if pick == nil || rule.kind == KindWireReminder {
+				pick = &dueSend{rule, n, inv}
 			}
-			due = append(due, dueSend{rule, n, inv})
-			investors = append(investors, inv.Investor)
 		}
+		if pick == nil {
+			continue
+		}
+		if rec := records[pick.rule.kind][reminderSend(ws, o, pick.rule, pick.n, inv, "", now).Key()]; rec != nil && rec.Done(now) {
+			res.Skipped++
+			continue
+		}
+		due = append(due, *pick)
+		investors = append(investors, inv.Investor)
 	}
 	if len(due) == 0 {
 		return nil
@@ -141,7 +154,11 @@ func (r *Runner) remindOffering(ctx context.Context, ws string, o *model.Offerin
 			continue // no address, or the investor opted out of e-mail
 		}
 		s := reminderSend(ws, o, d.rule, d.n, d.inv, g.User.Email, now)
-		m := reminderMessage(o, d.rule.kind, d.n, d.rule.max, d.inv, g.User)
+		m, err := r.reminderMessage(ctx, ws, o, d.rule.kind, d.n, d.rule.max, d.inv, &g)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		if err := r.deliver(ctx, s, now, m, res); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", s.Key(), err))
 		}
@@ -168,57 +185,30 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// reminderMessage is the investor's reminder e-mail.
-func reminderMessage(o *model.Offering, kind string, n, max int64, inv *model.Investment, u *model.User) mail.Message {
-	to := []string{u.Email}
-	hello := "Hello,"
-	if u.FirstName != "" {
-		hello = "Hello " + u.FirstName + ","
-	}
-	created := inv.CreatedAt.In(location(o)).Format("January 2, 2006")
+// reminderMessage is the investor's reminder e-mail: from the issuer's
+// sender name, Reply-To its support address, with the unsubscribe link
+// and List-Unsubscribe headers when the runner has an unsubscribe URL.
+func (r *Runner) reminderMessage(ctx context.Context, ws string, o *model.Offering, kind string, n, max int64, inv *model.Investment, g *model.InvestorGraph) (mail.Message, error) {
+	m := mail.Message{To: []string{g.User.Email}, Subject: fmt.Sprintf("Reminder: finish your investment in %s", o.Name)}
+	tmpl := tmplInvestmentReminder
 	if kind == KindWireReminder {
-		return mail.Message{
-			To:      to,
-			Subject: fmt.Sprintf("Reminder: your wire for %s has not arrived yet", o.Name),
-			Text: fmt.Sprintf(`%s
-
-On %s you chose to pay your investment of %s in %s by wire transfer. We have not received the wire yet.
-
-Please send it using the wire instructions shown in your investor dashboard, and include your investment reference %s so that we can match it. If you have already sent it, there is nothing more to do: wires can take a few business days to arrive.
-
-%s%s`, hello, created, inv.Amount, o.Name, inv.ReferenceID, footer(o), reminderCount(n, max)),
+		m.Subject, tmpl = fmt.Sprintf("Reminder: your wire for %s has not arrived yet", o.Name), tmplWireReminder
+	}
+	v := view{Greeting: greeting(g), Inv: investmentView(o, inv), Last: n == max, Max: max}
+	investorFacing(o, &m, &v)
+	v.Why = fmt.Sprintf("You receive this e-mail because you started an investment in %s.", o.Name)
+	if r.Unsubscribe != nil {
+		u, err := r.Unsubscribe(ctx, ws, inv.Investor)
+		if err != nil {
+			return m, err
+		}
+		if u != "" {
+			v.UnsubscribeURL = u
+			m.Headers = map[string]string{
+				"List-Unsubscribe":      "<" + u + ">",
+				"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+			}
 		}
 	}
-	return mail.Message{
-		To:      to,
-		Subject: fmt.Sprintf("Reminder: finish your investment in %s", o.Name),
-		Text: fmt.Sprintf(`%s
-
-On %s you started an investment of %s in %s (reference %s), but it is not complete yet.
-
-Sign in to your investor dashboard to review and finish it.
-
-%s%s`, hello, created, inv.Amount, o.Name, inv.ReferenceID, footer(o), reminderCount(n, max)),
-	}
-}
-
-func reminderCount(n, max int64) string {
-	if n == max {
-		return "\n\nThis is the last reminder we will send about this investment."
-	}
-	return ""
-}
-
-// footer signs an e-mail with the offering's sender name and support
-// address.
-func footer(o *model.Offering) string {
-	name := o.Name
-	if o.EmailSenderName != nil && *o.EmailSenderName != "" {
-		name = *o.EmailSenderName
-	}
-	out := "Thank you,\n" + name
-	if o.SupportEmail != nil && *o.SupportEmail != "" {
-		out += "\n\nQuestions? Write to " + *o.SupportEmail + "."
-	}
-	return out
+	return m, render(tmpl, v, &m)
 }

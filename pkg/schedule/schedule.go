@@ -2,9 +2,12 @@ package schedule
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 	_ "time/tzdata" // Lambda's provided.al2023 image has no zoneinfo
@@ -44,12 +47,27 @@ type Runner struct {
 
 	Lease    time.Duration
 	LookBack time.Duration
+
+	// Unsubscribe, when set, is the one-click unsubscribe URL of an
+	// investor: investor-facing mail links to it and carries it in
+	// List-Unsubscribe (unsubscribe.go). Nil, when the function has no
+	// PUBLIC_API_URL, sends no link.
+	Unsubscribe func(ctx context.Context, ws string, investor int64) (string, error)
+
+	// Metrics receives one CloudWatch Embedded Metric Format line per run
+	// (see metrics.go); Lambda's stdout, which CloudWatch Logs turns into
+	// metrics. Nil writes none.
+	Metrics io.Writer
 }
 
 // New returns the runner of a function's dependencies: SES v2 through
-// mail.FromDeps.
+// mail.FromDeps, metrics on stdout, unsubscribe links under PUBLIC_API_URL.
 func New(deps app.Deps) *Runner {
-	return &Runner{DB: deps.DB, Mail: mail.FromDeps(deps), Log: deps.Log, Lease: Lease, LookBack: LookBack}
+	r := &Runner{DB: deps.DB, Mail: mail.FromDeps(deps), Log: deps.Log, Lease: Lease, LookBack: LookBack, Metrics: os.Stdout}
+	if deps.Config.PublicURL != "" {
+		r.Unsubscribe = unsubscribeLinks(deps.DB, deps.Config.PublicURL)
+	}
+	return r
 }
 
 // Handler adapts a run to lambda.Start: the event's time is the clock
@@ -80,6 +98,7 @@ type Result struct {
 	Sent    int // e-mails SES accepted
 	Skipped int // due but already sent or claimed
 	Failed  int // SES or the store refused; retried by a later run
+	Dead    int // attempts used up: recorded dead, for an operator's retry
 }
 
 func (r *Runner) logger() *slog.Logger {
@@ -129,14 +148,20 @@ func (r *Runner) forEachOffering(ctx context.Context, fn func(ws string, o *mode
 // deliver sends m once for s: claim the record, call SES, mark it sent.
 // Nothing is sent when another attempt holds the record or it is done.
 // An SES error is returned after the record is marked failed (the next
-// run retries it).
+// run retries it), or dead when that was its last attempt.
 func (r *Runner) deliver(ctx context.Context, s store.Send, now time.Time, m mail.Message, res *Result) error {
-	token, claimed, err := r.DB.ClaimSend(ctx, s, now, r.Lease)
+	c, err := r.DB.ClaimSend(ctx, s, now, r.Lease)
 	if err != nil {
 		res.Failed++
 		return err
 	}
-	if !claimed {
+	if c.Exhausted {
+		// The last attempt died between its claim and the outcome (a
+		// crash or a timeout): whether it left is unknown, and no attempt
+		// is left to find out. An operator decides.
+		return r.bury(ctx, s, c.Token, c.Attempts, "the last attempt did not finish (crash or timeout)", m, now, res)
+	}
+	if !c.Claimed {
 		res.Skipped++
 		return nil
 	}
@@ -146,23 +171,50 @@ func (r *Runner) deliver(ctx context.Context, s store.Send, now time.Time, m mai
 	octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if sendErr != nil {
+		if c.Attempts >= store.MaxSendAttempts {
+			return errors.Join(sendErr, r.bury(octx, s, c.Token, c.Attempts, sendErr.Error(), m, now, res))
+		}
 		res.Failed++
-		if err := r.DB.FailSend(octx, s, token, sendErr.Error()); err != nil {
+		if err := r.DB.FailSend(octx, s, c.Token, sendErr.Error()); err != nil {
 			return errors.Join(sendErr, err)
 		}
 		return sendErr
 	}
 	res.Sent++
-	var err2 error
+	return r.complete(ctx, octx, s, c.Token, id, now)
+}
+
+// complete records a send SES accepted, retrying the write a few times:
+// until it lands, a crash would send the e-mail again.
+func (r *Runner) complete(ctx, octx context.Context, s store.Send, token, id string, now time.Time) error {
+	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		if err2 = r.DB.CompleteSend(octx, s, token, id, now); err2 == nil || errors.Is(err2, store.ErrClaimLost) {
+		if err = r.DB.CompleteSend(octx, s, token, id, now); err == nil || errors.Is(err, store.ErrClaimLost) {
 			break
 		}
 	}
-	if err2 != nil {
-		r.logger().WarnContext(ctx, "e-mail sent but not recorded as sent", "record", s.Key(), "message_id", id, "err", err2)
+	if err != nil {
+		r.logger().WarnContext(ctx, "e-mail sent but not recorded as sent", "record", s.Ref().String(), "message_id", id, "err", err)
 	}
-	return err2
+	return err
+}
+
+// bury records s dead with the message it could not send, and says so at
+// error level with the record's key; the run's metrics count it (Dead),
+// which the stack alarms on.
+func (r *Runner) bury(ctx context.Context, s store.Send, token string, attempts int, cause string, m mail.Message, now time.Time, res *Result) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("schedule: keep message of %s: %w", s.Ref(), err)
+	}
+	if err := r.DB.BurySend(ctx, s, token, cause, string(b), now); err != nil {
+		res.Failed++
+		return fmt.Errorf("schedule: record %s dead: %w", s.Ref(), err)
+	}
+	res.Dead++
+	r.logger().ErrorContext(ctx, "e-mail dead: attempts used up; retry with `tranche mail retry`",
+		"record", s.Ref().String(), "kind", s.Kind, "attempts", attempts, "err", cause)
+	return nil
 }
 
 // location is the offering's time zone; an unknown or empty one is UTC.

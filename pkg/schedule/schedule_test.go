@@ -133,13 +133,14 @@ func expectedReminders(f *fixture, now time.Time) []string {
 			continue
 		}
 		to := users[investor.User].Email
-		if inv.Status == "started" && window(inv.CreatedAt.Time, *o.InvestmentEmailReminderPeriod, *o.InvestmentEmailReminderMaxSent) {
-			out = append(out, to+" | Reminder: finish your investment in "+o.Name)
-		}
 		wire := (inv.RequestedPaymentMethod != nil && *inv.RequestedPaymentMethod == "wire") || (inv.PaymentMethod != nil && *inv.PaymentMethod == "wire")
-		if wire && inv.ReceivedAt == nil && (inv.Status == "started" || inv.Status == "not_received") &&
-			window(inv.CreatedAt.Time, *o.WireEmailReminderPeriod, *o.WireEmailReminderMaxSent) {
+		// One per investment and run: the wire reminder wins.
+		switch {
+		case wire && inv.ReceivedAt == nil && (inv.Status == "started" || inv.Status == "not_received") &&
+			window(inv.CreatedAt.Time, *o.WireEmailReminderPeriod, *o.WireEmailReminderMaxSent):
 			out = append(out, to+" | Reminder: your wire for "+o.Name+" has not arrived yet")
+		case inv.Status == "started" && window(inv.CreatedAt.Time, *o.InvestmentEmailReminderPeriod, *o.InvestmentEmailReminderMaxSent):
+			out = append(out, to+" | Reminder: finish your investment in "+o.Name)
 		}
 	}
 	sort.Strings(out)
@@ -170,7 +171,7 @@ func TestReminders(t *testing.T) {
 	if tanaka == nil {
 		t.Fatal("no reminder to michael.tanaka6@gmail.com")
 	}
-	for _, s := range []string{"BrightPath Robotics", "4365.00", "support@brightpath-robotics.example.com"} {
+	for _, s := range []string{"BrightPath Robotics", "$4,365.00", "support@brightpath-robotics.example.com"} {
 		if !strings.Contains(tanaka.Body.Text, s) {
 			t.Errorf("reminder body lacks %q:\n%s", s, tanaka.Body.Text)
 		}
@@ -398,8 +399,8 @@ func TestSummaries(t *testing.T) {
 	want = append(want,
 		"ops@helios-solar-fund.example.com | Daily summary for Helios Solar Fund: Sunday, June 29, 2025",
 		"ops@helios-solar-fund.example.com | Weekly summary for Helios Solar Fund: June 23 to June 29, 2025",
-		"ops@helios-solar-fund.example.com | New investment in Helios Solar Fund: 8650.00",
-		"ops@helios-solar-fund.example.com | High-value investment started in Helios Solar Fund: 8650.00",
+		"ops@helios-solar-fund.example.com | New investment in Helios Solar Fund: $8,650.00",
+		"ops@helios-solar-fund.example.com | High-value investment started in Helios Solar Fund: $8,650.00",
 	)
 	sort.Strings(want)
 	all := f.mails(t)
@@ -475,7 +476,7 @@ func TestMaxSentMonitoring(t *testing.T) {
 	if diff := cmp.Diff(want, f.got(alerts)); diff != "" {
 		t.Fatalf("alerts (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(alerts[0].Body.Text, "michael.tanaka6@gmail.com") || !strings.Contains(alerts[0].Body.Text, "4365.00") {
+	if !strings.Contains(alerts[0].Body.Text, "michael.tanaka6@gmail.com") || !strings.Contains(alerts[0].Body.Text, "$4,365.00") {
 		t.Errorf("alert body:\n%s", alerts[0].Body.Text)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -25,7 +25,8 @@ func (r *Runner) Summaries(ctx context.Context, now time.Time) error {
 		}
 		return r.summarizeOffering(ctx, ws, o, now, &res)
 	})
-	r.logger().InfoContext(ctx, "summaries run", "now", now, "sent", res.Sent, "skipped", res.Skipped, "failed", res.Failed)
+	r.logger().InfoContext(ctx, "summaries run", "now", now, "sent", res.Sent, "skipped", res.Skipped, "failed", res.Failed, "dead", res.Dead)
+	r.emitMetrics("summaries", res, time.Now())
 	return err
 }
 
@@ -60,6 +61,9 @@ func summaryWindows(o *model.Offering, now time.Time) []periodWindow {
 func (r *Runner) summarizeOffering(ctx context.Context, ws string, o *model.Offering, now time.Time, res *Result) error {
 	var errs []error
 	for _, w := range summaryWindows(o, now) {
+		if !w.to.After(since(o)) {
+			continue // a period before the offering opened: nothing to summarise
+		}
 		own := o.DailySummaryRecipients
 		if w.kind == KindWeekly {
 			own = o.WeeklySummaryRecipients
@@ -71,6 +75,15 @@ func (r *Runner) summarizeOffering(ctx context.Context, ws string, o *model.Offe
 		errs = append(errs, r.maxSentAlerts(ctx, ws, o, now, res))
 	}
 	return errors.Join(errs...)
+}
+
+// since is when an offering began to exist for its summaries: when it
+// opened, else (never opened: a paused draft) when it was created.
+func since(o *model.Offering) time.Time {
+	if o.OpenedAt != nil && !o.OpenedAt.IsZero() {
+		return o.OpenedAt.Time
+	}
+	return o.CreatedAt.Time
 }
 
 // pendingRecipients drops the recipients whose record for kind#period is
@@ -102,21 +115,36 @@ func (r *Runner) periodSummary(ctx context.Context, ws string, o *model.Offering
 	if err != nil || len(todo) == 0 {
 		return err
 	}
-	text, err := r.summaryText(ctx, ws, o, w)
+	sum, err := r.summaryView(ctx, ws, o, w)
 	if err != nil {
 		return err
 	}
-	subject := fmt.Sprintf("Daily summary for %s: %s", o.Name, w.label)
-	if w.kind == KindWeekly {
-		subject = fmt.Sprintf("Weekly summary for %s: %s", o.Name, w.label)
+	m, err := summaryMessage(o, w, sum)
+	if err != nil {
+		return err
 	}
 	var errs []error
 	for _, to := range todo {
 		s := store.Send{Workspace: ws, Offering: o.ID, Kind: w.kind, Period: w.key, Subject: store.LowerEmail(to),
 			Recipient: store.LowerEmail(to), Expires: w.to.Add(35 * day)}
-		errs = append(errs, r.deliver(ctx, s, now, mail.Message{To: []string{to}, Subject: subject, Text: text}, res))
+		msg := m
+		msg.To = []string{to}
+		errs = append(errs, r.deliver(ctx, s, now, msg, res))
 	}
 	return errors.Join(errs...)
+}
+
+// summaryMessage is a daily or weekly summary, to be addressed.
+func summaryMessage(o *model.Offering, w periodWindow, sum sumView) (mail.Message, error) {
+	m := mail.Message{Subject: fmt.Sprintf("Daily summary for %s: %s", o.Name, w.label)}
+	tmpl, why := tmplDaily, "You receive this daily summary because daily summary e-mails are on for "+o.Name+"."
+	if w.kind == KindWeekly {
+		m.Subject = fmt.Sprintf("Weekly summary for %s: %s", o.Name, w.label)
+		tmpl, why = tmplWeekly, "You receive this weekly summary because weekly summary e-mails are on for "+o.Name+"."
+	}
+	v := view{Sum: sum}
+	issuerFacing(o, &m, &v, why)
+	return m, render(tmpl, v, &m)
 }
 
 // activity is what happened to an offering's investments in a window.
@@ -129,13 +157,13 @@ func within(t *model.Time, from, to time.Time) bool {
 	return t != nil && !t.Before(from) && t.Before(to)
 }
 
-// summaryText is the body of a daily or weekly summary: the window's
+// summaryView is the content of a daily or weekly summary: the window's
 // activity, the running totals (the offering's aggregate item) and the
 // investments per status.
-func (r *Runner) summaryText(ctx context.Context, ws string, o *model.Offering, w periodWindow) (string, error) {
+func (r *Runner) summaryView(ctx context.Context, ws string, o *model.Offering, w periodWindow) (sumView, error) {
 	invs, err := r.DB.InvestmentsActiveSince(ctx, ws, o.ID, w.from)
 	if err != nil {
-		return "", err
+		return sumView{}, err
 	}
 	var a activity
 	for i := range invs {
@@ -155,43 +183,33 @@ func (r *Runner) summaryText(ctx context.Context, ws string, o *model.Offering, 
 	}
 	aggs, err := r.DB.OfferingAggregates(ctx, ws, []int64{o.ID})
 	if err != nil {
-		return "", err
+		return sumView{}, err
 	}
 	agg := aggs[o.ID]
 	counts, err := r.DB.InvestmentStatusCounts(ctx, ws, o.ID)
 	if err != nil {
-		return "", err
+		return sumView{}, err
 	}
-	money := func(d decimal.Decimal) string { return model.Money{Decimal: d}.String() }
-	what := "day"
+	v := sumView{Heading: "Daily", What: "day", Label: w.label, Zone: location(o).String(),
+		Created:  countAmount{a.created, usd(a.createdAmt)},
+		Received: countAmount{a.received, usd(a.receivedAmt)},
+		Invested: countAmount{a.invested, usd(a.investAmt)},
+	}
 	if w.kind == KindWeekly {
-		what = "week"
+		v.Heading, v.What = "Weekly", "week"
 	}
-	heading := "Daily"
-	if w.kind == KindWeekly {
-		heading = "Weekly"
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s summary for %s\n%s (%s)\n\n", heading, o.Name, w.label, location(o))
-	fmt.Fprintf(&b, "During the %s:\n", what)
-	fmt.Fprintf(&b, "  New investments:   %d, totalling %s\n", a.created, money(a.createdAmt))
-	fmt.Fprintf(&b, "  Payments received: %d, totalling %s\n", a.received, money(a.receivedAmt))
-	fmt.Fprintf(&b, "  Invested:          %d, totalling %s\n\n", a.invested, money(a.investAmt))
-	b.WriteString("Running totals:\n")
 	for _, l := range []struct {
 		name string
 		t    model.Totals
 	}{{"Committed", agg.Committed}, {"Received", agg.Received}, {"Invested", agg.Invested}} {
-		fmt.Fprintf(&b, "  %-10s %s in %d investments from %d investors\n", l.name+":", l.t.Amount, l.t.Count, l.t.InvestorCount)
+		v.Totals = append(v.Totals, totalLine{Name: l.name, Amount: money(l.t.Amount), Count: l.t.Count, Investors: l.t.InvestorCount})
 	}
-	b.WriteString("\nInvestments by status:\n")
 	for _, st := range model.InvestmentStatuses {
 		if n := counts[st.Value]; n > 0 {
-			fmt.Fprintf(&b, "  %s: %d\n", st.Label, n)
+			v.Statuses = append(v.Statuses, statusLine{st.Label, n})
 		}
 	}
-	b.WriteString("\n" + footer(o) + "\n")
-	return b.String(), nil
+	return v, nil
 }
 
 // newInvestments sends the per-investment summaries and high-value
@@ -218,7 +236,7 @@ func (r *Runner) newInvestments(ctx context.Context, ws string, o *model.Offerin
 	}
 	sort.Slice(fresh, func(i, j int) bool { return fresh[i].ID < fresh[j].ID })
 	var errs []error
-	send := func(kind string, rcpts []string, inv *model.Investment, m func() mail.Message) {
+	send := func(kind string, rcpts []string, inv *model.Investment, m func() (mail.Message, error)) {
 		period := fmt.Sprintf("%012d", inv.ID)
 		todo, err := r.pendingRecipients(ctx, ws, o, kind+"#"+period+"#", rcpts, now, res)
 		if err != nil {
@@ -226,7 +244,11 @@ func (r *Runner) newInvestments(ctx context.Context, ws string, o *model.Offerin
 			return
 		}
 		for _, to := range todo {
-			msg := m()
+			msg, err := m()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
 			msg.To = []string{to}
 			s := store.Send{Workspace: ws, Offering: o.ID, Kind: kind, Period: period, Subject: store.LowerEmail(to),
 				Recipient: store.LowerEmail(to), Investment: inv.ID, Investor: inv.Investor,
@@ -236,12 +258,17 @@ func (r *Runner) newInvestments(ctx context.Context, ws string, o *model.Offerin
 	}
 	for _, inv := range fresh {
 		if perInv {
-			send(KindPerInvestment, recipients(o, o.PerInvestmentSummaryRecipients), inv, func() mail.Message {
+			send(KindPerInvestment, recipients(o, o.PerInvestmentSummaryRecipients), inv, func() (mail.Message, error) {
 				return investmentMessage(o, inv, false)
 			})
 		}
+		// The seed has no recipients setting of the high-value alert's
+		// own: it goes to the offering's standing summary recipients
+		// (daily_summary_recipients, then contact_email), not to
+		// per_investment_summary_recipients, a list chosen for mail about
+		// every investment.
 		if highValue && inv.Amount.GreaterThanOrEqual(o.EmailInvestmentStartedThreshold.Decimal) {
-			send(KindHighValue, recipients(o, o.PerInvestmentSummaryRecipients), inv, func() mail.Message {
+			send(KindHighValue, recipients(o, nil), inv, func() (mail.Message, error) {
 				return investmentMessage(o, inv, true)
 			})
 		}
@@ -250,32 +277,17 @@ func (r *Runner) newInvestments(ctx context.Context, ws string, o *model.Offerin
 }
 
 // investmentMessage is the issuer's e-mail about one new investment.
-func investmentMessage(o *model.Offering, inv *model.Investment, highValue bool) mail.Message {
-	name := "An investor"
-	if inv.InvestorIndividualName != nil && *inv.InvestorIndividualName != "" {
-		name = *inv.InvestorIndividualName
-	}
-	method := "not chosen yet"
-	if inv.RequestedPaymentMethod != nil && *inv.RequestedPaymentMethod != "" {
-		method = *inv.RequestedPaymentMethod
-	}
-	created := inv.CreatedAt.In(location(o)).Format("January 2, 2006 15:04 MST")
-	subject := fmt.Sprintf("New investment in %s: %s", o.Name, inv.Amount)
-	intro := fmt.Sprintf("%s started an investment in %s.", name, o.Name)
+func investmentMessage(o *model.Offering, inv *model.Investment, highValue bool) (mail.Message, error) {
+	m := mail.Message{Subject: fmt.Sprintf("New investment in %s: %s", o.Name, money(inv.Amount))}
+	tmpl, why := tmplNewInvestment, "You receive this e-mail because per-investment summaries are on for "+o.Name+"."
+	v := view{Inv: investmentView(o, inv)}
 	if highValue {
-		subject = fmt.Sprintf("High-value investment started in %s: %s", o.Name, inv.Amount)
-		intro = fmt.Sprintf("%s started an investment in %s at or above your alert threshold of %s.", name, o.Name, *o.EmailInvestmentStartedThreshold)
+		m.Subject = fmt.Sprintf("High-value investment started in %s: %s", o.Name, money(inv.Amount))
+		tmpl, why = tmplHighValue, "You receive this e-mail because high-value investment alerts are on for "+o.Name+"."
+		v.Threshold = money(*o.EmailInvestmentStartedThreshold)
 	}
-	return mail.Message{Subject: subject, Text: fmt.Sprintf(`%s
-
-  Amount:         %s
-  Status:         %s
-  Payment method: %s
-  Reference:      %s
-  Started:        %s
-
-%s
-`, intro, inv.Amount, statusLabel(inv.Status), method, inv.ReferenceID, created, footer(o))}
+	issuerFacing(o, &m, &v, why)
+	return m, render(tmpl, v, &m)
 }
 
 func statusLabel(s string) string {
@@ -307,7 +319,10 @@ func (r *Runner) maxSentAlerts(ctx context.Context, ws string, o *model.Offering
 		sort.Strings(keys)
 		for _, k := range keys {
 			rec := recs[k]
-			if !rec.Final || rec.Status != store.SendSent {
+			// The last reminder counts once it went out, and also once it is
+			// dead: the investor may never have had it, which is all the more
+			// reason for the issuer to follow up in person.
+			if !rec.Final || (rec.Status != store.SendSent && rec.Status != store.SendDead) {
 				continue
 			}
 			period := fmt.Sprintf("%s-%012d", kind, rec.Investment)
@@ -324,31 +339,29 @@ func (r *Runner) maxSentAlerts(ctx context.Context, ws string, o *model.Offering
 			for _, to := range todo {
 				s := store.Send{Workspace: ws, Offering: o.ID, Kind: KindMaxSent, Period: period, Subject: store.LowerEmail(to),
 					Recipient: store.LowerEmail(to), Investment: inv.ID, Investor: inv.Investor, Expires: time.Unix(rec.TTL, 0)}
-				errs = append(errs, r.deliver(ctx, s, now, maxSentMessage(o, kind, rec, inv, to), res))
+				m, err := maxSentMessage(o, kind, rec, inv, to)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				errs = append(errs, r.deliver(ctx, s, now, m, res))
 			}
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func maxSentMessage(o *model.Offering, kind string, rec *store.SendRecord, inv *model.Investment, to string) mail.Message {
+func maxSentMessage(o *model.Offering, kind string, rec *store.SendRecord, inv *model.Investment, to string) (mail.Message, error) {
 	what := "investment reminders (the investment is still started)"
 	if kind == KindWireReminder {
 		what = "wire reminders (the wire has not been received)"
 	}
-	return mail.Message{
-		To:      []string{to},
-		Subject: fmt.Sprintf("%s: an investor has had the last reminder", o.Name),
-		Text: fmt.Sprintf(`%s has been sent all %s %s for an investment in %s. No further reminders will go out; you may want to follow up in person.
-
-  Investor e-mail: %s
-  Amount:          %s
-  Status:          %s
-  Reference:       %s
-
-%s
-`, investorName(inv), rec.Period, what, o.Name, rec.Recipient, inv.Amount, statusLabel(inv.Status), inv.ReferenceID, footer(o)),
-	}
+	m := mail.Message{To: []string{to}, Subject: fmt.Sprintf("%s: an investor has had the last reminder", o.Name)}
+	max, _ := strconv.ParseInt(rec.Period, 10, 64)
+	v := view{Inv: investmentView(o, inv), Max: max, What: what, Dead: rec.Status == store.SendDead}
+	v.Inv.InvestorEmail = rec.Recipient
+	issuerFacing(o, &m, &v, "You receive this e-mail because monitoring of investors sent the maximum reminders is on for "+o.Name+".")
+	return m, render(tmplMaxSent, v, &m)
 }
 
 func investorName(inv *model.Investment) string {

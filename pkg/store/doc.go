@@ -110,9 +110,11 @@
 //
 //	item                      PK                        SK                             attributes
 //	scheduler index entry     SCHEDULE#OFFERINGS        <ws>#pad(offering)             ws, offering, active
-//	send record               WS#<ws>#SENT#<offering>   <kind>#<period>#<subject>      status pending|sent|failed, token,
-//	                                                                                   lease_until, attempts, recipient,
+//	send record               WS#<ws>#SENT#<offering>   <kind>#<period>#<subject>      status pending|sent|failed|dead, token,
+//	                                                                                   lease_until, attempts, last_run, recipient,
 //	                                                                                   investment, final, message_id; ttl
+//	                                                                                   dead only: mail, dead_at,
+//	                                                                                   GSI1 SENDS#DEAD / <ws>#pad(o)#<key> (sparse)
 //
 // The reminders and summaries functions run hourly for every workspace;
 // they are not requests and carry no tenant. SCHEDULE#OFFERINGS is their
@@ -138,6 +140,12 @@
 //     conditional Update. See package schedule for the reasoning.
 //   - per-status counts of an offering for the summaries: COUNT Query of
 //     GSI3 per status.
+//   - a send whose attempts are used up: Update to dead with the message
+//     it could not send and GSI1 keys SENDS#DEAD, so the operators' tool
+//     lists every workspace's dead sends with one Query of GSI1
+//     (DB.DeadSends) and retries one by its key (DB.ReviveSend removes the
+//     GSI1 keys). The partition is global like SCHEDULE#OFFERINGS and, like
+//     it, read by operators only, never by a request.
 //
 // # Writes
 //

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -50,11 +51,11 @@ func TestClaimSend(t *testing.T) {
 	lease := 15 * time.Minute
 	claim := func(at time.Time) (string, bool) {
 		t.Helper()
-		tok, ok, err := db.ClaimSend(ctx, s, at, lease)
+		c, err := db.ClaimSend(ctx, s, at, lease)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return tok, ok
+		return c.Token, c.Claimed
 	}
 	tok, ok := claim(now)
 	if !ok {
@@ -63,7 +64,8 @@ func TestClaimSend(t *testing.T) {
 	if _, ok := claim(now); ok {
 		t.Fatal("second claim under the lease granted")
 	}
-	// SES failed: the next attempt may claim it at once.
+	// SES failed: the next attempt may claim it at once; the same run
+	// (a retried invocation) uses no attempt.
 	if err := db.FailSend(ctx, s, tok, "throttled"); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +96,75 @@ func TestClaimSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := recs[s.Key()]
-	if r == nil || r.Status != store.SendSent || r.MessageID != "m-1" || r.Attempts != 3 || !r.Done(now) || r.Error != "" {
+	if r == nil || r.Status != store.SendSent || r.MessageID != "m-1" || r.Attempts != 2 || !r.Done(now) || r.Error != "" {
 		t.Fatalf("record = %+v", r)
+	}
+}
+
+// TestSendDeadAndRevived: attempts count per run; the last one leaves the
+// record Exhausted, BurySend lists it dead with its message, ReviveSend
+// takes it off the list once.
+func TestSendDeadAndRevived(t *testing.T) {
+	db := storetest.New(t)
+	ctx := context.Background()
+	now := time.Date(2025, 6, 30, 15, 0, 0, 0, time.UTC)
+	s := store.Send{Workspace: "ws-dead", Offering: 3, Kind: "WEEKLY", Period: "2025-W26", Subject: "ops@example.com",
+		Recipient: "ops@example.com", Expires: now.Add(30 * 24 * time.Hour)}
+	var last store.Claim
+	for run := 0; run < store.MaxSendAttempts; run++ {
+		at := now.Add(time.Duration(run) * time.Hour)
+		for retry := 0; retry < 3; retry++ { // Lambda's retries of one run
+			c, err := db.ClaimSend(ctx, s, at, 15*time.Minute)
+			if err != nil || !c.Claimed || c.Attempts != run+1 {
+				t.Fatalf("run %d retry %d: %+v, %v", run, retry, c, err)
+			}
+			if err := db.FailSend(ctx, s, c.Token, "ses down"); err != nil {
+				t.Fatal(err)
+			}
+			last = c
+		}
+	}
+	c, err := db.ClaimSend(ctx, s, now.Add(time.Duration(store.MaxSendAttempts)*time.Hour), 15*time.Minute)
+	if err != nil || c.Claimed || !c.Exhausted || c.Token != last.Token {
+		t.Fatalf("claim past the last attempt: %+v, %v", c, err)
+	}
+	if err := db.BurySend(ctx, s, "not-the-token", "x", "{}", now); err != store.ErrClaimLost {
+		t.Fatalf("BurySend with a wrong token: %v", err)
+	}
+	if err := db.BurySend(ctx, s, c.Token, "ses down", `{"Subject":"Weekly"}`, now); err != nil {
+		t.Fatal(err)
+	}
+	dead, err := db.DeadSends(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine *store.SendRecord
+	for i := range dead {
+		if dead[i].Ref() == s.Ref() {
+			mine = &dead[i]
+		}
+	}
+	if mine == nil || mine.Status != store.SendDead || mine.Mail != `{"Subject":"Weekly"}` || !mine.Done(now.Add(1000*time.Hour)) {
+		t.Fatalf("dead list: %+v", dead)
+	}
+	ref, err := store.ParseSendRef(s.Ref().String())
+	if err != nil || ref != s.Ref() {
+		t.Fatalf("ParseSendRef(%q) = %+v, %v", s.Ref(), ref, err)
+	}
+	rec, tok, err := db.ReviveSend(ctx, ref, now, 15*time.Minute)
+	if err != nil || rec.Mail == "" || rec.Attempts != store.MaxSendAttempts+1 {
+		t.Fatalf("ReviveSend: %+v, %v", rec, err)
+	}
+	if _, _, err := db.ReviveSend(ctx, ref, now, 15*time.Minute); !errors.Is(err, store.ErrNotDead) {
+		t.Fatalf("second ReviveSend: %v, want ErrNotDead", err)
+	}
+	if err := db.CompleteSend(ctx, s, tok, "m-9", now); err != nil {
+		t.Fatal(err)
+	}
+	dead, _ = db.DeadSends(ctx)
+	for _, d := range dead {
+		if d.Ref() == s.Ref() {
+			t.Fatal("a sent record is still on the dead list")
+		}
 	}
 }

@@ -64,6 +64,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string) erro
 		app.EnvClerkJWKSURL:   "http://" + *addr + "/.well-known/jwks.json",
 		app.EnvClerkIssuer:    li.Issuer,
 		app.EnvSvixSecret:     svix,
+		app.EnvPublicURL:      "http://" + *addr, // unsubscribe links of the reminders
 	}
 	localEnv := func(k string) string {
 		if _, local := env[k]; local && k != app.EnvLogLevel {

@@ -1,6 +1,6 @@
 // Command tranche is the operators' tool: import an issuer's data, manage
-// issuer API keys, mint local session tokens, and run the whole API locally
-// (make run).
+// issuer API keys, mint local session tokens, list and re-drive scheduled
+// e-mail that could not be sent, and run the whole API locally (make run).
 //
 //	tranche import --workspace NAME FILE
 //	tranche generate --workspace NAME [--investments N]
@@ -9,6 +9,9 @@
 //	tranche keys revoke --workspace NAME KEY_ID
 //	tranche token [--user ID] [--workspace NAME] [--role OWNER|ADMIN|MEMBER]
 //	tranche dev [--addr localhost:8080]
+//	tranche invoke [--at TIME] FN EVENT.json   (make invoke)
+//	tranche mail failed
+//	tranche mail retry KEY... | --all
 //
 // The table and endpoints come from the environment as for the functions
 // (TABLE_NAME, AWS_ENDPOINT_URL, AWS_REGION); without them, the commands
@@ -35,7 +38,7 @@ func main() {
 
 func run(ctx context.Context, args []string, getenv func(string) string) error {
 	if len(args) == 0 {
-		return errors.New("usage: tranche import|generate|keys|token|dev [flags]")
+		return errors.New("usage: tranche import|generate|keys|token|mail|invoke|dev [flags]")
 	}
 	switch args[0] {
 	case "import":
@@ -48,6 +51,10 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		return cmdDev(ctx, args[1:], getenv)
 	case "token":
 		return cmdToken(ctx, args[1:], getenv)
+	case "mail":
+		return cmdMail(ctx, args[1:], getenv)
+	case "invoke":
+		return cmdInvoke(ctx, args[1:], getenv)
 	}
-	return fmt.Errorf("unknown command %q (import, generate, keys, token, dev)", args[0])
+	return fmt.Errorf("unknown command %q (import, generate, keys, token, mail, invoke, dev)", args[0])
 }

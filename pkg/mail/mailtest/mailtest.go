@@ -46,11 +46,26 @@ type Email struct {
 	Destination struct {
 		To []string `json:"to"`
 	} `json:"destination"`
+	ReplyTo []string `json:"replyTo"`
+	Headers []struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	} `json:"headers"`
 	Subject string `json:"subject"`
 	Body    struct {
 		Text string `json:"text"`
 		HTML string `json:"html"`
 	} `json:"body"`
+}
+
+// Header returns the value of a header field of the message, or "".
+func (e Email) Header(name string) string {
+	for _, h := range e.Headers {
+		if http.CanonicalHeaderKey(h.Name) == http.CanonicalHeaderKey(name) {
+			return h.Value
+		}
+	}
+	return ""
 }
 
 // To returns the messages the emulator holds for an address.

@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+
+	"github.com/guregu/dynamo/v2"
+)
+
+// skMailKey is the sort key, under WS#<ws>, of the workspace's key for
+// signing unsubscribe links (package schedule).
+const skMailKey = "MAILKEY"
+
+type mailKeyItem struct {
+	PK  string `dynamo:"PK"`
+	SK  string `dynamo:"SK"`
+	Key []byte `dynamo:"key"`
+}
+
+// MailKey returns the workspace's unsubscribe signing key, creating it on
+// first use: 32 random bytes, written once with attribute_not_exists so
+// concurrent first uses agree. Keeping it per workspace in the table needs
+// no secret plumbing and limits what a leaked key can do to one tenant's
+// opt-outs; deleting the item rotates it (old links stop working).
+func (db *DB) MailKey(ctx context.Context, ws string) ([]byte, error) {
+	var it mailKeyItem
+	err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, skMailKey).Consistent(true).One(ctx, &it)
+	if err == nil && len(it.Key) > 0 {
+		return it.Key, nil
+	}
+	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
+		return nil, fmt.Errorf("store: mail key: %w", err)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	err = db.table.Put(mailKeyItem{PK: wsPK(ws), SK: skMailKey, Key: key}).If("attribute_not_exists(PK)").Run(ctx)
+	if err == nil {
+		return key, nil
+	}
+	if !dynamo.IsCondCheckFailed(err) {
+		return nil, fmt.Errorf("store: create mail key: %w", err)
+	}
+	if err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, skMailKey).Consistent(true).One(ctx, &it); err != nil {
+		return nil, fmt.Errorf("store: mail key: %w", err)
+	}
+	return it.Key, nil
+}
+
+// OptOutOfEmail records that an investor wants no more e-mail: its
+// receive_emails goes false (version + 1, so a concurrent PATCH read
+// before it is refused as stale), in one transaction with the change
+// feed, since investors are list objects. Returns dynamo.ErrNotFound for
+// an unknown investor.
+func (db *DB) OptOutOfEmail(ctx context.Context, ws string, investor int64) error {
+	t := db.newTxn().changed(ws, KindInvestor, investor)
+	t.update(tagNotFound, db.table.Update(AttrPK, investorPK(ws)).Range(AttrSK, padID(investor)).
+		Set("receive_emails", false).Add(attrVersion, 1).If("attribute_exists(PK)"))
+	return t.run(ctx)
+}
