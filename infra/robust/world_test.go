@@ -27,6 +27,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/importer/sample"
 	"github.com/tranche-dev/tranche/pkg/mail/mailtest"
 	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/schedule"
 	"github.com/tranche-dev/tranche/pkg/store"
 	"github.com/tranche-dev/tranche/pkg/store/storetest"
 )
@@ -133,6 +134,12 @@ func newWorld(t *testing.T) *world {
 		t.Fatalf("setup: invite: %s", res.body)
 	}
 	w.ids["invitation"] = inv.ID
+	// A real unsubscribe link of an investor of the workspace.
+	mk, err := db.MailKey(ctx, ws.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ids["unsubscribe"] = schedule.UnsubscribeToken(mk, ws.ID, d.Investors[0].ID)
 	return w
 }
 

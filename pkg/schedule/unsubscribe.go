@@ -46,6 +46,10 @@ func UnsubscribeToken(key []byte, ws string, investor int64) string {
 	return b64.EncodeToString([]byte(ws)) + "." + strconv.FormatInt(investor, 10) + "." + b64.EncodeToString(unsubscribeMAC(key, ws, investor))
 }
 
+// maxWorkspaceID bounds the workspace a token names before any read:
+// workspace ids are short, and a partition key has at most 2,048 bytes.
+const maxWorkspaceID = 128
+
 // errBadToken is any token that does not verify: the route answers 404.
 var errBadToken = errors.New("schedule: invalid unsubscribe token")
 
@@ -63,7 +67,13 @@ func verifyUnsubscribe(ctx context.Context, db *store.DB, token string) (string,
 		return "", 0, errBadToken
 	}
 	ws := string(wsb)
-	key, err := db.MailKey(ctx, ws)
+	if len(ws) > maxWorkspaceID {
+		return "", 0, errBadToken // longer than any key DynamoDB takes
+	}
+	key, err := db.ExistingMailKey(ctx, ws)
+	if errors.Is(err, dynamo.ErrNotFound) {
+		return "", 0, errBadToken // no link was ever made for it
+	}
 	if err != nil {
 		return "", 0, err
 	}

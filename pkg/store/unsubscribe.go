@@ -19,35 +19,43 @@ type mailKeyItem struct {
 	Key []byte `dynamo:"key"`
 }
 
+// ExistingMailKey returns the workspace's unsubscribe key, or
+// dynamo.ErrNotFound
+// when none was ever made. Verifying a link only reads: a forged token
+// naming any workspace must not create anything.
+func (db *DB) ExistingMailKey(ctx context.Context, ws string) ([]byte, error) {
+	var it mailKeyItem
+	err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, skMailKey).Consistent(true).One(ctx, &it)
+	switch {
+	case err == nil && len(it.Key) > 0:
+		return it.Key, nil
+	case err == nil, errors.Is(err, dynamo.ErrNotFound):
+		return nil, dynamo.ErrNotFound
+	}
+	return nil, fmt.Errorf("store: mail key: %w", err)
+}
+
 // MailKey returns the workspace's unsubscribe signing key, creating it on
 // first use: 32 random bytes, written once with attribute_not_exists so
 // concurrent first uses agree. Keeping it per workspace in the table needs
 // no secret plumbing and limits what a leaked key can do to one tenant's
 // opt-outs; deleting the item rotates it (old links stop working).
 func (db *DB) MailKey(ctx context.Context, ws string) ([]byte, error) {
-	var it mailKeyItem
-	err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, skMailKey).Consistent(true).One(ctx, &it)
-	if err == nil && len(it.Key) > 0 {
-		return it.Key, nil
-	}
-	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
-		return nil, fmt.Errorf("store: mail key: %w", err)
+	if key, err := db.ExistingMailKey(ctx, ws); err == nil || !errors.Is(err, dynamo.ErrNotFound) {
+		return key, err
 	}
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
-	err = db.table.Put(mailKeyItem{PK: wsPK(ws), SK: skMailKey, Key: key}).If("attribute_not_exists(PK)").Run(ctx)
+	err := db.table.Put(mailKeyItem{PK: wsPK(ws), SK: skMailKey, Key: key}).If("attribute_not_exists(PK)").Run(ctx)
 	if err == nil {
 		return key, nil
 	}
 	if !dynamo.IsCondCheckFailed(err) {
 		return nil, fmt.Errorf("store: create mail key: %w", err)
 	}
-	if err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, skMailKey).Consistent(true).One(ctx, &it); err != nil {
-		return nil, fmt.Errorf("store: mail key: %w", err)
-	}
-	return it.Key, nil
+	return db.ExistingMailKey(ctx, ws) // another request made it first
 }
 
 // OptOutOfEmail records that an investor wants no more e-mail: its
