@@ -89,3 +89,40 @@ func TestAccreditationVerificationEndToEnd(t *testing.T) {
 		t.Errorf("audit trail: %+v", trail)
 	}
 }
+
+// TestVerificationRequiredEndToEnd: an offering of any regulation may
+// require verified accreditation (accreditation_verification_required,
+// beyond seed 000): an investor claiming accreditation without a valid
+// verification gets a 400 naming it; non-accredited investors are not
+// concerned.
+func TestVerificationRequiredEndToEnd(t *testing.T) {
+	e := newEnv(t)
+	if got := e.must(200, "GET", fmt.Sprintf("/api/offerings/%d/", e.createOffering("reg_cf", nil)), nil); got["accreditation_verification_required"] != false {
+		t.Errorf("default: %v", got["accreditation_verification_required"])
+	}
+	o := e.newOffering("reg_cf", map[string]any{"issuer": e.newIssuer(), "accreditation_verification_required": true})
+	path := fmt.Sprintf("/api/offerings/%d/", o)
+	if got := e.must(200, "GET", path, nil); got["accreditation_verification_required"] != true {
+		t.Errorf("set: %v", got["accreditation_verification_required"])
+	}
+	u := e.must(201, "POST", "/api/users/", map[string]any{"email": fmt.Sprintf("req%d@example.com", time.Now().UnixNano()), "password": "s3cret-pass"})
+	entity := map[string]any{"first_name": "Ada", "last_name": "Investor", "country": "US", "kyc_status": "passed", "us_person": true}
+	for k, v := range accreditedEntity {
+		entity[k] = v
+	}
+	investor := id(e.must(201, "POST", "/api/investors/", map[string]any{"user": id(u), "type": "person", "entity": entity}))
+	e.refused(e.invest(o, investor, 1000), "unverified", `"investor":`, "accreditation_verification_required", "not verified")
+	modest := e.newInvestor("person", map[string]any{"accredited_investor": false, "annual_income": "50000.00", "net_worth": "40000.00"})
+	if r := e.invest(o, modest, 10); r.status != 201 {
+		t.Errorf("non-accredited: %d %s", r.status, r.raw)
+	}
+	e.verify(investor)
+	r := e.invest(o, investor, 1000)
+	if r.status != 201 {
+		t.Fatalf("verified: %d %s", r.status, r.raw)
+	}
+	rec := e.must(200, "GET", fmt.Sprintf("/api/investments/%d/audit/", id(r.body)), nil)["results"].([]any)[0].(map[string]any)
+	if c := rules(t, rec)["accreditation_verified"]; c == nil || c["outcome"] != "passed" {
+		t.Errorf("decision: %v", rules(t, rec))
+	}
+}

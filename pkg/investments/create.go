@@ -235,7 +235,8 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 		return nil, nil, apierr.Fields(errs)
 	}
 	reg := model.RegulationFor(o)
-	facts := model.InvestorFacts{InvestorID: g.Investor.ID, At: t, Accredited: model.Accredited(e), Verification: g.Investor.AccreditationVerification}
+	facts := model.InvestorFacts{InvestorID: g.Investor.ID, At: t, Accredited: model.Accredited(e), Verification: g.Investor.AccreditationVerification,
+		VerificationRequired: o.AccreditationVerificationRequired}
 	us, known := model.USPersonOf(e)
 	facts.USPerson, facts.USPersonUnknown = us, !known
 	if e != nil {

@@ -74,6 +74,10 @@ func decision(d decisionFacts) *model.LimitDecision {
 		add(model.RuleCheck{Rule: model.RuleAccreditedOnly, CFR: reg.AccreditedOnlyCFR, Unit: "this sale",
 			Note: fmt.Sprintf("declared accredited; verification %s (%s by %s, %s..%s)", in.VerificationStatus, f.Verification.Method, f.Verification.Verifier, f.Verification.VerifiedOn, f.Verification.ExpiresOn)})
 	}
+	if !reg.AccreditedOnly && f.VerificationRequired && f.Accredited {
+		add(model.RuleCheck{Rule: model.RuleAccreditationVerified, CFR: "17 CFR 230.506(c)(2)(ii)", Unit: "this sale",
+			Note: fmt.Sprintf("the offering requires verified accreditation; verification %s (%s by %s, %s..%s)", in.VerificationStatus, f.Verification.Method, f.Verification.Verifier, f.Verification.VerifiedOn, f.Verification.ExpiresOn)})
+	}
 	if reg.MaxNonAccredited > 0 {
 		c := model.RuleCheck{Rule: model.RuleNonAccredited, CFR: reg.MaxNonAccreditedCFR, Unit: fmt.Sprintf("offering %d, each purchaser by its status at each sale", o.ID),
 			Count: ptrInt(int64(d.nonAcc)), Max: ptrInt(int64(reg.MaxNonAccredited))}

@@ -111,12 +111,16 @@ func DateOf(t time.Time) Date {
 // purchaser's accreditation must rest on a verification valid on the day
 // of the sale, not on its own declaration.
 func (r Regulation) checkVerified(f InvestorFacts) *RegulationError {
+	lead := fmt.Sprintf("%s offerings accept verified accredited investors only (%s)", r.Name, r.AccreditedOnlyCFR)
+	if !r.AccreditedOnly {
+		lead = "This offering takes an investor's accreditation only when it is verified (accreditation_verification_required; the standard of 17 CFR 230.506(c)(2)(ii))"
+	}
 	v := f.Verification
 	switch {
 	case v == nil:
-		return &RegulationError{"investor", fmt.Sprintf("%s offerings accept verified accredited investors only (%s): the investor declares itself accredited, but its accreditation is not verified; a verifier records the verification (method, verifier, date) with PUT /api/investors/%d/accreditation/ first.", r.Name, r.AccreditedOnlyCFR, f.InvestorID)}
+		return &RegulationError{"investor", fmt.Sprintf("%s: the investor declares itself accredited, but its accreditation is not verified; a verifier records the verification (method, verifier, date) with PUT /api/investors/%d/accreditation/ first.", lead, f.InvestorID)}
 	case !v.ValidOn(DateOf(f.At)):
-		return &RegulationError{"investor", fmt.Sprintf("%s offerings accept verified accredited investors only (%s): the investor's accreditation verification (%s, by %s, on %s) is valid from %s until %s, not on %s; record a new verification first.", r.Name, r.AccreditedOnlyCFR, v.Method, v.Verifier, v.VerifiedOn, v.VerifiedOn, v.ExpiresOn, DateOf(f.At))}
+		return &RegulationError{"investor", fmt.Sprintf("%s: the investor's accreditation verification (%s, by %s, on %s) is valid from %s until %s, not on %s; record a new verification first.", lead, v.Method, v.Verifier, v.VerifiedOn, v.VerifiedOn, v.ExpiresOn, DateOf(f.At))}
 	}
 	return nil
 }

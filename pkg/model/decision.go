@@ -61,18 +61,19 @@ type RuleCheck struct {
 
 // The rule names of RuleCheck.
 const (
-	RuleInvestorLimit     = "investor_limit"
-	RuleIssuerCeiling     = "issuer_ceiling"
-	RuleNonAccredited     = "non_accredited_purchasers"
-	RuleAccreditedOnly    = "accredited_only"
-	RuleNoUSPersons       = "no_us_persons"
-	RuleMaximumRaised     = "maximum_amount_raised"
-	RuleInvestmentBounds  = "investment_amount_bounds"
-	RuleOfferingDeadline  = "deadline"
-	OutcomePassed         = "passed"
-	OutcomeExempt         = "exempt"
-	OutcomeNotApplicable  = "not_applicable"
-	decisionWindowDivider = ".."
+	RuleInvestorLimit         = "investor_limit"
+	RuleIssuerCeiling         = "issuer_ceiling"
+	RuleNonAccredited         = "non_accredited_purchasers"
+	RuleAccreditedOnly        = "accredited_only"
+	RuleAccreditationVerified = "accreditation_verified"
+	RuleNoUSPersons           = "no_us_persons"
+	RuleMaximumRaised         = "maximum_amount_raised"
+	RuleInvestmentBounds      = "investment_amount_bounds"
+	RuleOfferingDeadline      = "deadline"
+	OutcomePassed             = "passed"
+	OutcomeExempt             = "exempt"
+	OutcomeNotApplicable      = "not_applicable"
+	decisionWindowDivider     = ".."
 )
 
 // Window renders a rolling-12-month window of a sale at t.

@@ -239,9 +239,12 @@ type InvestorFacts struct {
 	At         time.Time // the sale
 	Accredited bool
 	// Verification is the investor's accreditation verification record,
-	// nil when none (AccreditedOnly requires one valid on the sale's day).
-	Verification *AccreditationVerification
-	USPerson     bool
+	// nil when none (AccreditedOnly requires one valid on the sale's day,
+	// and so does VerificationRequired of an investor that is Accredited:
+	// the offering's accreditation_verification_required).
+	Verification         *AccreditationVerification
+	VerificationRequired bool
+	USPerson             bool
 	// USPersonUnknown: the investor declared neither us_person nor a
 	// country (USPersonOf's known is false).
 	USPersonUnknown bool
@@ -331,7 +334,7 @@ func (r Regulation) CheckInvestor(amount Money, f InvestorFacts, nonAccreditedSo
 	if r.AccreditedOnly && !f.Accredited {
 		return &RegulationError{"investor", fmt.Sprintf("%s offerings accept verified accredited investors only (%s).", r.Name, r.AccreditedOnlyCFR)}
 	}
-	if r.AccreditedOnly {
+	if r.AccreditedOnly || (f.VerificationRequired && f.Accredited) {
 		if re := r.checkVerified(f); re != nil {
 			return re
 		}
