@@ -140,6 +140,8 @@ func TestRoundTrip(t *testing.T) {
 		if o["type"] == "reg_a" {
 			o["reg_a_tier"] = 2.0
 		}
+		// So is accreditation_verification_required, false unless set.
+		o["accreditation_verification_required"] = false
 		check(fmt.Sprintf("/api/offerings/%v/", o["id"]), o)
 	}
 	for _, inv := range file.Investments {

@@ -38,7 +38,7 @@ var (
 var noTable = map[string]bool{"schema": true}
 
 // mailers lists the functions that send e-mail through SES.
-var mailers = map[string]bool{"invitations": true, "workspaces": true, "reminders": true, "summaries": true}
+var mailers = map[string]bool{"invitations": true, "workspaces": true, "reminders": true, "summaries": true, "offerings": true} // offerings: the Reg CF early-close and material-change notices
 
 // Access is what one function may do. It is derived from the route table,
 // so a route another group adds tomorrow gets the grants its method and

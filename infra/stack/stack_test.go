@@ -332,7 +332,8 @@ var pinned = map[string][]string{
 	"schema": {},
 	"offerings": {"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
 		"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
-		"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"},
+		"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
+		"ses:SendEmail"}, // issue 16: the Reg CF early-close and material-change notices
 	"reminders": {"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
 		"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
 		"ses:SendEmail"},

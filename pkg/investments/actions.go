@@ -1,6 +1,7 @@
 package investments
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
@@ -54,6 +55,56 @@ func handleAction(deps app.Deps, a model.Action) httpapi.HandlerFunc {
 		})
 		if err != nil {
 			return err
+		}
+		graphs, err := deps.DB.InvestorGraphs(ctx, p.Workspace, []int64{after.Investor})
+		if err != nil {
+			return err
+		}
+		return httpapi.JSON(w, http.StatusOK, after.View(graphs[after.Investor].InInvestment()))
+	}
+}
+
+// handleReconfirm records the investor's reconfirmation of a commitment
+// marked after a material change of a Reg CF offering (17 CFR
+// 227.304(c)), within its period; after it, the commitment is due for
+// cancellation (POST /api/offerings/{id}/cancel-unconfirmed/) and cannot
+// be reconfirmed.
+func handleReconfirm(deps app.Deps) httpapi.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := auth.Writer(r)
+		if err != nil {
+			return err
+		}
+		id, err := httpapi.PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		ctx := r.Context()
+		var after *model.Investment
+		err = store.Retry(ctx, func() error {
+			inv, err := deps.DB.InvestmentForWrite(ctx, p.Workspace, id)
+			if err != nil {
+				return err
+			}
+			if !p.SeesOffering(inv.Offering, inv.Issuer) {
+				return apierr.NotFoundError()
+			}
+			t := now()
+			switch {
+			case inv.ReconfirmBy == nil:
+				return apierr.ConflictError("This investment has nothing to reconfirm: no material change of its offering awaits its reconfirmation.")
+			case t.After(inv.ReconfirmBy.Time):
+				return apierr.ConflictError(fmt.Sprintf("The reconfirmation period ended at %s: the commitment is cancelled (17 CFR 227.304(c)).", inv.ReconfirmBy))
+			}
+			next := *inv
+			next.ReconfirmBy = nil
+			next.UpdatedAt = model.NewTime(t)
+			after = &next
+			step := model.Step{Action: "reconfirm", From: inv.Status, To: inv.Status, Detail: fmt.Sprintf("reconfirmed before %s (17 CFR 227.304(c))", inv.ReconfirmBy)}
+			return deps.DB.UpdateInvestment(ctx, p.Workspace, inv, &next, []model.Step{step}, p.Actor(), t)
+		})
+		if err != nil {
+			return translate(err)
 		}
 		graphs, err := deps.DB.InvestorGraphs(ctx, p.Workspace, []int64{after.Investor})
 		if err != nil {

@@ -219,12 +219,24 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 	if errs := model.CheckAmount(o, pricing.Price); len(errs) > 0 {
 		return nil, nil, apierr.Fields(errs)
 	}
+	// What the investor record already holds in the offering: the
+	// per-investor max_investment_amount and Reg A Tier 2's limit count it
+	// (the holding item's committed_price, written under a version
+	// condition with every sale, so racing sales are re-checked).
+	held, err := deps.DB.CommittedPriceInOffering(ctx, p.Workspace, o.ID, g.Investor.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if errs := model.CheckInvestorMax(o, pricing.Price, held); len(errs) > 0 {
+		return nil, nil, apierr.Fields(errs)
+	}
 	e := entityOf(g)
 	if errs := model.CheckInvestorAllowed(o, e); len(errs) > 0 {
 		return nil, nil, apierr.Fields(errs)
 	}
 	reg := model.RegulationFor(o)
-	facts := model.InvestorFacts{Accredited: model.Accredited(e)}
+	facts := model.InvestorFacts{InvestorID: g.Investor.ID, At: t, Accredited: model.Accredited(e), Verification: g.Investor.AccreditationVerification,
+		VerificationRequired: o.AccreditationVerificationRequired}
 	us, known := model.USPersonOf(e)
 	facts.USPerson, facts.USPersonUnknown = us, !known
 	if e != nil {
@@ -233,32 +245,34 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 		facts.RegCFThisYear = orZero(e.AmountInvestedInRegCFOfferingThisYear)
 		facts.RegCFOtherPlatforms = orZero(e.AmountInvestedInRegCFOfferingThisYearOtherPlatforms)
 	}
+	// The rolling-12-month units: the issuer's sales under the regulation
+	// (its ceiling) and, for Reg CF, the person's purchases across all its
+	// investor records, each one maintained ledger (store/ledger.go).
+	ceilingKey, personKey := model.CeilingLedger(o), model.PersonLedger(o, g.Investor)
+	ledgers, err := deps.DB.Ledgers(ctx, p.Workspace, ceilingKey, personKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	first := model.WindowStart(t)
 	// The limits count securities sold (prices), not investor-paid fees.
 	switch reg.Limit {
 	case model.RegCFLimit:
-		own, err := deps.DB.RegCFSoldSince(ctx, p.Workspace, g.Investor.ID, t.AddDate(-1, 0, 0))
-		if err != nil {
-			return nil, nil, err
-		}
-		facts.RegCFThisPlatform = own
+		facts.RegCFThisPlatform = ledgers[personKey].Since(first)
 	case model.RegATier2Limit:
-		in, err := deps.DB.SoldInOffering(ctx, p.Workspace, o.ID, g.Investor.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		facts.InOffering = in
+		facts.InOffering = held
 	}
-	nonAcc := 0
+	nonAcc, nonAccSoFar, counted := 0, 0, false
 	if reg.MaxNonAccredited > 0 && !facts.Accredited {
 		aggs, err := deps.DB.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
 		if err != nil {
 			return nil, nil, err
 		}
 		nonAcc = int(aggs[o.ID].NonAccredited)
+		nonAccSoFar = nonAcc
 		// An investor already counted as non-accredited does not count
 		// twice; one who bought only as accredited so far becomes a
 		// non-accredited purchaser with this sale (status at each sale).
-		counted, err := deps.DB.HoldingCountedNonAccredited(ctx, p.Workspace, o.ID, g.Investor.ID)
+		counted, err = deps.DB.HoldingCountedNonAccredited(ctx, p.Workspace, o.ID, g.Investor.ID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -268,6 +282,14 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 	}
 	if re := reg.CheckInvestor(pricing.Price, facts, nonAcc); re != nil {
 		return nil, nil, apierr.Field(re.Field, re.Message)
+	}
+	var ceilingPrior *model.Money
+	if ceilingKey != "" {
+		sold := ledgers[ceilingKey].Since(first)
+		if re := reg.CheckCeiling(pricing.Price, sold); re != nil {
+			return nil, nil, apierr.Field(re.Field, re.Message)
+		}
+		ceilingPrior = &sold
 	}
 	at := model.NewTime(t)
 	inv := &model.Investment{
@@ -291,6 +313,13 @@ func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.O
 	plan := &store.InvestmentCreate{
 		Maximum: o.MaximumAmountRaised, NonAccredited: !facts.Accredited,
 		MaxNonAcc: reg.MaxNonAccredited, Actor: p.Actor(),
+		Decision: decision(decisionFacts{o: o, reg: reg, g: g, e: e, facts: facts, price: pricing.Price, total: pricing.Amount,
+			held: held, ceilingPrior: ceilingPrior, nonAcc: nonAccSoFar, nonAccounted: counted, t: t}),
+	}
+	for _, k := range []string{ceilingKey, personKey} {
+		if k != "" {
+			plan.Ledgers = append(plan.Ledgers, ledgers[k])
+		}
 	}
 	return inv, plan, nil
 }

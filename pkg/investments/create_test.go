@@ -75,6 +75,16 @@ func TestMain(m *testing.M) {
 func setup(t *testing.T) *env {
 	l := importtest.Sample(&onceTB{t})
 	deps := app.Deps{DB: l.DB, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	// The Reg CF notices (early close, material change) go to the SES
+	// emulator when there is one (mailtest reads them back).
+	if ses := os.Getenv("TRANCHE_TEST_SES"); ses != "" {
+		cfg, err := app.LoadAWS(context.Background(), app.Config{EndpointURL: ses, Region: "us-east-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps.AWS = cfg
+		deps.Config = app.Config{SESEndpointURL: ses, MailFrom: "no-reply@tranche.test", Region: "us-east-1"}
+	}
 	groups := map[string]http.Handler{
 		"offerings":   offerings.NewHandler(deps),
 		"investments": investments.NewHandler(deps),
@@ -165,7 +175,20 @@ func (e *env) newInvestor(typ string, entity map[string]any) int64 {
 		base[k] = v
 	}
 	inv := e.must(201, "POST", "/api/investors/", map[string]any{"user": id(u), "type": typ, "entity": base})
+	// An accredited investor is verified as well, as a platform does
+	// before a 506(c) sale (230.506(c)(2)(ii)); the tests of the rule
+	// itself use unverified investors of their own.
+	if base["accredited_investor"] == true {
+		e.verify(id(inv))
+	}
 	return id(inv)
+}
+
+// verify records a net-worth verification of the investor, made today.
+func (e *env) verify(investor int64) {
+	e.t.Helper()
+	e.must(200, "PUT", fmt.Sprintf("/api/investors/%d/accreditation/", investor), map[string]any{
+		"method": "net_worth", "verifier": "Jane Auditor, CPA", "verified_on": time.Now().UTC().Format(time.DateOnly)})
 }
 
 // storeInvestor writes a user and a person investor straight to the store
@@ -185,6 +208,11 @@ func (e *env) storeInvestor(accredited bool) int64 {
 		return 0
 	}
 	inv := &model.Investor{User: u.ID, Type: "person", Entity: &ent.ID, IndividualEntity: &ent.ID}
+	if accredited { // verified, as newInvestor's
+		today := model.DateOf(time.Now())
+		inv.AccreditationVerification = &model.AccreditationVerification{Method: model.VerifyNetWorth, Verifier: "Jane Auditor, CPA",
+			VerifiedOn: today, ExpiresOn: model.VerificationLimit(model.VerifyNetWorth, today), RecordedBy: "test", RecordedAt: model.NewTime(time.Now())}
+	}
 	if inv.ID, err = e.db.NextID(ctx, e.ws, store.KindInvestor); err != nil {
 		e.t.Error(err)
 		return 0
@@ -201,6 +229,30 @@ func (e *env) newOffering(typ string, fields map[string]any) int64 {
 	o := e.createOffering(typ, fields)
 	e.must(200, "POST", fmt.Sprintf("/api/offerings/%d/open/", o), nil)
 	return o
+}
+
+// backdateOpened moves the offering's opened_at back by d, as if it had
+// opened (become public) that long ago.
+func (e *env) backdateOpened(offering int64, d time.Duration) {
+	e.t.Helper()
+	ctx := context.Background()
+	o, version, err := e.db.OfferingForWrite(ctx, e.ws, offering)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	at := model.NewTime(o.OpenedAt.Add(-d))
+	o.OpenedAt = &at
+	if err := e.db.UpdateOffering(ctx, e.ws, o, version, "", "", "test", time.Now()); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// refused409 asserts a 409 whose detail contains want.
+func (e *env) refused409(r resp, want string) {
+	e.t.Helper()
+	if r.status != 409 || !strings.Contains(string(r.raw), want) {
+		e.t.Errorf("%d %s, want 409 containing %s", r.status, r.raw, want)
+	}
 }
 
 // createOffering creates an offering of the type with the fields, in
@@ -326,6 +378,10 @@ func TestLifecycleEndToEnd(t *testing.T) {
 				t.Fatalf("accept: %v", got)
 			}
 			if typ == "reg_cf" {
+				// Issue 16 item 1: the escrow closed on the day the offering
+				// opened; 227.303(a) wants it public for 21 days first.
+				e.refused409(e.call("POST", fmt.Sprintf("/api/offerings/%d/escrow-close/", o), e.write, nil), "17 CFR 227.303(a)")
+				e.backdateOpened(o, 22*24*time.Hour)
 				r := e.call("POST", path+"invest/", e.write, nil)
 				if r.status != 409 {
 					t.Fatalf("invest before escrow close = %d %s", r.status, r.raw)

@@ -72,6 +72,12 @@ func readEntity(f *model.Form, e *model.Entity, person bool) {
 	money("annual_income", &e.AnnualIncome)
 	money("amount_invested_in_reg_cf_offering_this_year", &e.AmountInvestedInRegCFOfferingThisYear)
 	money("amount_invested_in_reg_cf_offering_this_year_other_platforms", &e.AmountInvestedInRegCFOfferingThisYearOtherPlatforms)
+	// The declared amounts are as of their declaration: a limit decision
+	// records when they were last declared (model.LimitDecision).
+	if f.Has("amount_invested_in_reg_cf_offering_this_year") || f.Has("amount_invested_in_reg_cf_offering_this_year_other_platforms") {
+		at := model.NewTime(now())
+		e.RegCFDeclaredAt = &at
+	}
 	boolean := func(name string, dst **bool) {
 		if v, set := f.Bool(name, false, true); set {
 			*dst = v

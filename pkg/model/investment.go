@@ -45,7 +45,17 @@ type Investment struct {
 	RequestedPaymentMethod                *string     `json:"requested_payment_method" dynamo:"requested_payment_method"`
 	IsApproved                            *bool       `json:"is_approved" dynamo:"is_approved"`
 	Issuer                                int64       `json:"-" dynamo:"issuer"` // the offering's issuer, for key scopes
-	Version                               int64       `json:"-" dynamo:"version"`
+	// Ledgers names the rolling-12-month ledgers the sale counts in (the
+	// issuer's ceiling, the person's Reg CF purchases: CeilingLedger,
+	// PersonLedger), fixed at creation so a later cancellation takes the
+	// price out of the same ones. Storage's concern: never rendered.
+	Ledgers []string `json:"-" dynamo:"ledgers,omitempty"`
+	// ReconfirmBy is set when the offering changed materially after the
+	// commitment (17 CFR 227.304(c)): the investor must reconfirm by then
+	// or the commitment is cancelled. Beyond seed 000, never rendered in
+	// the investment (its audit trail shows it).
+	ReconfirmBy *Time `json:"-" dynamo:"reconfirm_by,omitempty"`
+	Version     int64 `json:"-" dynamo:"version"`
 }
 
 // Watchlist is one AML watchlist screening of an investment's entity.

@@ -17,7 +17,11 @@ type Investor struct {
 	ReceiveSMS       bool    `json:"receive_sms" dynamo:"receive_sms"`
 	ReceiveEmails    bool    `json:"receive_emails" dynamo:"receive_emails"`
 	UTMParameters    RawJSON `json:"utm_parameters" dynamo:"utm_parameters"`
-	Version          int64   `json:"-" dynamo:"version"`
+	// AccreditationVerification is beyond seed 000, so not in the
+	// investor's seed views: it is read and written through
+	// /api/investors/{id}/accreditation/.
+	AccreditationVerification *AccreditationVerification `json:"-" dynamo:"accreditation_verification,omitempty"`
+	Version                   int64                      `json:"-" dynamo:"version"`
 }
 
 // InvestorTypes are the choices of an investor's type.
@@ -60,7 +64,11 @@ type Entity struct {
 	CanadianEligibleInvestorType                        *string `json:"canadian_eligible_investor_type" dynamo:"canadian_eligible_investor_type,allowempty"`
 	HouseholdW9                                         *bool   `json:"household_w9" dynamo:"household_w9"`
 	TaxIDNumber                                         *TaxID  `json:"tax_id_number" dynamo:"tax_id_number,allowempty"`
-	Version                                             int64   `json:"-" dynamo:"version"`
+	// RegCFDeclaredAt is when either declared Reg CF amount was last set
+	// through the API (beyond seed 000, never rendered): the as-of time a
+	// limit decision records for them. Nil for imported declarations.
+	RegCFDeclaredAt *Time `json:"-" dynamo:"reg_cf_declared_at,omitempty"`
+	Version         int64 `json:"-" dynamo:"version"`
 }
 
 // TaxID is an SSN/EIN/ITIN, stored as its digits only (NewTaxID) and

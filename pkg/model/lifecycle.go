@@ -197,6 +197,7 @@ func Buckets(inv *Investment) [3]bool {
 type Step struct {
 	Action   string
 	From, To string
+	Detail   string // more about the step, for its audit record (optional)
 }
 
 // PreconditionError is an action the status allows but a rule refuses

@@ -91,6 +91,12 @@ type Offering struct {
 	// RegATier is beyond seed 000: a reg_a offering's tier (1 or 2), which
 	// picks its rules (RegulationFor); null for other types.
 	RegATier *int64 `json:"reg_a_tier" dynamo:"reg_a_tier"`
+	// AccreditationVerificationRequired is beyond seed 000 (default
+	// false): the offering takes an investor's accreditation (which exempts
+	// it from investor limits and from 506(b)'s count) only on a
+	// verification record valid on the day of the sale, the standard of
+	// 230.506(c)(2)(ii); a 506(c) offering requires one whatever this says.
+	AccreditationVerificationRequired bool `json:"accreditation_verification_required" dynamo:"accreditation_verification_required"`
 }
 
 // MarshalJSON renders the offering with its effective reg_a_tier, so a

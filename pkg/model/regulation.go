@@ -45,32 +45,65 @@ const RegATier1 = "reg_a/tier_1"
 // inflation at least every five years (227.100(a)(2) note); change them
 // here and nowhere else.
 //
-// The unit of each rule:
-//   - MaxRaise: per offering here (the per-issuer 12-month total across
-//     offerings is not enforced yet).
-//   - Limit: per investor record. Reg CF counts the 12 months before the
-//     sale: the investor's declared amounts and its committed Reg CF
-//     investments on this platform. Of the declared amounts,
-//     amount_invested_in_reg_cf_offering_this_year is the investor's total
-//     in Reg CF offerings over the past 12 months on every platform, this
-//     one included, and so includes
-//     amount_invested_in_reg_cf_offering_this_year_other_platforms, the
-//     part bought through other intermediaries. Both measure the same
-//     purchases, so they are never added: what was bought before counts as
-//     the greater of the declared total and other platforms + this
-//     platform's own records (see RegCFPrior). Reg A Tier 2 counts what the
-//     investor bought in the offering. Both count securities sold (the
-//     price), not the fees an investor pays on top: the limits are on the
-//     purchase price of the securities.
-//   - MaxNonAccredited: per offering, each purchaser by its status at each
-//     sale (one non-accredited sale makes a non-accredited purchaser).
-//   - NoUSPersons: per sale, from the investor's declaration and residence.
+// The unit and the time of each rule:
+//
+//	rule                     unit                                   time
+//	MaxRaise (ceiling)       per issuer and regulation (Reg CF;     rolling 12 months before the sale (the
+//	                         Reg A Tier 2; Reg A Tier 1), all its   sale's UTC day and the days after the
+//	                         offerings under it together            same date a year before: ceiling.go)
+//	Limit, Reg CF            per person (RegCFPerson: a user's      rolling 12 months, as the ceiling
+//	                         person investor records are one
+//	                         natural person; a company or trust
+//	                         is its own)
+//	Limit, Reg A Tier 2      per investor record in the offering    the offering's life
+//	MaxNonAccredited         per offering, each purchaser by its    at each sale
+//	                         status at each sale
+//	AccreditedOnly           per sale, from the investor's          at each sale
+//	                         verification record
+//	NoUSPersons              per sale, from declaration and         at each sale
+//	                         residence
+//	maximum_amount_raised    per offering (committed amounts,       at each sale
+//	                         fees included: the issuer's take)
+//	max_investment_amount    per investor record across the         at each sale
+//	                         offering (committed prices)
+//	deadline_date            per offering                           no opening and no sale after the end of
+//	                                                                the deadline day in the offering's zone
+//	Reg CF 21 days           per offering                           no sale (escrow close) before opened_at
+//	  (227.303(a))                                                  + 21 days (timerules.go)
+//	CancelUntil (227.304(a)) per investment                         until 48 h before the deadline
+//	early close (227.304(b)) per offering                           new deadline >= 5 business days after
+//	                                                                the notice, >= 21 days public, target met
+//	reconfirmation           per investment commitment              within 5 business days of a material
+//	  (227.304(c))                                                  change, or cancelled
+//
+// Both Reg CF figures count committed sales on this platform from
+// maintained ledgers (store/ledger.go), in the same transaction as the
+// sale with a version condition, so racing sales cannot together pass a
+// limit. Of the declared amounts,
+// amount_invested_in_reg_cf_offering_this_year is the investor's total in
+// Reg CF offerings over the past 12 months on every platform, this one
+// included, and so includes
+// amount_invested_in_reg_cf_offering_this_year_other_platforms, the part
+// bought through other intermediaries. Both measure the same purchases,
+// so they are never added: what was bought before counts as the greater
+// of the declared total and other platforms + this platform's own records
+// (see RegCFPrior). The limit is computed from the income and net worth
+// of the entity invested through; a joint (spousal) figure declared there
+// is used once, as one person's, never added to the individual's. All the
+// limits count securities sold (the price), not the fees an investor pays
+// on top: the limits are on the purchase price of the securities.
 type Regulation struct {
+	// Key is the regulation's key in Regulations: the offering type, or
+	// RegATier1. It names the issuer's ceiling ledger, so the offerings of
+	// one tier share a ceiling and the two tiers do not.
+	Key  string
 	Type string
 	Name string
 
-	// MaxRaise is the most the offering may raise in 12 months; nil means
-	// the regulation sets no ceiling.
+	// MaxRaise is the most the issuer may raise under the regulation in
+	// 12 months, all its offerings under it together (and so also the most
+	// one offering's maximum_amount_raised may be); nil means the
+	// regulation sets no ceiling.
 	MaxRaise    *Money
 	MaxRaiseCFR string
 
@@ -116,7 +149,7 @@ func money(s string) *Money { m := MustMoney(s); return &m }
 // Regulations is the one table of regulation rules.
 var Regulations = map[string]Regulation{
 	TypeRegCF: {
-		Type: TypeRegCF, Name: "Regulation Crowdfunding",
+		Key: TypeRegCF, Type: TypeRegCF, Name: "Regulation Crowdfunding",
 		MaxRaise: money("5000000.00"), MaxRaiseCFR: "17 CFR 227.100(a)(1)",
 		Limit: RegCFLimit, LimitCFR: "17 CFR 227.100(a)(2)",
 		CancelUntil: 48 * time.Hour, CancelUntilCFR: "17 CFR 227.304(a)",
@@ -124,7 +157,7 @@ var Regulations = map[string]Regulation{
 	},
 	// reg_a with reg_a_tier 2 (the default).
 	TypeRegA: {
-		Type: TypeRegA, Name: "Regulation A Tier 2",
+		Key: TypeRegA, Type: TypeRegA, Name: "Regulation A Tier 2",
 		MaxRaise: money("75000000.00"), MaxRaiseCFR: "17 CFR 230.251(a)(2)",
 		Limit: RegATier2Limit, LimitCFR: "17 CFR 230.251(d)(2)(i)(C)",
 	},
@@ -132,22 +165,22 @@ var Regulations = map[string]Regulation{
 	// (230.251(d)(2)(i)(C) limits Tier 2 purchasers only; Tier 1 offerings
 	// are reviewed by the states instead).
 	RegATier1: {
-		Type: TypeRegA, Name: "Regulation A Tier 1",
+		Key: RegATier1, Type: TypeRegA, Name: "Regulation A Tier 1",
 		MaxRaise: money("20000000.00"), MaxRaiseCFR: "17 CFR 230.251(a)(1)",
 	},
 	TypeRegD506b: {
-		Type: TypeRegD506b, Name: "Regulation D 506(b)",
+		Key: TypeRegD506b, Type: TypeRegD506b, Name: "Regulation D 506(b)",
 		MaxNonAccredited: 35, MaxNonAccreditedCFR: "17 CFR 230.506(b)(2)(i)",
 	},
 	TypeRegD506c: {
-		Type: TypeRegD506c, Name: "Regulation D 506(c)",
+		Key: TypeRegD506c, Type: TypeRegD506c, Name: "Regulation D 506(c)",
 		AccreditedOnly: true, AccreditedOnlyCFR: "17 CFR 230.506(c)(2)(ii)",
 	},
 	TypeRegS: {
-		Type: TypeRegS, Name: "Regulation S",
+		Key: TypeRegS, Type: TypeRegS, Name: "Regulation S",
 		NoUSPersons: true, NoUSPersonsCFR: "17 CFR 230.903",
 	},
-	TypeTestTheWaters: {Type: TypeTestTheWaters, Name: "Test The Waters"},
+	TypeTestTheWaters: {Key: TypeTestTheWaters, Type: TypeTestTheWaters, Name: "Test The Waters"},
 }
 
 // RegulationOf returns the rules of an offering type (the zero Regulation,
@@ -202,8 +235,16 @@ func USPersonOf(e *Entity) (us, known bool) {
 // InvestorFacts is what the regulation limits read about one investor and
 // one prospective investment.
 type InvestorFacts struct {
+	InvestorID int64
+	At         time.Time // the sale
 	Accredited bool
-	USPerson   bool
+	// Verification is the investor's accreditation verification record,
+	// nil when none (AccreditedOnly requires one valid on the sale's day,
+	// and so does VerificationRequired of an investor that is Accredited:
+	// the offering's accreditation_verification_required).
+	Verification         *AccreditationVerification
+	VerificationRequired bool
+	USPerson             bool
 	// USPersonUnknown: the investor declared neither us_person nor a
 	// country (USPersonOf's known is false).
 	USPersonUnknown bool
@@ -292,6 +333,11 @@ func (r Regulation) CheckInvestor(amount Money, f InvestorFacts, nonAccreditedSo
 	}
 	if r.AccreditedOnly && !f.Accredited {
 		return &RegulationError{"investor", fmt.Sprintf("%s offerings accept verified accredited investors only (%s).", r.Name, r.AccreditedOnlyCFR)}
+	}
+	if r.AccreditedOnly || (f.VerificationRequired && f.Accredited) {
+		if re := r.checkVerified(f); re != nil {
+			return re
+		}
 	}
 	if r.MaxNonAccredited > 0 && !f.Accredited && nonAccreditedSoFar >= r.MaxNonAccredited {
 		return &RegulationError{"investor", fmt.Sprintf("%s offerings may have at most %d non-accredited purchasers (%s).", r.Name, r.MaxNonAccredited, r.MaxNonAccreditedCFR)}

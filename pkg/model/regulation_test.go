@@ -63,7 +63,12 @@ func TestCheckInvestor(t *testing.T) {
 		{"506b 34 non-accredited so far", b, "1", InvestorFacts{}, 34, ""},
 		{"506b 35 non-accredited so far", b, "1", InvestorFacts{}, 35, "230.506(b)(2)(i)"},
 		{"506b accredited past 35", b, "1", InvestorFacts{Accredited: true}, 35, ""},
-		{"506c accredited", c, "1", InvestorFacts{Accredited: true}, 0, ""},
+		// Issue 16 item 5: a self-declared accredited investor was let
+		// through; 230.506(c)(2)(ii) needs a verification valid on the day.
+		{"506c accredited, unverified", c, "1", InvestorFacts{Accredited: true}, 0, "its accreditation is not verified"},
+		{"506c accredited, verified", c, "1", InvestorFacts{Accredited: true, At: day(2026, 6, 1), Verification: verified("2026-03-01", "2026-06-01")}, 0, ""},
+		{"506c accredited, expired the day before", c, "1", InvestorFacts{Accredited: true, At: day(2026, 6, 2), Verification: verified("2026-03-01", "2026-06-01")}, 0, "until 2026-06-01, not on 2026-06-02"},
+		{"506c accredited, verified after the sale", c, "1", InvestorFacts{Accredited: true, At: day(2026, 2, 28), Verification: verified("2026-03-01", "2026-06-01")}, 0, "230.506(c)(2)(ii)"},
 		{"506c non-accredited", c, "1", InvestorFacts{}, 0, "230.506(c)(2)(ii)"},
 		{"reg s non-US", s, "1", InvestorFacts{}, 0, ""},
 		{"reg s US person", s, "1", InvestorFacts{USPerson: true, Accredited: true}, 0, "230.903"},
@@ -80,6 +85,14 @@ func TestCheckInvestor(t *testing.T) {
 }
 
 func with(f InvestorFacts, fn func(*InvestorFacts)) InvestorFacts { fn(&f); return f }
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
+
+func verified(on, expires string) *AccreditationVerification {
+	a, _ := ParseDate(on)
+	b, _ := ParseDate(expires)
+	return &AccreditationVerification{Method: VerifyNetWorth, Verifier: "CPA", VerifiedOn: a, ExpiresOn: b}
+}
 
 func TestMaxRaise(t *testing.T) {
 	for _, c := range []struct {
@@ -121,9 +134,20 @@ func TestCancellationWindow(t *testing.T) {
 	if msg := CancelAllowed(a, inv, until); msg == "" {
 		t.Errorf("Reg A: cancelled an accepted investment")
 	}
-	// Escrow: the target reached and the window passed.
+	// Escrow: the target reached and the window passed. Issue 16 item 1:
+	// and only once the offering was public for 21 days (227.303(a)); an
+	// offering that never opened cannot close its escrow.
 	min := m("1000")
 	o.MinimumAmountRaised = &min
+	if msg := EscrowCloseAllowed(o, m("1000"), until); !strings.Contains(msg, "227.303(a)") {
+		t.Errorf("never opened: %q", msg)
+	}
+	opened := NewTime(until.Add(-RegCFMinPublic).Add(time.Second))
+	o.OpenedAt = &opened
+	if msg := EscrowCloseAllowed(o, m("1000"), until); !strings.Contains(msg, "public for 21 days") {
+		t.Errorf("a second short of 21 days: %q", msg)
+	}
+	opened = NewTime(until.Add(-RegCFMinPublic - time.Hour))
 	if msg := EscrowCloseAllowed(o, m("999.99"), until.Add(time.Hour)); !strings.Contains(msg, "target") {
 		t.Errorf("below target: %q", msg)
 	}

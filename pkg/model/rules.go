@@ -761,6 +761,14 @@ func EscrowCloseAllowed(o *Offering, raised Money, now time.Time) string {
 	if o.MinimumAmountRaised != nil && raised.LessThan(o.MinimumAmountRaised.Decimal) {
 		return fmt.Sprintf("The escrow cannot close before the target amount %s is reached (%s raised).", o.MinimumAmountRaised.String(), raised.String())
 	}
+	// 227.303(a): no sale before the offering was public for 21 days.
+	public, ok := PublicFor(o)
+	if !ok {
+		return "The escrow cannot close: the offering never opened, so it was never public (17 CFR 227.303(a))."
+	}
+	if now.Before(public) {
+		return fmt.Sprintf("The escrow cannot close before %s: the offering must be public for 21 days (since it opened at %s) before any sale (17 CFR 227.303(a)).", NewTime(public), o.OpenedAt)
+	}
 	until, ok := reg.CancelDeadline(o.DeadlineDate, loadLocation(o.DefaultTimezone))
 	if !ok {
 		return "The escrow cannot close: the offering has no deadline."

@@ -2,6 +2,7 @@ package offerings
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
@@ -128,6 +129,14 @@ func handleEscrowClose(deps app.Deps) httpapi.HandlerFunc {
 		}
 		if msg := model.EscrowCloseAllowed(o, aggs[o.ID].Received.Amount, now()); msg != "" {
 			return apierr.ConflictError(msg)
+		}
+		// 227.304(c): no sale while commitments await reconfirmation after
+		// a material change (reconfirmed, or cancelled once their period
+		// ended by cancel-unconfirmed).
+		if n, err := pendingReconfirmations(r.Context(), deps, p.Workspace, o.ID); err != nil {
+			return err
+		} else if n > 0 {
+			return apierr.ConflictError(fmt.Sprintf("The escrow cannot close while %d investment commitments await reconfirmation after a material change (17 CFR 227.304(c)): each is reconfirmed, or cancelled with POST /api/offerings/%d/cancel-unconfirmed/ once its period ends.", n, o.ID))
 		}
 		moved, err := moveAll(r, deps, p, o, model.ActionEscrowClose, []string{model.StatusAccepted}, nil)
 		if err != nil {

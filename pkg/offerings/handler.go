@@ -7,6 +7,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/listing"
+	"github.com/tranche-dev/tranche/pkg/mail"
 )
 
 // Function is the name of the Lambda function that serves this group.
@@ -22,6 +23,7 @@ func NewHandler(deps app.Deps) http.Handler {
 
 func addRoutes(rt *httpapi.Router, deps app.Deps) {
 	rt.HandleFunc("GET /api/offerings/{id}/", handleDetail(deps))
+	rt.HandleFunc("GET /api/offerings/{id}/audit/", handleAudit(deps))
 	rt.HandleFunc("GET /api/offerings/", listing.Handler(listSpec(deps)))
 	rt.Handle("POST /api/offerings/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCreate(deps)))
 	rt.HandleFunc("PATCH /api/offerings/{id}/", handleUpdate(deps))
@@ -30,6 +32,12 @@ func addRoutes(rt *httpapi.Router, deps app.Deps) {
 	}
 	rt.Handle("POST /api/offerings/{id}/escrow-close/", deps.DB.Idempotent(auth.IdempotencyCaller, handleEscrowClose(deps)))
 	rt.Handle("POST /api/offerings/{id}/refunds/", deps.DB.Idempotent(auth.IdempotencyCaller, handleRefunds(deps)))
+	// Reg CF's 227.304 actions (regcf.go); idempotent, so a retried
+	// request does not e-mail investors twice.
+	sender := mail.FromDeps(deps)
+	rt.Handle("POST /api/offerings/{id}/early-close/", deps.DB.Idempotent(auth.IdempotencyCaller, handleEarlyClose(deps, sender)))
+	rt.Handle("POST /api/offerings/{id}/material-change/", deps.DB.Idempotent(auth.IdempotencyCaller, handleMaterialChange(deps, sender)))
+	rt.Handle("POST /api/offerings/{id}/cancel-unconfirmed/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCancelUnconfirmed(deps)))
 	// Not idempotent on purpose: a stored first answer would keep the
 	// secret, which is only ever stored as a hash.
 	rt.HandleFunc("POST /api/offerings/{id}/api-keys/", handleMintKey(deps))

@@ -164,6 +164,16 @@ var All = []Route{
 	{Function: "investors", Method: "POST", Path: "/api/investors/", Auth: AuthKeyOrJWT, Seed: "000", Summary: "Create an investor with its entity"},
 	{Function: "investors", Method: "PATCH", Path: "/api/investors/{id}/", Auth: AuthKeyOrJWT, Seed: "000", Summary: "Update an investor and its entity"},
 	{Function: "users", Method: "POST", Path: "/api/users/", Auth: AuthKeyOrJWT, Seed: "000", Summary: "Create a user (email, write-only password)"},
+
+	// compliance (issue 16): Tranche's own, beyond the seeds
+	{Function: "investments", Method: "GET", Path: "/api/investments/{id}/audit/", Auth: AuthKeyOrJWT, Summary: "The investment's audit trail: its limit decision and every state change, with time and actor"},
+	{Function: "offerings", Method: "GET", Path: "/api/offerings/{id}/audit/", Auth: AuthKeyOrJWT, Summary: "The offering's audit trail: state changes and every sale with its limit decision, with time and actor"},
+	{Function: "offerings", Method: "POST", Path: "/api/offerings/{id}/early-close/", Auth: AuthKeyOrJWT, Summary: "Reg CF early close (17 CFR 227.304(b)): a new, earlier deadline at least 5 business days ahead, target met; e-mails investors"},
+	{Function: "offerings", Method: "POST", Path: "/api/offerings/{id}/material-change/", Auth: AuthKeyOrJWT, Summary: "Reg CF material change (17 CFR 227.304(c)): commitments must be reconfirmed within 5 business days; e-mails investors"},
+	{Function: "offerings", Method: "POST", Path: "/api/offerings/{id}/cancel-unconfirmed/", Auth: AuthKeyOrJWT, Summary: "Reg CF: cancel the commitments not reconfirmed in time after a material change (17 CFR 227.304(c))"},
+	{Function: "investments", Method: "POST", Path: "/api/investments/{id}/reconfirm/", Auth: AuthKeyOrJWT, Summary: "Reg CF: the investor reconfirms its commitment after a material change (17 CFR 227.304(c))"},
+	{Function: "investors", Method: "GET", Path: "/api/investors/{id}/accreditation/", Auth: AuthKeyOrJWT, Summary: "The investor's accreditation: declaration, verification record (230.506(c)(2)(ii)) and status today"},
+	{Function: "investors", Method: "PUT", Path: "/api/investors/{id}/accreditation/", Auth: AuthKeyOrJWT, Summary: "Record the investor's accreditation verification (workspace write keys, OWNER and ADMIN only)"},
 	{Function: "users", Method: "PATCH", Path: "/api/users/{id}/", Auth: AuthKeyOrJWT, Seed: "000", Summary: "Update a user's email or password"},
 }
 

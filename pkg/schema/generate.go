@@ -131,6 +131,7 @@ func Generate() *Document {
 	for _, r := range routes.All {
 		op := operation(r)
 		typedResponse(r, op, doc.Components.Schemas)
+		typedRequest(r, op, doc.Components.Schemas)
 		if n := opIDs[op.OperationID]; n > 0 {
 			op.OperationID = fmt.Sprintf("%s_%d", op.OperationID, n+1)
 		}
@@ -277,6 +278,17 @@ func typedResponse(r routes.Route, op *Operation, comps map[string]*Schema) {
 	op.Responses["200"] = jsonResponse(op.Responses["200"].Description, s)
 }
 
+// typedRequest replaces the generic request body of a route whose Go
+// request type is known by that type's schema.
+func typedRequest(r routes.Route, op *Operation, comps map[string]*Schema) {
+	t, ok := requestTypes[r.Key()]
+	if !ok || op.RequestBody == nil {
+		return
+	}
+	op.RequestBody.Required = true
+	op.RequestBody.Content = map[string]MediaType{"application/json": {Schema: schemaOf(t, comps)}}
+}
+
 func isList(r routes.Route) bool {
 	return r.Method == "GET" && paginated[r.Function] && r.Path == "/api/"+r.Function+"/"
 }
@@ -303,6 +315,11 @@ func queryParams(r routes.Route) []Param {
 		if lo.search {
 			out = append(out, Param{Name: "search", Description: "A search term: words split on whitespace and commas, quoted phrases kept."})
 		}
+	}
+	if r.Method == "GET" && strings.HasSuffix(r.Path, "/audit/") {
+		out = append(out,
+			Param{Name: "limit", Description: "Number of records to return per page (1–1000, default 100).", Type: "integer"},
+			Param{Name: "after", Description: "The cursor of the next page, as the previous page's next URL carries it."})
 	}
 	if r.Method == "GET" && strings.HasSuffix(r.Path, "/values/") {
 		out = append(out, Param{Name: "field", Description: "Comma-separated names of the fields whose distinct values to return."})

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/tranche-dev/tranche/pkg/model"
@@ -21,6 +22,24 @@ var responseTypes = map[string]reflect.Type{
 	"GET /api/investors/":        reflect.TypeFor[model.InvestorView](),
 	"GET /api/users/{id}/":       reflect.TypeFor[model.UserRef](),
 	"GET /api/users/":            reflect.TypeFor[model.UserRef](),
+
+	"GET /api/investors/{id}/accreditation/":       reflect.TypeFor[model.AccreditationView](),
+	"GET /api/investments/{id}/audit/":             reflect.TypeFor[model.AuditPage](),
+	"GET /api/offerings/{id}/audit/":               reflect.TypeFor[model.AuditPage](),
+	"POST /api/offerings/{id}/early-close/":        reflect.TypeFor[model.EarlyCloseResult](),
+	"POST /api/offerings/{id}/material-change/":    reflect.TypeFor[model.MaterialChangeResult](),
+	"POST /api/offerings/{id}/cancel-unconfirmed/": reflect.TypeFor[model.CancelUnconfirmedResult](),
+	"POST /api/investments/{id}/reconfirm/":        reflect.TypeFor[model.InvestmentView](),
+	"PUT /api/investors/{id}/accreditation/":       reflect.TypeFor[model.AccreditationView](),
+}
+
+// requestTypes are the Go types of the request bodies of Tranche's own
+// write routes (beyond the seeds): the body a client sends, with optional
+// fields marked omitempty. Routes not listed keep the generic object.
+var requestTypes = map[string]reflect.Type{
+	"PUT /api/investors/{id}/accreditation/":    reflect.TypeFor[model.VerificationRequest](),
+	"POST /api/offerings/{id}/early-close/":     reflect.TypeFor[model.EarlyCloseRequest](),
+	"POST /api/offerings/{id}/material-change/": reflect.TypeFor[model.MaterialChangeRequest](),
 }
 
 var (
@@ -71,7 +90,8 @@ func schemaOf(t reflect.Type, comps map[string]*Schema) *Schema {
 				obj := &Schema{Type: "object", Properties: map[string]*Schema{}}
 				for i := 0; i < t.NumField(); i++ {
 					f := t.Field(i)
-					tag := strings.Split(f.Tag.Get("json"), ",")[0]
+					opts := strings.Split(f.Tag.Get("json"), ",")
+					tag := opts[0]
 					if tag == "-" || !f.IsExported() {
 						continue
 					}
@@ -79,7 +99,10 @@ func schemaOf(t reflect.Type, comps map[string]*Schema) *Schema {
 						tag = f.Name
 					}
 					obj.Properties[tag] = schemaOf(f.Type, comps)
-					obj.Required = append(obj.Required, tag)
+					// omitempty marks a field a request may leave out.
+					if !slices.Contains(opts[1:], "omitempty") {
+						obj.Required = append(obj.Required, tag)
+					}
 				}
 				comps[name] = obj
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/guregu/dynamo/v2"
 	"golang.org/x/sync/errgroup"
@@ -187,6 +188,13 @@ func (db *DB) PutMissing(ctx context.Context, ws string, objs Objects, progress 
 	// (scopeagg.go), which must wait for every offering's.
 	if err := db.RebuildScopeAggregates(ctx, ws); err != nil {
 		return written, err
+	}
+	// The rolling-12-month ledgers of the issuer ceilings and Reg CF
+	// persons (ledger.go) count imported sales once rebuilt.
+	if len(objs.Investments) > 0 || len(objs.Offerings) > 0 {
+		if err := db.RebuildLedgers(ctx, ws, time.Now()); err != nil {
+			return written, err
+		}
 	}
 	// The scheduled functions find offerings through their index.
 	if err := db.ScheduleOfferings(ctx, ws, objs.Offerings); err != nil {

@@ -29,6 +29,7 @@
 //	investor in workspace    WS#<ws>#INVESTORCOUNT           pad(investor)     the investor's workspace-level counters: committed, received, invested, v
 //	investment activity      WS#<ws>#OFFERING#<o>#ACTIVITY   <UTC time>#<created|received|invested>#pad(id)   attribute id (dayindex.go)
 //	  (investor in offering, above, also holds the investor's counters: committed, received, invested, committed_amount, non_accredited, v)
+//	ledger                   WS#<ws>#LEDGER                  CEILING#<reg>#ISSUER#pad(i) | REGCF#<person>   days (UTC date → price sold), v (ledger.go)
 //	audit record             WS#<ws>#AUDIT#<KIND>#<id>       <at>#<seq>        kind INVESTMENT|OFFERING; action, from, to, actor, at
 //	idempotency record       WS#<ws>#IDEMPOTENCY#<caller>    <Idempotency-Key> fingerprint, done, status, body; ttl (24 h)
 //
@@ -101,8 +102,8 @@
 //   - an investor's counters in an offering: GetItem on the link item.
 //   - an offering's investments in one status (escrow close, refunds): GSI3
 //     begins_with pad(o)#.
-//   - an investor's Reg CF commitments over 12 months: GSI2, then BatchGet
-//     of the offerings named.
+//   - the rolling-12-month units of a sale (the issuer's ceiling, the Reg CF
+//     person): GetItem WS#<ws>#LEDGER / <ledger key> (ledger.go).
 //   - an object's audit trail: Query WS#<ws>#AUDIT#<KIND>#<id>.
 //   - a POST's first answer: GetItem WS#<ws>#IDEMPOTENCY#<caller> / key.
 //

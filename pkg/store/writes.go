@@ -99,8 +99,13 @@ type holdingItem struct {
 	Received        int64       `dynamo:"received"`
 	Invested        int64       `dynamo:"invested"`
 	CommittedAmount model.Money `dynamo:"committed_amount"`
-	NonAccredited   bool        `dynamo:"non_accredited"`
-	V               int64       `dynamo:"v"`
+	// CommittedPrice is the price (securities sold, no fees) of the
+	// investor's committed investments in the offering: what the offering's
+	// max_investment_amount per investor and Reg A Tier 2's limit count.
+	// Nil on items written before it existed (see committedPrice).
+	CommittedPrice *model.Money `dynamo:"committed_price"`
+	NonAccredited  bool         `dynamo:"non_accredited"`
+	V              int64        `dynamo:"v"`
 }
 
 func (h *holdingItem) count(b int) int64 {
@@ -112,13 +117,20 @@ func (h *holdingItem) count(b int) int64 {
 type AuditRecord struct {
 	PK     string     `dynamo:"PK" json:"-"`
 	SK     string     `dynamo:"SK" json:"-"`
-	Kind   string     `dynamo:"kind" json:"kind"` // INVESTMENT or OFFERING
+	Kind   string     `dynamo:"kind" json:"kind"` // INVESTMENT, OFFERING or INVESTOR
 	Object int64      `dynamo:"object" json:"object"`
 	Action string     `dynamo:"action" json:"action"`
 	From   string     `dynamo:"from,allowempty" json:"from"`
 	To     string     `dynamo:"to" json:"to"`
 	Actor  string     `dynamo:"actor" json:"actor"`
 	At     model.Time `dynamo:"at" json:"at"`
+	// Investment names the sale of an offering's "sale" record.
+	Investment int64 `dynamo:"investment,omitempty" json:"investment,omitempty"`
+	// Decision is the limit decision of a sale: on the investment's
+	// "create" record and the offering's "sale" record.
+	Decision *model.LimitDecision `dynamo:"decision,omitempty" json:"decision,omitempty"`
+	// Detail says more of an action (e.g. an early close's new deadline).
+	Detail string `dynamo:"detail,omitempty" json:"detail,omitempty"`
 }
 
 func newAudit(ws, kind string, id int64, action, from, to, actor string, at model.Time, seq int) *AuditRecord {
@@ -128,8 +140,28 @@ func newAudit(ws, kind string, id int64, action, from, to, actor string, at mode
 	}
 }
 
+// AuditPage returns up to limit records of an object's trail after the
+// sort key after ("" from the start), oldest first, and the sort key to
+// continue from ("" at the end): one Query, whatever the trail's length.
+func (db *DB) AuditPage(ctx context.Context, ws, kind string, id int64, after string, limit int) ([]AuditRecord, string, error) {
+	q := db.table.Get(AttrPK, auditPK(ws, kind, id)).Consistent(true).Limit(limit + 1)
+	if after != "" {
+		q = q.Range(AttrSK, dynamo.Greater, after)
+	}
+	var out []AuditRecord
+	if err := q.All(ctx, &out); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].SK
+	}
+	return out, next, nil
+}
+
 // AuditTrail returns an object's transitions, oldest first. kind is
-// INVESTMENT or OFFERING.
+// INVESTMENT, OFFERING or INVESTOR.
 func (db *DB) AuditTrail(ctx context.Context, ws, kind string, id int64) ([]AuditRecord, error) {
 	var out []AuditRecord
 	err := db.table.Get(AttrPK, auditPK(ws, kind, id)).All(ctx, &out)
@@ -414,12 +446,31 @@ func (db *DB) CreateOffering(ctx context.Context, ws string, o *model.Offering, 
 // action (open, pause, close) that changed its status leaves an audit
 // record in the same transaction. Returns ErrStale if it changed.
 func (db *DB) UpdateOffering(ctx context.Context, ws string, o *model.Offering, old int64, action, from, actor string, at time.Time) error {
+	var note *OfferingNote
+	if action != "" {
+		note = &OfferingNote{Action: action, From: from, To: o.Status}
+	}
+	return db.UpdateOfferingNoted(ctx, ws, o, old, note, actor, at)
+}
+
+// OfferingNote is the audit record of an offering write whose from and to
+// are not statuses (an early close moves the deadline) or that says more
+// (Detail).
+type OfferingNote struct {
+	Action, From, To, Detail string
+}
+
+// UpdateOfferingNoted is UpdateOffering with the audit record spelled out
+// (nil: none).
+func (db *DB) UpdateOfferingNoted(ctx context.Context, ws string, o *model.Offering, old int64, note *OfferingNote, actor string, at time.Time) error {
 	rec := &offeringRecord{Keys: newOfferingItem(ws, o).Keys, Offering: *o, Version: old + 1}
 	cond, args := versionCond(attrVersion, old)
 	t := db.newTxn().changed(ws, KindOffering, o.ID)
 	t.put(tagStale, db.table.Put(rec).If("attribute_exists(PK) AND ("+cond+")", args...))
-	if action != "" {
-		t.put(tagNone, db.table.Put(newAudit(ws, "OFFERING", o.ID, action, from, o.Status, actor, model.NewTime(at), 0)))
+	if note != nil {
+		a := newAudit(ws, "OFFERING", o.ID, note.Action, note.From, note.To, actor, model.NewTime(at), 0)
+		a.Detail = note.Detail
+		t.put(tagNone, db.table.Put(a))
 	}
 	t.put(tagNone, db.schedulePut(ws, o)) // the scheduled functions' index (schedule.go)
 	return t.run(ctx)
@@ -453,6 +504,13 @@ type InvestmentCreate struct {
 	NonAccredited   bool         // the investor is not accredited
 	MaxNonAcc       int          // 506(b): cap on non-accredited investors; 0 none
 	Actor           string
+	// Ledgers are the rolling-12-month ledgers the sale counts in, as read
+	// for the rules (ledger.go): each is written back with the sale added,
+	// conditioned on the version read.
+	Ledgers []*Ledger
+	// Decision is the record of the rules the sale was checked against; it
+	// goes on the investment's create record and on the offering's trail.
+	Decision *model.LimitDecision
 	// Steps are transitions applied on creation (none today; kept so an
 	// auto-action at creation would share the audit path).
 }
@@ -486,7 +544,8 @@ type delta struct {
 	count    [3]int64
 	holding  [3]int64 // the investor's counters
 	commit   decimal.Decimal
-	invCount [3]int64 // distinct investors
+	price    decimal.Decimal // the committed price's change (holding's committed_price)
+	invCount [3]int64        // distinct investors
 	nonAcc   int64
 }
 
@@ -496,7 +555,7 @@ func (d delta) isZero() bool {
 			return false
 		}
 	}
-	return d.commit.IsZero() && d.nonAcc == 0
+	return d.commit.IsZero() && d.price.IsZero() && d.nonAcc == 0
 }
 
 func bucketsOf(inv *model.Investment) [3]bool {
@@ -529,6 +588,12 @@ func computeDelta(before, after *model.Investment, h *holdingItem, nonAccredited
 		}
 	}
 	d.commit = d.amount[0]
+	if b[0] {
+		d.price = d.price.Sub(before.Price.Decimal)
+	}
+	if a[0] {
+		d.price = d.price.Add(after.Price.Decimal)
+	}
 	// The investor counts among the non-accredited purchasers (506(b))
 	// while it holds committed investments and one of its sales was made
 	// to it as non-accredited: status at each sale, not at its first. So
@@ -551,9 +616,28 @@ func (db *DB) holding(ctx context.Context, ws string, offering, investor int64) 
 	var h holdingItem
 	err := db.table.Get(AttrPK, investorsOfOfferingPK(ws, offering)).Range(AttrSK, dynamo.Equal, padID(investor)).Consistent(true).One(ctx, &h)
 	if errors.Is(err, dynamo.ErrNotFound) {
-		return &holdingItem{PK: investorsOfOfferingPK(ws, offering), SK: padID(investor), ID: investor}, nil
+		return &holdingItem{PK: investorsOfOfferingPK(ws, offering), SK: padID(investor), ID: investor, CommittedPrice: &model.Money{}}, nil
+	}
+	if err == nil && h.CommittedPrice == nil {
+		// Written before committed_price existed: count it once from the
+		// investments (GSI2); the next write of the holding stores it.
+		p, err := db.SoldInOffering(ctx, ws, offering, investor)
+		if err != nil {
+			return nil, err
+		}
+		h.CommittedPrice = &p
 	}
 	return &h, err
+}
+
+// CommittedPriceInOffering is the price of the investor's committed
+// investments in the offering, from its holding item.
+func (db *DB) CommittedPriceInOffering(ctx context.Context, ws string, offering, investor int64) (model.Money, error) {
+	h, err := db.holding(ctx, ws, offering, investor)
+	if err != nil {
+		return model.Money{}, err
+	}
+	return *h.CommittedPrice, nil
 }
 
 // HoldingCountedNonAccredited reports whether the investor already counts
@@ -580,6 +664,16 @@ func (db *DB) addTotals(t *txn, ws string, offering, investor int64, h *holdingI
 	}
 	if !d.commit.IsZero() {
 		hu.Add("committed_amount", model.Money{Decimal: d.commit})
+	}
+	// Set, not added: the update is conditioned on the version read, so
+	// the value read is exact, and an item written before committed_price
+	// existed gets it here (committedPrice computed it).
+	if !d.price.IsZero() || h.CommittedPrice == nil {
+		base := decimal.Zero
+		if h.CommittedPrice != nil {
+			base = h.CommittedPrice.Decimal
+		}
+		hu.Set("committed_price", model.Money{Decimal: base.Add(d.price)})
 	}
 	if nonAccredited && !h.NonAccredited {
 		hu.Set("non_accredited", true)
@@ -640,6 +734,10 @@ func (db *DB) CreateInvestment(ctx context.Context, ws string, inv *model.Invest
 	}
 	inv.Version = 1
 	d := computeDelta(nil, inv, h, c.NonAccredited)
+	inv.Ledgers = nil
+	for _, l := range c.Ledgers {
+		inv.Ledgers = append(inv.Ledgers, l.Key)
+	}
 	t := db.newTxn().changed(ws, KindInvestment, inv.ID)
 	t.put(tagExists, db.table.Put(newInvestmentItem(ws, inv)).If("attribute_not_exists(PK)"))
 	var limit *decimal.Decimal
@@ -651,12 +749,23 @@ func (db *DB) CreateInvestment(ctx context.Context, ws string, inv *model.Invest
 		limit = &l
 	}
 	db.addTotals(t, ws, inv.Offering, inv.Investor, h, d, c.NonAccredited, limit, c.MaxNonAcc)
+	for _, l := range c.Ledgers {
+		db.putLedger(t, ws, l, model.LedgerDay(inv.CreatedAt.Time), inv.Price.Decimal, inv.CreatedAt.Time)
+	}
 	// The investor-of-issuer link, with the investor's issuer-level counters,
 	// and the issuer's and workspace's totals (scopeagg.go).
 	db.addScopeTotals(t, ws, inv.Investor, sc, d, true)
 	cond, args := versionCond(attrVersion, c.OfferingVersion)
 	t.check(tagStale, db.table.Check(AttrPK, offeringPK(ws)).Range(AttrSK, padID(inv.Offering)).If("attribute_exists(PK) AND ("+cond+")", args...))
-	t.put(tagNone, db.table.Put(newAudit(ws, "INVESTMENT", inv.ID, "create", "", inv.Status, c.Actor, inv.CreatedAt, 0)))
+	created := newAudit(ws, "INVESTMENT", inv.ID, "create", "", inv.Status, c.Actor, inv.CreatedAt, 0)
+	created.Decision = c.Decision
+	t.put(tagNone, db.table.Put(created))
+	// The offering's trail names each sale with its decision; the sort key
+	// carries the investment, so two sales in one microsecond both stay.
+	sale := newAudit(ws, "OFFERING", inv.Offering, "sale", "", inv.Status, c.Actor, inv.CreatedAt, 0)
+	sale.SK = inv.CreatedAt.SortKey() + "#INVESTMENT#" + padID(inv.ID)
+	sale.Investment, sale.Decision = inv.ID, c.Decision
+	t.put(tagNone, db.table.Put(sale))
 	db.addActivity(t, ws, nil, inv) // the summary's *_today index (dayindex.go)
 	return t.run(ctx)
 }
@@ -699,9 +808,16 @@ func (db *DB) UpdateInvestment(ctx context.Context, ws string, before, after *mo
 		db.addTotals(t, ws, after.Offering, after.Investor, h, d, false, nil, 0)
 		db.addScopeTotals(t, ws, after.Investor, sc, d, false)
 	}
+	// A sale leaving (or re-entering) the committed statuses moves its
+	// price in the 12-month ledgers (ledger.go).
+	if err := db.addLedgerMoves(ctx, t, ws, before, after, at); err != nil {
+		return err
+	}
 	when := model.NewTime(at)
 	for i, s := range steps {
-		t.put(tagNone, db.table.Put(newAudit(ws, "INVESTMENT", after.ID, s.Action, s.From, s.To, actor, when, i)))
+		a := newAudit(ws, "INVESTMENT", after.ID, s.Action, s.From, s.To, actor, when, i)
+		a.Detail = s.Detail
+		t.put(tagNone, db.table.Put(a))
 	}
 	db.addActivity(t, ws, before, after) // the summary's *_today index (dayindex.go)
 	return t.run(ctx)
@@ -751,7 +867,7 @@ func (db *DB) RebuildAggregates(ctx context.Context, ws string, offering int64) 
 		inv := &invs[i]
 		h := holdings[inv.Investor]
 		if h == nil {
-			h = &holdingItem{PK: investorsOfOfferingPK(ws, offering), SK: padID(inv.Investor), ID: inv.Investor, V: 1}
+			h = &holdingItem{PK: investorsOfOfferingPK(ws, offering), SK: padID(inv.Investor), ID: inv.Investor, V: 1, CommittedPrice: &model.Money{}}
 			holdings[inv.Investor] = h
 		}
 		if inv.AccreditedInvestor != nil && !*inv.AccreditedInvestor {
@@ -761,6 +877,7 @@ func (db *DB) RebuildAggregates(ctx context.Context, ws string, offering int64) 
 		if b[0] {
 			h.Committed++
 			h.CommittedAmount = model.Money{Decimal: h.CommittedAmount.Add(inv.Amount.Decimal)}
+			h.CommittedPrice = &model.Money{Decimal: h.CommittedPrice.Add(inv.Price.Decimal)}
 			agg.CommittedCount++
 			agg.CommittedAmount = model.Money{Decimal: agg.CommittedAmount.Add(inv.Amount.Decimal)}
 		}
@@ -864,6 +981,24 @@ func (db *DB) SaveInvestor(ctx context.Context, ws string, inv *model.Investor, 
 		t.put(tagStale, db.table.Put(newInvestorItem(ws, inv)).If("attribute_exists(PK) AND ("+cond+")", args...))
 	}
 	t.check(tagNotFound, db.table.Check(AttrPK, userPK(ws)).Range(AttrSK, padID(inv.User)).If("attribute_exists(PK)"))
+	return t.run(ctx)
+}
+
+// SaveAccreditationVerification stores the investor with its new
+// accreditation verification record, if its version is still old, and an
+// audit record of the investor (kind INVESTOR, action
+// verify_accreditation, from the previous method or "unverified" to the
+// new one), in one transaction. Returns ErrStale if the investor moved.
+func (db *DB) SaveAccreditationVerification(ctx context.Context, ws string, inv *model.Investor, old int64, from, actor string, at time.Time) error {
+	inv.Version = old + 1
+	cond, args := versionCond(attrVersion, old)
+	t := db.newTxn().changed(ws, KindInvestor, inv.ID)
+	t.put(tagStale, db.table.Put(newInvestorItem(ws, inv)).If("attribute_exists(PK) AND ("+cond+")", args...))
+	to := "unverified"
+	if inv.AccreditationVerification != nil {
+		to = inv.AccreditationVerification.Method
+	}
+	t.put(tagNone, db.table.Put(newAudit(ws, "INVESTOR", inv.ID, "verify_accreditation", from, to, actor, model.NewTime(at), 0)))
 	return t.run(ctx)
 }
 
