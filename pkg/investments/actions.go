@@ -104,7 +104,7 @@ func handleReconfirm(deps app.Deps) httpapi.HandlerFunc {
 			return deps.DB.UpdateInvestment(ctx, p.Workspace, inv, &next, []model.Step{step}, p.Actor(), t)
 		})
 		if err != nil {
-			return translate(err)
+			return err
 		}
 		graphs, err := deps.DB.InvestorGraphs(ctx, p.Workspace, []int64{after.Investor})
 		if err != nil {

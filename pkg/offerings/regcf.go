@@ -136,7 +136,7 @@ func handleEarlyClose(deps app.Deps, sender *mail.Sender) httpapi.HandlerFunc {
 			return deps.DB.UpdateOfferingNoted(ctx, p.Workspace, o, version, note, p.Actor(), t)
 		})
 		if err != nil {
-			return conflict(err)
+			return err
 		}
 		to, err := committedRecipients(ctx, deps, p.Workspace, o.ID)
 		if err != nil {
@@ -193,7 +193,7 @@ func handleMaterialChange(deps app.Deps, sender *mail.Sender) httpapi.HandlerFun
 		note := &store.OfferingNote{Action: "material_change", From: o.Status, To: o.Status,
 			Detail: fmt.Sprintf("%s — investors must reconfirm by %s (17 CFR 227.304(c))", *desc, by)}
 		if err := deps.DB.UpdateOfferingNoted(ctx, p.Workspace, o, version, note, p.Actor(), t); err != nil {
-			return conflict(err)
+			return err
 		}
 		marked := []int64{}
 		for _, st := range reconfirmable {
@@ -218,7 +218,7 @@ func handleMaterialChange(deps app.Deps, sender *mail.Sender) httpapi.HandlerFun
 					return deps.DB.UpdateInvestment(ctx, p.Workspace, inv, &next, []model.Step{step}, p.Actor(), t)
 				})
 				if err != nil {
-					return conflict(err)
+					return err
 				}
 				marked = append(marked, invID)
 			}
@@ -292,7 +292,7 @@ func handleCancelUnconfirmed(deps app.Deps) httpapi.HandlerFunc {
 					return deps.DB.UpdateInvestment(ctx, p.Workspace, inv, &next, []model.Step{step}, p.Actor(), t)
 				})
 				if err != nil {
-					return conflict(err)
+					return err
 				}
 				if done {
 					cancelled = append(cancelled, invID)
