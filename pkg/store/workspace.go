@@ -43,6 +43,18 @@ func (db *DB) WorkspaceNamed(ctx context.Context, name string) (*Workspace, erro
 	return w, nil
 }
 
+// WorkspaceByName returns the workspace an operator named, or
+// dynamo.ErrNotFound: it never creates one, so a mistyped name on the
+// command line is an error and not a new tenant.
+func (db *DB) WorkspaceByName(ctx context.Context, name string) (*Workspace, error) {
+	var it nameItem
+	err := db.table.Get(AttrPK, workspaceNamePK(name)).Range(AttrSK, dynamo.Equal, skUnique).One(ctx, &it)
+	if err != nil {
+		return nil, err
+	}
+	return db.Workspace(ctx, it.WS)
+}
+
 func slugify(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {

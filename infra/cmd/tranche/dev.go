@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/tranche-dev/tranche/infra/devstack"
 	"github.com/tranche-dev/tranche/infra/localgw"
@@ -22,22 +23,36 @@ import (
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
-// cmdDev is make run: the emulators (data kept in .local/), the table, the
+// devCmd is make run: the emulators (data kept in .local/), the table, the
 // demo issuer on first run, a demo API key, and every function on one port.
-func cmdDev(ctx context.Context, args []string, getenv func(string) string) error {
-	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
-	addr := fs.String("addr", "localhost:8080", "where to serve the API")
-	dynamoPort := fs.Int("dynamodb-port", 8000, "DynamoDB Local port")
-	sesPort := fs.Int("ses-port", 8005, "SES v2 emulator port")
-	dir := fs.String("dir", ".local", "where data, logs and the demo key live")
-	if err := fs.Parse(args); err != nil {
-		return err
+// It is the one command that creates a table.
+func devCmd(getenv func(string) string) *cobra.Command {
+	var addr, dir string
+	var dynamoPort, sesPort int
+	c := &cobra.Command{
+		Use:   "dev [--addr localhost:8080]",
+		Short: "Run the whole API locally on the emulators (make run)",
+		Long: `Start DynamoDB Local and the SES v2 emulator (data in --dir), create the
+table, import the sample issuer into workspace "demo" on first run, mint a
+demo API key and serve every function on one port until Ctrl-C.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return dev(cmd.Context(), getenv, addr, dir, dynamoPort, sesPort)
+		},
 	}
+	c.Flags().StringVar(&addr, "addr", "localhost:8080", "where to serve the API")
+	c.Flags().IntVar(&dynamoPort, "dynamodb-port", 8000, "DynamoDB Local port")
+	c.Flags().IntVar(&sesPort, "ses-port", 8005, "SES v2 emulator port")
+	c.Flags().StringVar(&dir, "dir", ".local", "where data, logs and the demo key live")
+	return c
+}
+
+func dev(ctx context.Context, getenv func(string) string, addr, dir string, dynamoPort, sesPort int) error {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	stack, err := devstack.Start(ctx, devstack.Options{
-		DataDir: filepath.Join(*dir, "dynamodb"), LogDir: filepath.Join(*dir, "logs"),
-		DynamoPort: *dynamoPort, SESPort: *sesPort, CallerHandlesSignals: true,
+		DataDir: filepath.Join(dir, "dynamodb"), LogDir: filepath.Join(dir, "logs"),
+		DynamoPort: dynamoPort, SESPort: sesPort, CallerHandlesSignals: true,
 	})
 	if err != nil {
 		return err
@@ -47,11 +62,11 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string) erro
 		_ = stack.Stop()
 	}()
 
-	li, err := localIssuer(*dir, *addr)
+	li, err := localIssuer(dir, addr)
 	if err != nil {
 		return err
 	}
-	svix, err := localSvixSecret(filepath.Join(*dir, "svix-secret"))
+	svix, err := localSvixSecret(filepath.Join(dir, "svix-secret"))
 	if err != nil {
 		return err
 	}
@@ -61,10 +76,10 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string) erro
 		app.EnvRegion:         "us-east-1",
 		app.EnvLogLevel:       "warn",
 		app.EnvSESEndpointURL: stack.SESURL,
-		app.EnvClerkJWKSURL:   "http://" + *addr + "/.well-known/jwks.json",
+		app.EnvClerkJWKSURL:   "http://" + addr + "/.well-known/jwks.json",
 		app.EnvClerkIssuer:    li.Issuer,
 		app.EnvSvixSecret:     svix,
-		app.EnvPublicURL:      "http://" + *addr, // unsubscribe links of the reminders
+		app.EnvPublicURL:      "http://" + addr, // unsubscribe links of the reminders
 	}
 	localEnv := func(k string) string {
 		if _, local := env[k]; local && k != app.EnvLogLevel {
@@ -83,7 +98,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string) erro
 	if err := store.EnsureTable(ctx, deps.DB.Client(), deps.DB.Name()); err != nil {
 		return err
 	}
-	ws, key, err := demoData(ctx, deps.DB, filepath.Join(*dir, "demo-api-key"))
+	ws, key, err := demoData(ctx, deps.DB, filepath.Join(dir, "demo-api-key"))
 	if err != nil {
 		return err
 	}
@@ -94,7 +109,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string) erro
 	mux := http.NewServeMux()
 	mux.Handle("GET /.well-known/jwks.json", li.JWKSHandler()) // Clerk's role, locally
 	mux.Handle("/", gw)
-	srv := &http.Server{Addr: *addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 
@@ -112,14 +127,14 @@ Tranche is running.
   curl -H "Authorization: %s" http://%s/api/offerings/1/
 
 Ctrl-C stops everything.
-`, *addr, stack.DynamoURL, deps.DB.Name(), filepath.Join(*dir, "dynamodb"), stack.Dynamo.PID,
-		stack.SESURL, stack.SESURL, stack.SES.PID, stack.LogDir, "demo", ws, key, filepath.Join(*dir, "svix-secret"), key, *addr)
+`, addr, stack.DynamoURL, deps.DB.Name(), filepath.Join(dir, "dynamodb"), stack.Dynamo.PID,
+		stack.SESURL, stack.SESURL, stack.SES.PID, stack.LogDir, "demo", ws, key, filepath.Join(dir, "svix-secret"), key, addr)
 
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("serve %s: %w", *addr, err)
+			return fmt.Errorf("serve %s: %w", addr, err)
 		}
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -141,7 +156,8 @@ func demoData(ctx context.Context, db *store.DB, keyFile string) (ws, key string
 	}
 	if n == 0 {
 		fmt.Println("importing the sample issuer into workspace \"demo\"…")
-		if _, err := importFile(ctx, db, "demo", sample.JSON, progressBar(os.Stderr)); err != nil {
+		if _, _, err := importFile(ctx, db, sample.JSON, func() (*store.Workspace, error) { return w, nil },
+			progressBar(os.Stderr, "import")); err != nil {
 			return "", "", err
 		}
 	}

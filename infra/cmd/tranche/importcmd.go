@@ -3,93 +3,138 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/guregu/dynamo/v2"
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/importer"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
-func openStore(ctx context.Context, getenv func(string) string) (*store.DB, error) {
-	deps, err := app.FromEnv(ctx, localDefaults(getenv))
-	if err != nil {
-		return nil, err
+// findWorkspace returns the named workspace. It creates one only when the
+// operator said so (--create-workspace): a mistyped name must not become
+// a new, empty tenant.
+func findWorkspace(ctx context.Context, db *store.DB, name string, create bool) (*store.Workspace, error) {
+	if create {
+		return db.WorkspaceNamed(ctx, name)
 	}
-	if err := store.EnsureTable(ctx, deps.DB.Client(), deps.DB.Name()); err != nil {
-		return nil, err
+	w, err := db.WorkspaceByName(ctx, name)
+	if errors.Is(err, dynamo.ErrNotFound) {
+		return nil, fmt.Errorf("workspace %q not found in table %s (give --create-workspace to create it)", name, db.Name())
 	}
-	return deps.DB, nil
+	return w, err
 }
 
-func cmdImport(ctx context.Context, args []string, getenv func(string) string) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	ws := fs.String("workspace", "", "workspace to land the data in (created if missing)")
-	if err := fs.Parse(args); err != nil {
-		return err
+func importCmd(getenv func(string) string) *cobra.Command {
+	var ws string
+	var create bool
+	c := &cobra.Command{
+		Use:   "import --workspace NAME [--create-workspace] FILE",
+		Short: "Validate and import an issuer's tranche-import/1 file",
+		Long: `Validate and import an issuer's tranche-import/1 file into a workspace.
+The whole file is validated first; an invalid file writes nothing. Ids are
+kept, and only what the table does not hold yet is written, so a second run
+changes nothing and an interrupted run finishes when run again.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			b, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			db, err := openStore(ctx, getenv, os.Stderr)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			res, w, err := importFile(ctx, db, b, func() (*store.Workspace, error) { return findWorkspace(ctx, db, ws, create) },
+				progressBar(os.Stderr, "import"))
+			if err != nil {
+				return err
+			}
+			fmt.Printf("imported %s into workspace %q (id %s): %d objects, %d items written in %s\n",
+				args[0], ws, w.ID, res.Objects, res.Items, time.Since(start).Round(time.Millisecond))
+			return nil
+		},
 	}
-	if *ws == "" || fs.NArg() != 1 {
-		return errors.New("usage: tranche import --workspace NAME FILE")
-	}
-	b, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, getenv)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	res, err := importFile(ctx, db, *ws, b, progressBar(os.Stderr))
-	if err != nil {
-		return err
-	}
-	fmt.Printf("imported %s into workspace %q: %d objects, %d items written in %s\n",
-		fs.Arg(0), *ws, res.Objects, res.Items, time.Since(start).Round(time.Millisecond))
-	return nil
+	c.Flags().StringVar(&ws, "workspace", "", "workspace to land the data in")
+	c.Flags().BoolVar(&create, "create-workspace", false, "create the workspace if it does not exist")
+	_ = c.MarkFlagRequired("workspace")
+	return c
 }
 
-// importFile validates and writes a file, printing every problem of an
-// invalid one.
-func importFile(ctx context.Context, db *store.DB, ws string, b []byte, progress func(done, total int)) (importer.Result, error) {
+// maxProblems is how many problems of an invalid file are printed: past
+// the first few, most are consequences of them (an offering that failed
+// leaves each of its investments pointing nowhere) and bury the cause.
+const maxProblems = 20
+
+// importFile validates a file, then finds the workspace and writes it,
+// printing the problems of an invalid one (each names its JSON path).
+// The workspace is looked up only once the file is valid, so an invalid
+// file creates nothing, not even with --create-workspace.
+func importFile(ctx context.Context, db *store.DB, b []byte, workspace func() (*store.Workspace, error),
+	progress func(done, total int)) (importer.Result, *store.Workspace, error) {
 	d, err := importer.Parse(b)
 	if err == nil {
-		w, werr := db.WorkspaceNamed(ctx, ws)
+		w, werr := workspace()
 		if werr != nil {
-			return importer.Result{}, werr
+			return importer.Result{}, nil, werr
 		}
 		var res importer.Result
 		res, err = importer.Write(ctx, db, w.ID, d, progress)
 		if err == nil {
-			return res, nil
+			return res, w, nil
 		}
 	}
 	var probs importer.Problems
 	if errors.As(err, &probs) {
-		for _, p := range probs {
-			fmt.Fprintln(os.Stderr, p)
-		}
-		return importer.Result{}, fmt.Errorf("%d problems; nothing was imported", len(probs))
+		printProblems(os.Stderr, probs)
+		return importer.Result{}, nil, fmt.Errorf("%d problems; nothing was imported", len(probs))
 	}
-	return importer.Result{}, err
+	return importer.Result{}, nil, err
 }
 
-// progressBar draws on a terminal and stays silent otherwise.
-func progressBar(f *os.File) func(done, total int) {
-	if !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	return func(done, total int) {
-		const width = 40
-		n := width * done / max(total, 1)
-		fmt.Fprintf(f, "\r[%-*s] %d/%d items", width, strings.Repeat("#", n), done, total)
-		if done == total {
-			fmt.Fprintln(f)
+func printProblems(w io.Writer, probs importer.Problems) {
+	for i, p := range probs {
+		if i == maxProblems {
+			fmt.Fprintf(w, "... %d more problems held back: most follow from those above; fix them and run again\n", len(probs)-i)
+			return
 		}
+		fmt.Fprintln(w, p)
+	}
+}
+
+// progressBar draws a bar on a terminal; elsewhere (CI, a log file, a
+// pipe) it prints a line at every tenth of the work and at the end, so a
+// long import still shows it is alive without flooding the log.
+func progressBar(f *os.File, what string) func(done, total int) {
+	if term.IsTerminal(int(f.Fd())) {
+		return func(done, total int) {
+			const width = 40
+			n := width * done / max(total, 1)
+			fmt.Fprintf(f, "\r[%-*s] %d/%d items", width, strings.Repeat("#", n), done, total)
+			if done == total {
+				fmt.Fprintln(f)
+			}
+		}
+	}
+	return progressLines(f, what)
+}
+
+func progressLines(w io.Writer, what string) func(done, total int) {
+	last := -1 // the tenth of the work last reported
+	return func(done, total int) {
+		tenth := 10 * done / max(total, 1)
+		if tenth == last {
+			return
+		}
+		last = tenth
+		fmt.Fprintf(w, "%s: %d/%d items (%d%%)\n", what, done, total, 100*done/max(total, 1))
 	}
 }

@@ -3,16 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/spf13/cobra"
 
 	"github.com/tranche-dev/tranche/infra/localgw"
 	"github.com/tranche-dev/tranche/pkg/app"
@@ -20,7 +17,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/schedule"
 )
 
-// cmdInvoke is make invoke: one function's handler, as its main builds it
+// invokeCmd is make invoke: one function's handler, as its main builds it
 // for lambda.Start, run once on one event file against make run's stack
 // (or the table and endpoints of the environment).
 //
@@ -35,42 +32,46 @@ import (
 //
 // For an API function the event is an API Gateway v2 (HTTP API) request,
 // and the response event is printed.
-func cmdInvoke(ctx context.Context, args []string, getenv func(string) string) error {
-	fs := flag.NewFlagSet("invoke", flag.ContinueOnError)
-	atFlag := fs.String("at", "", "the run's clock (RFC 3339), instead of the event's time")
-	if err := fs.Parse(args); err != nil {
-		return err
+func invokeCmd(getenv func(string) string) *cobra.Command {
+	var at string
+	c := &cobra.Command{
+		Use:   "invoke [--at TIME] FN EVENT.json",
+		Short: "Run one function's handler once on an event file (make invoke)",
+		Long: `Run one function's handler, as its main builds it for lambda.Start, once on
+an event file. For reminders and summaries the event is an EventBridge event
+whose "time" (or --at) is the run's clock; for an API function it is an API
+Gateway v2 request, and the response event is printed.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return invoke(cmd.Context(), getenv, at, args[0], args[1])
+		},
 	}
-	if fs.NArg() != 2 {
-		return errors.New("usage: tranche invoke [--at TIME] FN EVENT.json")
-	}
-	fn, file := fs.Arg(0), fs.Arg(1)
+	c.Flags().StringVar(&at, "at", "", "the run's clock (RFC 3339), instead of the event's time")
+	return c
+}
+
+func invoke(ctx context.Context, getenv func(string) string, at, fn, file string) error {
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
-	local := getenv(app.EnvTableName) == "" && getenv(app.EnvEndpointURL) == ""
-	env := localDefaults(getenv)
-	sesURL := getenv(app.EnvSESEndpointURL)
-	if sesURL == "" && local {
-		sesURL = "http://127.0.0.1:8005" // make run's SES emulator
-	}
-	deps, err := app.FromEnv(ctx, func(k string) string {
+	deps, t, err := openTarget(ctx, getenv, os.Stderr, func(t target, k string) string {
 		switch {
-		case k == app.EnvSESEndpointURL:
-			return sesURL
+		case k == app.EnvSESEndpointURL && t.local && getenv(k) == "":
+			return localSESURL // make run's SES emulator
 		case k == app.EnvLogLevel && getenv(k) == "":
 			return "info" // the run's summary line is the point
-		case k == app.EnvPublicURL && getenv(k) == "" && local:
-			return "http://localhost:8080" // make run's gateway serves the unsubscribe route
+		case k == app.EnvPublicURL && t.local && getenv(k) == "":
+			return localAPIURL // make run's gateway serves the unsubscribe route
 		}
-		return env(k)
+		return ""
 	})
 	if err != nil {
 		return err
 	}
-	if _, err := deps.DB.Client().DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(deps.DB.Name())}); err != nil {
-		return fmt.Errorf("table %s at %s: %w (is make run running?)", deps.DB.Name(), env(app.EnvEndpointURL), err)
+	sesURL := t.getenv(app.EnvSESEndpointURL)
+	if t.local && sesURL == "" {
+		sesURL = localSESURL
 	}
 
 	var run func(context.Context, events.EventBridgeEvent) error
@@ -85,8 +86,8 @@ func cmdInvoke(ctx context.Context, args []string, getenv func(string) string) e
 		if err := json.Unmarshal(raw, &ev); err != nil {
 			return fmt.Errorf("%s: not an EventBridge event: %w", file, err)
 		}
-		if *atFlag != "" {
-			if ev.Time, err = time.Parse(time.RFC3339, *atFlag); err != nil {
+		if at != "" {
+			if ev.Time, err = time.Parse(time.RFC3339, at); err != nil {
 				return fmt.Errorf("--at: %w", err)
 			}
 		}

@@ -3,83 +3,147 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"text/tabwriter"
 	"time"
 
+	"github.com/guregu/dynamo/v2"
+	"github.com/spf13/cobra"
+
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
-func cmdKeys(ctx context.Context, args []string, getenv func(string) string) error {
-	if len(args) == 0 {
-		return errors.New("usage: tranche keys mint|list|revoke --workspace NAME [flags]")
+func keysCmd(getenv func(string) string) *cobra.Command {
+	var ws string
+	c := &cobra.Command{
+		Use:   "keys",
+		Short: "Mint, list and revoke issuer API keys",
+		Long: `Mint, list and revoke a workspace's issuer API keys. The workspace must
+exist: keys never create one.`,
+		Args: cobra.NoArgs,
+		// Without a subcommand cobra would print help and succeed; an
+		// operator who typed "tranche keys" wants to know it did nothing.
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return errors.New("keys needs a command: mint, list or revoke (tranche keys --help)")
+		},
 	}
-	fs := flag.NewFlagSet("keys "+args[0], flag.ContinueOnError)
-	ws := fs.String("workspace", "", "workspace")
-	issuer := fs.Int64("issuer", 0, "scope the key to one issuer")
-	offering := fs.Int64("offering", 0, "scope the key to one offering")
-	write := fs.Bool("write", false, "allow writes (default: read only)")
-	name := fs.String("name", "", "a label for the key")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	if *ws == "" {
-		return errors.New("--workspace is required")
-	}
-	db, err := openStore(ctx, getenv)
-	if err != nil {
-		return err
-	}
-	w, err := db.WorkspaceNamed(ctx, *ws)
-	if err != nil {
-		return err
-	}
-	switch args[0] {
-	case "mint":
-		scope, id := auth.ScopeWorkspace, int64(0)
-		switch {
-		case *issuer != 0 && *offering != 0:
-			return errors.New("give --issuer or --offering, not both")
-		case *issuer != 0:
-			scope, id = auth.ScopeIssuer, *issuer
-		case *offering != 0:
-			scope, id = auth.ScopeOffering, *offering
-		}
-		k, err := auth.Mint(ctx, db, w.ID, scope, id, *write, *name, time.Now())
+	c.PersistentFlags().StringVar(&ws, "workspace", "", "the workspace (its name)")
+	_ = c.MarkPersistentFlagRequired("workspace")
+
+	// open finds the table and the workspace, never creating either.
+	open := func(ctx context.Context) (*store.DB, *store.Workspace, error) {
+		db, err := openStore(ctx, getenv, os.Stderr)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		fmt.Fprintf(os.Stderr, "key %s (%s %d, write=%v); shown once, store it now:\n", k.Key.ID, scope, id, *write)
-		fmt.Println(k.Secret)
-		return nil
-	case "list":
-		keys, err := db.APIKeys(ctx, w.ID)
-		if err != nil {
-			return err
+		w, err := db.WorkspaceByName(ctx, ws)
+		if errors.Is(err, dynamo.ErrNotFound) {
+			return nil, nil, fmt.Errorf("workspace %q not found in table %s", ws, db.Name())
 		}
-		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tKEY\tSCOPE\tWRITE\tCREATED\tLAST USED\tREVOKED\tNAME")
-		for i := range keys {
-			k := &keys[i]
-			fmt.Fprintf(tw, "%s\t%s\t%s %d\t%v\t%s\t%s\t%s\t%s\n", k.ID, auth.Masked(k), k.Scope, k.ScopeID, k.Write,
-				k.CreatedAt, orDash(k.LastUsedAt), orDash(k.RevokedAt), k.Name)
-		}
-		return tw.Flush()
-	case "revoke":
-		if fs.NArg() != 1 {
-			return errors.New("usage: tranche keys revoke --workspace NAME KEY_ID")
-		}
-		k, err := db.RevokeAPIKey(ctx, w.ID, fs.Arg(0), time.Now())
-		if err != nil {
-			return fmt.Errorf("revoke %s: %w", fs.Arg(0), err)
-		}
-		fmt.Printf("revoked %s at %s\n", k.ID, k.RevokedAt)
-		return nil
+		return db, w, err
 	}
-	return fmt.Errorf("unknown keys command %q (mint, list, revoke)", args[0])
+
+	var issuer, offering int64
+	var write bool
+	var name string
+	mint := &cobra.Command{
+		Use:   "mint --workspace NAME [--issuer N | --offering N] [--write] [--name TEXT]",
+		Short: "Mint an API key; the secret is printed once",
+		Long: `Mint an API key for a workspace, or for one issuer or one offering of it
+(which must exist), read-only unless --write. The secret is printed once on
+stdout; what it was minted for goes to stderr.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if issuer != 0 && offering != 0 {
+				return errors.New("give --issuer or --offering, not both")
+			}
+			db, w, err := open(ctx)
+			if err != nil {
+				return err
+			}
+			scope, id := auth.ScopeWorkspace, int64(0)
+			switch {
+			case issuer != 0:
+				scope, id = auth.ScopeIssuer, issuer
+				_, err = db.Issuer(ctx, w.ID, issuer)
+			case offering != 0:
+				scope, id = auth.ScopeOffering, offering
+				_, err = db.Offering(ctx, w.ID, offering)
+			}
+			if errors.Is(err, dynamo.ErrNotFound) {
+				return fmt.Errorf("%s %d not found in workspace %q (id %s)", scope, id, ws, w.ID)
+			}
+			if err != nil {
+				return err
+			}
+			k, err := auth.Mint(ctx, db, w.ID, scope, id, write, name, time.Now())
+			if err != nil {
+				return err
+			}
+			what := "the whole workspace"
+			if id != 0 {
+				what = fmt.Sprintf("%s %d", scope, id)
+			}
+			fmt.Fprintf(os.Stderr, "key %s for workspace %q (id %s), scope %s, write=%v; shown once, store it now:\n",
+				k.Key.ID, ws, w.ID, what, write)
+			fmt.Println(k.Secret)
+			return nil
+		},
+	}
+	mint.Flags().Int64Var(&issuer, "issuer", 0, "scope the key to one issuer (its id)")
+	mint.Flags().Int64Var(&offering, "offering", 0, "scope the key to one offering (its id)")
+	mint.Flags().BoolVar(&write, "write", false, "allow writes (default: read only)")
+	mint.Flags().StringVar(&name, "name", "", "a label for the key")
+
+	list := &cobra.Command{
+		Use:   "list --workspace NAME",
+		Short: "List a workspace's API keys (masked)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, w, err := open(ctx)
+			if err != nil {
+				return err
+			}
+			keys, err := db.APIKeys(ctx, w.ID)
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tKEY\tSCOPE\tWRITE\tCREATED\tLAST USED\tREVOKED\tNAME")
+			for i := range keys {
+				k := &keys[i]
+				fmt.Fprintf(tw, "%s\t%s\t%s %d\t%v\t%s\t%s\t%s\t%s\n", k.ID, auth.Masked(k), k.Scope, k.ScopeID, k.Write,
+					k.CreatedAt, orDash(k.LastUsedAt), orDash(k.RevokedAt), k.Name)
+			}
+			return tw.Flush()
+		},
+	}
+
+	revoke := &cobra.Command{
+		Use:   "revoke --workspace NAME KEY_ID",
+		Short: "Revoke an API key (its id, as keys list prints it)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			db, w, err := open(ctx)
+			if err != nil {
+				return err
+			}
+			k, err := db.RevokeAPIKey(ctx, w.ID, args[0], time.Now())
+			if err != nil {
+				return fmt.Errorf("revoke %s: %w", args[0], err)
+			}
+			fmt.Printf("revoked %s at %s\n", k.ID, k.RevokedAt)
+			return nil
+		},
+	}
+	c.AddCommand(mint, list, revoke)
+	return c
 }
 
 func orDash(t *model.Time) string {

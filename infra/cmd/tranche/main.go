@@ -2,8 +2,8 @@
 // issuer API keys, mint local session tokens, list and re-drive scheduled
 // e-mail that could not be sent, and run the whole API locally (make run).
 //
-//	tranche import --workspace NAME FILE
-//	tranche generate --workspace NAME [--investments N]
+//	tranche import --workspace NAME [--create-workspace] FILE
+//	tranche generate --workspace NAME [--create-workspace] [--investments N]
 //	tranche keys mint --workspace NAME [--issuer N | --offering N] [--write] [--name TEXT]
 //	tranche keys list --workspace NAME
 //	tranche keys revoke --workspace NAME KEY_ID
@@ -13,48 +13,67 @@
 //	tranche mail failed
 //	tranche mail retry KEY... | --all
 //
-// The table and endpoints come from the environment as for the functions
-// (TABLE_NAME, AWS_ENDPOINT_URL, AWS_REGION); without them, the commands
-// use make run's local stack.
+// The table and AWS endpoint resolve as for every AWS tool (see env.go):
+// TABLE_NAME and the SDK's default credential and region chain; an
+// endpoint only from AWS_ENDPOINT_URL, or make run's local stack when
+// neither TABLE_NAME nor AWS_ENDPOINT_URL is set (said on stderr).
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv); err != nil {
+	err := run(ctx, os.Args[1:], os.Getenv)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "tranche:", err)
 		os.Exit(1)
 	}
 }
 
+// run executes one command line; tests call it in-process with their own
+// environment. Help (--help, -h, help CMD) returns nil: exit 0.
 func run(ctx context.Context, args []string, getenv func(string) string) error {
-	if len(args) == 0 {
-		return errors.New("usage: tranche import|generate|keys|token|mail|invoke|dev [flags]")
+	root := newRoot(getenv)
+	root.SetArgs(args)
+	return root.ExecuteContext(ctx)
+}
+
+func newRoot(getenv func(string) string) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "tranche",
+		Short: "Tranche's operators' tool",
+		Long: `Tranche's operators' tool: import an issuer's data, manage issuer API keys,
+mint local session tokens, re-drive failed e-mail and run the API locally.
+
+The table comes from TABLE_NAME, credentials and region from the AWS SDK's
+default chain (AWS_PROFILE, AWS_REGION, ~/.aws, ...). An endpoint other than
+AWS's is used only when AWS_ENDPOINT_URL is set, or when neither TABLE_NAME
+nor AWS_ENDPOINT_URL is set: then the commands talk to make run's local stack
+(table "tranche" at ` + localDynamoURL + `) and say so on stderr.
+Only "dev" creates the table; the other commands stop if it does not exist.`,
+		// Errors are printed once, by main, without the usage text that
+		// would bury them; usage stays one --help away.
+		SilenceErrors: true,
+		SilenceUsage:  true,
 	}
-	switch args[0] {
-	case "import":
-		return cmdImport(ctx, args[1:], getenv)
-	case "generate":
-		return cmdGenerate(ctx, args[1:], getenv)
-	case "keys":
-		return cmdKeys(ctx, args[1:], getenv)
-	case "dev":
-		return cmdDev(ctx, args[1:], getenv)
-	case "token":
-		return cmdToken(ctx, args[1:], getenv)
-	case "mail":
-		return cmdMail(ctx, args[1:], getenv)
-	case "invoke":
-		return cmdInvoke(ctx, args[1:], getenv)
-	}
-	return fmt.Errorf("unknown command %q (import, generate, keys, token, mail, invoke, dev)", args[0])
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(
+		importCmd(getenv),
+		generateCmd(getenv),
+		keysCmd(getenv),
+		tokenCmd(getenv),
+		devCmd(getenv),
+		invokeCmd(getenv),
+		mailCmd(getenv),
+	)
+	return root
 }
