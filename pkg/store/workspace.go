@@ -18,8 +18,9 @@ type nameItem struct {
 func workspaceNamePK(name string) string { return "WSNAME#" + strings.ToLower(strings.TrimSpace(name)) }
 
 // WorkspaceNamed returns the workspace an operator named on the command
-// line (tranche import --workspace NAME --create-workspace), creating it on first use. The
-// name → id item is global by nature: it is how a name finds its tenant.
+// line (tranche import --workspace NAME --create-workspace), creating it
+// on first use. The name → id item is global by nature: it is how a name
+// finds its tenant.
 func (db *DB) WorkspaceNamed(ctx context.Context, name string) (*Workspace, error) {
 	var it nameItem
 	err := db.table.Get(AttrPK, workspaceNamePK(name)).Range(AttrSK, dynamo.Equal, skUnique).One(ctx, &it)

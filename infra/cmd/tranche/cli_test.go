@@ -94,6 +94,9 @@ func TestHelp(t *testing.T) {
 	if code, _ := runMain(t, nil, "keys", "mint", "-h"); code != 0 {
 		t.Errorf("tranche keys mint -h exited %d", code)
 	}
+	if code, _ := runMain(t, nil, "keys", "mint", "-workspace", "x", "-help"); code != 0 {
+		t.Errorf("the flag package's single-dash spelling: tranche keys mint -workspace x -help exited %d", code)
+	}
 	if code, stderr := runMain(t, nil, "nosuch"); code == 0 || !strings.Contains(stderr, `unknown command "nosuch"`) {
 		t.Errorf("tranche nosuch: exit %d, stderr %q", code, stderr)
 	}
@@ -198,6 +201,13 @@ func TestAgainstTestStack(t *testing.T) {
 	_, err := storetest.Client(t).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(env["TABLE_NAME"])})
 	if err == nil {
 		t.Fatal("a command created the mistyped table")
+	}
+}
+
+func TestGoFlags(t *testing.T) {
+	got := strings.Join(goFlags([]string{"dev", "-dir", "/tmp/x", "-h", "--addr", "a", "-5", "--", "-keep"}), " ")
+	if want := "dev --dir /tmp/x -h --addr a -5 -- -keep"; got != want {
+		t.Fatalf("goFlags = %q, want %q", got, want)
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"unicode"
 
 	"github.com/spf13/cobra"
 )
@@ -43,8 +44,27 @@ func main() {
 // environment. Help (--help, -h, help CMD) returns nil: exit 0.
 func run(ctx context.Context, args []string, getenv func(string) string) error {
 	root := newRoot(getenv)
-	root.SetArgs(args)
+	root.SetArgs(goFlags(args))
 	return root.ExecuteContext(ctx)
+}
+
+// goFlags rewrites the single-dash long flags that the flag package
+// accepted (tranche dev -dir /tmp/x, as BENCHMARKS.md and scripts wrote
+// them) to the double dash pflag needs: no command has a one-letter flag
+// but -h, so "-dir" can only mean --dir. Arguments after "--" are left
+// alone, and so is anything not starting with "-" and a letter (-5).
+func goFlags(args []string) []string {
+	out := make([]string, len(args))
+	copy(out, args)
+	for i, a := range out {
+		if a == "--" {
+			break
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' && unicode.IsLetter(rune(a[1])) {
+			out[i] = "-" + a
+		}
+	}
+	return out
 }
 
 func newRoot(getenv func(string) string) *cobra.Command {
