@@ -80,7 +80,10 @@ func Parse(b []byte) (*Data, error) {
 	}
 	d := &Data{}
 
-	issuerIDs := map[int64]bool{}
+	// An object whose own fields are wrong is reported once; references
+	// to it are not problems of their own (an offering that failed would
+	// otherwise add one line per investment and bury the cause).
+	issuerIDs, badIssuers := map[int64]bool{}, map[int64]bool{}
 	for i, raw := range top.Issuers {
 		path := fmt.Sprintf("$.issuers[%d]", i)
 		obj, id, ok := p.object(path, raw)
@@ -88,14 +91,16 @@ func Parse(b []byte) (*Data, error) {
 			continue
 		}
 		var is model.Issuer
-		if p.decode(path, obj, &is) {
-			p.roundTrip(path, obj, is)
-			d.Issuers = append(d.Issuers, is)
-			issuerIDs[id] = true
+		if !p.decode(path, obj, &is) {
+			badIssuers[id] = true
+			continue
 		}
+		p.roundTrip(path, obj, is)
+		d.Issuers = append(d.Issuers, is)
+		issuerIDs[id] = true
 	}
 
-	offeringIDs := map[int64]int64{} // offering → issuer
+	offeringIDs, badOfferings := map[int64]int64{}, map[int64]bool{} // offering → issuer
 	for i, raw := range top.Offerings {
 		path := fmt.Sprintf("$.offerings[%d]", i)
 		obj, id, ok := p.object(path, raw)
@@ -104,12 +109,13 @@ func Parse(b []byte) (*Data, error) {
 		}
 		var o model.Offering
 		if !p.decode(path, obj, &o) {
+			badOfferings[id] = true
 			continue
 		}
 		p.roundTrip(path, obj, o)
 		p.choice(path+".type", o.Type, model.OfferingTypes)
 		p.choice(path+".status", o.Status, model.OfferingStatuses)
-		if !issuerIDs[o.Issuer] {
+		if !issuerIDs[o.Issuer] && !badIssuers[o.Issuer] {
 			p.addf(path+".issuer", "issuer %d is not in $.issuers", o.Issuer)
 		}
 		if _, dup := offeringIDs[id]; dup {
@@ -211,7 +217,7 @@ func Parse(b []byte) (*Data, error) {
 			p.choice(pi.path+".requested_payment_method", *inv.RequestedPaymentMethod, model.RequestedPaymentMethods)
 		}
 		issuer, ok := offeringIDs[inv.Offering]
-		if !ok {
+		if !ok && !badOfferings[inv.Offering] {
 			p.addf(pi.path+".offering", "offering %d is not in $.offerings", inv.Offering)
 		}
 		inv.Issuer = issuer

@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -167,5 +168,26 @@ func TestParseKeepsEscapedAndHTMLText(t *testing.T) {
 	}
 	if _, err := Parse([]byte(other)); err != nil {
 		t.Errorf("respelled copy: %v", err)
+	}
+}
+
+// TestParseHoldsBackFollowOnProblems: an issuer or offering with a wrong
+// field is one problem, not one more per object that refers to it.
+func TestParseHoldsBackFollowOnProblems(t *testing.T) {
+	b := mutate(t, func(f map[string]any) {
+		at(f, "issuers", 1)["archived"] = "maybe"
+		at(f, "offerings", 1)["issuer"] = "x"
+	})
+	_, err := Parse(b)
+	var probs Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("err = %v, want Problems", err)
+	}
+	want := []string{
+		"$.issuers[1].archived: wrong type: string where bool was expected",
+		"$.offerings[1].issuer: wrong type: string where int64 was expected",
+	}
+	if strings.Join(probs, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("problems:\n%s\nwant:\n%s", strings.Join(probs, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -156,8 +156,7 @@ func demoData(ctx context.Context, db *store.DB, keyFile string) (ws, key string
 	}
 	if n == 0 {
 		fmt.Println("importing the sample issuer into workspace \"demo\"…")
-		if _, _, err := importFile(ctx, db, sample.JSON, func() (*store.Workspace, error) { return w, nil },
-			progressBar(os.Stderr, "import")); err != nil {
+		if _, err := importFile(ctx, db, w, sample.JSON, progressBar(os.Stderr, "import")); err != nil {
 			return "", "", err
 		}
 	}

@@ -48,13 +48,23 @@ changes nothing and an interrupted run finishes when run again.`,
 			if err != nil {
 				return err
 			}
+			// The file first: its problems show without a table to
+			// reach, and an invalid file creates nothing, not even
+			// with --create-workspace.
+			d, err := parseFile(b)
+			if err != nil {
+				return err
+			}
 			db, err := openStore(ctx, getenv, os.Stderr)
 			if err != nil {
 				return err
 			}
+			w, err := findWorkspace(ctx, db, ws, create)
+			if err != nil {
+				return err
+			}
 			start := time.Now()
-			res, w, err := importFile(ctx, db, b, func() (*store.Workspace, error) { return findWorkspace(ctx, db, ws, create) },
-				progressBar(os.Stderr, "import"))
+			res, err := writeData(ctx, db, w, d, progressBar(os.Stderr, "import"))
 			if err != nil {
 				return err
 			}
@@ -74,30 +84,36 @@ changes nothing and an interrupted run finishes when run again.`,
 // leaves each of its investments pointing nowhere) and bury the cause.
 const maxProblems = 20
 
-// importFile validates a file, then finds the workspace and writes it,
-// printing the problems of an invalid one (each names its JSON path).
-// The workspace is looked up only once the file is valid, so an invalid
-// file creates nothing, not even with --create-workspace.
-func importFile(ctx context.Context, db *store.DB, b []byte, workspace func() (*store.Workspace, error),
-	progress func(done, total int)) (importer.Result, *store.Workspace, error) {
-	d, err := importer.Parse(b)
-	if err == nil {
-		w, werr := workspace()
-		if werr != nil {
-			return importer.Result{}, nil, werr
-		}
-		var res importer.Result
-		res, err = importer.Write(ctx, db, w.ID, d, progress)
-		if err == nil {
-			return res, w, nil
-		}
+// importFile validates a file and writes it into workspace w.
+func importFile(ctx context.Context, db *store.DB, w *store.Workspace, b []byte, progress func(done, total int)) (importer.Result, error) {
+	d, err := parseFile(b)
+	if err != nil {
+		return importer.Result{}, err
 	}
+	return writeData(ctx, db, w, d, progress)
+}
+
+// parseFile validates a file, printing the problems of an invalid one
+// (each names its JSON path and field).
+func parseFile(b []byte) (*importer.Data, error) {
+	d, err := importer.Parse(b)
+	return d, problems(err)
+}
+
+func writeData(ctx context.Context, db *store.DB, w *store.Workspace, d *importer.Data, progress func(done, total int)) (importer.Result, error) {
+	res, err := importer.Write(ctx, db, w.ID, d, progress)
+	return res, problems(err)
+}
+
+// problems prints the problems of an invalid file and sums them up in
+// the error; other errors pass through.
+func problems(err error) error {
 	var probs importer.Problems
 	if errors.As(err, &probs) {
 		printProblems(os.Stderr, probs)
-		return importer.Result{}, nil, fmt.Errorf("%d problems; nothing was imported", len(probs))
+		return fmt.Errorf("%d problems; nothing was imported", len(probs))
 	}
-	return importer.Result{}, nil, err
+	return err
 }
 
 func printProblems(w io.Writer, probs importer.Problems) {
