@@ -97,6 +97,12 @@ func TestHelp(t *testing.T) {
 	if code, _ := runMain(t, nil, "keys", "mint", "-workspace", "x", "-help"); code != 0 {
 		t.Errorf("the flag package's single-dash spelling: tranche keys mint -workspace x -help exited %d", code)
 	}
+	if code, stderr := runMain(t, nil, "import"); code != 1 || !strings.Contains(stderr, "usage: tranche import --workspace NAME") {
+		t.Errorf("tranche import without FILE: exit %d, stderr %q", code, stderr)
+	}
+	if code, stderr := runMain(t, nil, "keys"); code != 1 || !strings.Contains(stderr, "mint, list or revoke") {
+		t.Errorf("tranche keys: exit %d, stderr %q", code, stderr)
+	}
 	if code, stderr := runMain(t, nil, "nosuch"); code == 0 || !strings.Contains(stderr, `unknown command "nosuch"`) {
 		t.Errorf("tranche nosuch: exit %d, stderr %q", code, stderr)
 	}

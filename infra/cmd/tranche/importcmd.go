@@ -41,7 +41,7 @@ func importCmd(getenv func(string) string) *cobra.Command {
 The whole file is validated first; an invalid file writes nothing. Ids are
 kept, and only what the table does not hold yet is written, so a second run
 changes nothing and an interrupted run finishes when run again.`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			b, err := os.ReadFile(args[0])

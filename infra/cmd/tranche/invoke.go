@@ -41,7 +41,7 @@ func invokeCmd(getenv func(string) string) *cobra.Command {
 an event file. For reminders and summaries the event is an EventBridge event
 whose "time" (or --at) is the run's clock; for an API function it is an API
 Gateway v2 request, and the response event is printed.`,
-		Args: cobra.ExactArgs(2),
+		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return invoke(cmd.Context(), getenv, at, args[0], args[1])
 		},

@@ -30,11 +30,15 @@ exist: keys never create one.`,
 			return errors.New("keys needs a command: mint, list or revoke (tranche keys --help)")
 		},
 	}
-	c.PersistentFlags().StringVar(&ws, "workspace", "", "the workspace (its name)")
-	_ = c.MarkPersistentFlagRequired("workspace")
+	// Checked in open, not marked required: cobra would check it before
+	// "tranche keys" alone could say that a command is missing.
+	c.PersistentFlags().StringVar(&ws, "workspace", "", "the workspace (its name); required")
 
 	// open finds the table and the workspace, never creating either.
 	open := func(ctx context.Context) (*store.DB, *store.Workspace, error) {
+		if ws == "" {
+			return nil, nil, errors.New("--workspace is required")
+		}
 		db, err := openStore(ctx, getenv, os.Stderr)
 		if err != nil {
 			return nil, nil, err
@@ -127,7 +131,7 @@ stdout; what it was minted for goes to stderr.`,
 	revoke := &cobra.Command{
 		Use:   "revoke --workspace NAME KEY_ID",
 		Short: "Revoke an API key (its id, as keys list prints it)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			db, w, err := open(ctx)

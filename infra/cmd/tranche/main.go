@@ -97,3 +97,14 @@ Only "dev" creates the table; the other commands stop if it does not exist.`,
 	)
 	return root
 }
+
+// exactArgs is cobra.ExactArgs with the command's usage line in the error,
+// which says what the missing argument is ("accepts 1 arg(s)" does not).
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return fmt.Errorf("usage: %s (see %s --help)", cmd.UseLine(), cmd.CommandPath())
+		}
+		return nil
+	}
+}
