@@ -166,6 +166,16 @@ func TestAgainstTestStack(t *testing.T) {
 	if err := cli("keys", "list", "--workspace", "sample"); err != nil {
 		t.Fatal(err)
 	}
+	// keys mint says what it minted for; the real exit status of a refusal.
+	off := l.Data.Offerings[0].ID
+	code, stderr := runMain(t, env, "keys", "mint", "--workspace", "sample", "--offering", fmt.Sprint(off))
+	if want := fmt.Sprintf(`for workspace "sample" (id %s), scope offering %d, write=false`, l.Workspace, off); code != 0 || !strings.Contains(stderr, want) {
+		t.Fatalf("keys mint: exit %d, stderr %q, want %q", code, stderr, want)
+	}
+	code, stderr = runMain(t, env, "keys", "mint", "--workspace", "sample", "--offering", "999")
+	if code != 1 || !strings.Contains(stderr, `offering 999 not found in workspace "sample"`) {
+		t.Fatalf("keys mint --offering 999: exit %d, stderr %q", code, stderr)
+	}
 	wantErr(cli("keys", "mint", "--workspace", "sample", "--offering", "999"), "offering 999 not found")
 	wantErr(cli("keys", "mint", "--workspace", "sample", "--issuer", "999"), "issuer 999 not found")
 	wantErr(cli("keys", "mint", "--workspace", "sampel"), `workspace "sampel" not found`)
