@@ -118,6 +118,9 @@ func openTarget(ctx context.Context, getenv func(string) string, stderr io.Write
 		return app.Deps{}, t, err
 	}
 	if err := checkTable(ctx, deps.DB, t.where); err != nil {
+		if t.local {
+			return app.Deps{}, t, fmt.Errorf("%w; is make run running? (or set TABLE_NAME for a deployed stack)", err)
+		}
 		return app.Deps{}, t, err
 	}
 	return deps, t, nil
