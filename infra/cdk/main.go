@@ -10,6 +10,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -35,6 +37,22 @@ func run() error {
 		MailFrom:     contextString(app, "mailFrom"),
 		LogLevel:     contextString(app, "logLevel"),
 		AlarmEmail:   contextString(app, "alarmEmail"),
+	}
+	// -c corsOrigins=https://app.example.com,https://admin.example.com
+	for _, o := range strings.Split(contextString(app, "corsOrigins"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			props.CorsOrigins = append(props.CorsOrigins, o)
+		}
+	}
+	// -c throttleRate=100 -c throttleBurst=200 (requests per second)
+	for key, dst := range map[string]*float64{"throttleRate": &props.ThrottleRate, "throttleBurst": &props.ThrottleBurst} {
+		if v := contextString(app, key); v != "" {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("context %s=%q: want a positive number", key, v)
+			}
+			*dst = n
+		}
 	}
 	// Environment-agnostic unless the CLI knows the account (deploy, diff):
 	// synth needs no credentials.
