@@ -59,7 +59,12 @@ func run() error {
 	if acct, region := os.Getenv("CDK_DEFAULT_ACCOUNT"), os.Getenv("CDK_DEFAULT_REGION"); acct != "" && region != "" {
 		props.Env = &awscdk.Environment{Account: jsii.String(acct), Region: jsii.String(region)}
 	}
-	if _, err := stack.NewStack(app, "Tranche", props); err != nil {
+	// -c env=prod deploys Tranche-prod next to Tranche-dev (the default).
+	id, err := stack.StackID(contextString(app, "env"))
+	if err != nil {
+		return err
+	}
+	if _, err := stack.NewStack(app, id, props); err != nil {
 		return err
 	}
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)

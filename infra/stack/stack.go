@@ -112,6 +112,27 @@ const (
 // token, JSON bodies and the retry key of the write routes.
 var CorsHeaders = []string{"Authorization", "Content-Type", "Idempotency-Key"}
 
+// DefaultEnvironment is the environment of a deploy that names none.
+const DefaultEnvironment = "dev"
+
+// StackID is the stack's id for an environment ("dev", "prod", …):
+// "Tranche-<env>", so two environments live in one account side by side
+// (no resource of the stack has a fixed physical name). Lower-case letters,
+// digits and hyphens only, as CloudFormation stack names allow.
+func StackID(env string) (string, error) {
+	if env == "" {
+		env = DefaultEnvironment
+	}
+	ok := len(env) <= 32 && env[0] != '-' && env[len(env)-1] != '-'
+	for _, c := range env {
+		ok = ok && ('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-')
+	}
+	if !ok {
+		return "", fmt.Errorf("stack: environment %q: want lower-case letters, digits and hyphens (dev, prod, staging-2)", env)
+	}
+	return "Tranche-" + env, nil
+}
+
 // Timeouts: API Gateway gives up on an integration after 30 s, so API
 // functions stop before it; the scheduled jobs walk every offering.
 const (

@@ -669,3 +669,16 @@ func TestAPIEdge(t *testing.T) {
 		}
 	}
 }
+
+func TestStackID(t *testing.T) {
+	for env, want := range map[string]string{"": "Tranche-dev", "dev": "Tranche-dev", "prod": "Tranche-prod", "staging-2": "Tranche-staging-2"} {
+		if got, err := StackID(env); err != nil || got != want {
+			t.Errorf("StackID(%q) = %q, %v; want %q", env, got, err, want)
+		}
+	}
+	for _, env := range []string{"Prod", "prod_1", "-x", "x-", "a b", strings.Repeat("x", 33)} {
+		if got, err := StackID(env); err == nil {
+			t.Errorf("StackID(%q) = %q, want an error", env, got)
+		}
+	}
+}
