@@ -6,14 +6,25 @@
 package emf
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
+	"sync"
 	"time"
 )
 
 // Namespace is where every Tranche metric lives.
 const Namespace = "Tranche"
+
+// Counts added from wherever the work happens (Add). The scheduled runs
+// count their e-mails in the same names (package schedule).
+const (
+	MetricEmailsSent         = "SentEmails"
+	MetricEmailsFailed       = "FailedSends"
+	MetricInvestmentsCreated = "InvestmentsCreated"
+)
 
 // Metric is one value of a document.
 type Metric struct {
@@ -55,4 +66,43 @@ func Write(w io.Writer, dims [][]string, props map[string]string, metrics []Metr
 	}
 	_, err = fmt.Fprintf(w, "%s\n", b)
 	return err
+}
+
+// Counts gathers what one unit of work (a request) did, for its EMF line:
+// code deep in a handler adds to the counts in its context, and the one
+// who writes the line (httpapi.Wrap) reads them at the end. Without counts
+// in the context, Add does nothing, so a caller that counts for itself
+// (the scheduled runs) is not counted twice.
+type Counts struct {
+	mu sync.Mutex
+	m  map[string]float64
+}
+
+type countsKey struct{}
+
+// WithCounts returns ctx carrying fresh counts.
+func WithCounts(ctx context.Context) (context.Context, *Counts) {
+	c := &Counts{m: map[string]float64{}}
+	return context.WithValue(ctx, countsKey{}, c), c
+}
+
+// Add adds n to the count name of ctx's counts, if any.
+func Add(ctx context.Context, name string, n float64) {
+	if c, ok := ctx.Value(countsKey{}).(*Counts); ok {
+		c.mu.Lock()
+		c.m[name] += n
+		c.mu.Unlock()
+	}
+}
+
+// Metrics are the counts as Count metrics, by name.
+func (c *Counts) Metrics() []Metric {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]Metric, 0, len(c.m))
+	for name, v := range c.m {
+		out = append(out, Metric{Name: name, Unit: "Count", Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }

@@ -111,7 +111,8 @@ func Wrap(h http.Handler, logger *slog.Logger, opts ...Option) http.Handler {
 		w.Header().Set(RequestIDHeader, reqID)
 		l := logger.With(slog.String("request_id", reqID))
 		who := &caller{}
-		ctx := context.WithValue(context.WithValue(r.Context(), loggerKey{}, l), callerKey{}, who)
+		ctx, counts := emf.WithCounts(r.Context())
+		ctx = context.WithValue(context.WithValue(ctx, loggerKey{}, l), callerKey{}, who)
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
@@ -136,16 +137,17 @@ func Wrap(h http.Handler, logger *slog.Logger, opts ...Option) http.Handler {
 				slog.String("actor", who.actor),
 			)
 			if cfg.metrics != nil {
-				emitRequest(cfg.metrics, fn, r.Pattern, sw.status, elapsed)
+				emitRequest(cfg.metrics, fn, r.Pattern, sw.status, elapsed, counts.Metrics())
 			}
 		}()
 		h.ServeHTTP(sw, r)
 	})
 }
 
-// emitRequest writes the request's EMF line. Route is the table's pattern
-// (bounded: one per route), "unmatched" for a path no route matched.
-func emitRequest(w io.Writer, fn, route string, status int, ms float64) {
+// emitRequest writes the request's EMF line, with what the handler counted
+// (emf.Add: investments created, e-mails sent). Route is the table's
+// pattern (bounded: one per route), "unmatched" for a path no route matched.
+func emitRequest(w io.Writer, fn, route string, status int, ms float64, counted []emf.Metric) {
 	if route == "" {
 		route = "unmatched"
 	}
@@ -157,12 +159,12 @@ func emitRequest(w io.Writer, fn, route string, status int, ms float64) {
 	}
 	_ = emf.Write(w, [][]string{{"Function"}, {"Function", "Route"}},
 		map[string]string{"Function": fn, "Route": route},
-		[]emf.Metric{
+		append([]emf.Metric{
 			{Name: MetricRequests, Unit: "Count", Value: 1},
 			{Name: MetricClientErrors, Unit: "Count", Value: b2i(status >= 400 && status < 500)},
 			{Name: MetricServerErrors, Unit: "Count", Value: b2i(status >= 500)},
 			{Name: MetricLatency, Unit: "Milliseconds", Value: ms},
-		}, time.Now())
+		}, counted...), time.Now())
 }
 
 // functionOf is the function owning a ServeMux pattern of the route table.

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"github.com/tranche-dev/tranche/pkg/emf"
 	"github.com/tranche-dev/tranche/pkg/routes"
 )
 
@@ -38,6 +39,7 @@ func observed(t *testing.T) (http.Handler, *bytes.Buffer, *bytes.Buffer) {
 		})
 	})
 	rt.HandleFunc("GET /api/things/{id}/", func(w http.ResponseWriter, r *http.Request) error {
+		emf.Add(r.Context(), "ThingsSeen", 1) // as a handler counts what it did
 		return JSON(w, 200, map[string]string{"id": r.PathValue("id")})
 	})
 	rt.HandleFunc("GET /api/things/broken/", func(http.ResponseWriter, *http.Request) error {
@@ -139,6 +141,11 @@ func TestWrapObserves(t *testing.T) {
 		}
 		if c.route != "" && (m["Route"] != c.route || m["Function"] != "things") {
 			t.Errorf("%s %s: dimensions %v/%v", c.method, c.target, m["Function"], m["Route"])
+		}
+		b, _ := json.Marshal(aws["CloudWatchMetrics"])
+		counted := strings.Contains(string(b), `"Name":"ThingsSeen"`) && m["ThingsSeen"] == 1.0
+		if counted != (c.status == 200) {
+			t.Errorf("%s %s: the handler's count in the line: %v (%s)", c.method, c.target, counted, metrics)
 		}
 	}
 }

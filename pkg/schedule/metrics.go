@@ -13,8 +13,8 @@ import (
 const (
 	MetricNamespace   = emf.Namespace
 	MetricDimension   = "Function"
-	MetricSent        = "SentEmails"
-	MetricFailedSends = "FailedSends"
+	MetricSent        = emf.MetricEmailsSent
+	MetricFailedSends = emf.MetricEmailsFailed
 	MetricDeadSends   = "DeadSends"
 )
 
