@@ -98,11 +98,12 @@ synth: deps build
 	@echo 'template: cdk.out/'
 
 # Needs AWS credentials for the target account (and `npx cdk bootstrap` once).
+# ENV=prod targets the stack Tranche-prod (default Tranche-dev).
 diff: deps build
-	$(CDK) diff -c requireBuild=true
+	$(CDK) diff -c requireBuild=true $(if $(ENV),-c env=$(ENV))
 
 deploy: deps build
-	$(CDK) deploy -c requireBuild=true
+	$(CDK) deploy -c requireBuild=true $(if $(ENV),-c env=$(ENV))
 
 # LocalStack is not started here (it needs Docker); point AWS_ENDPOINT_URL at
 # a running one.

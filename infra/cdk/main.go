@@ -10,6 +10,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -36,12 +38,33 @@ func run() error {
 		LogLevel:     contextString(app, "logLevel"),
 		AlarmEmail:   contextString(app, "alarmEmail"),
 	}
+	// -c corsOrigins=https://app.example.com,https://admin.example.com
+	for _, o := range strings.Split(contextString(app, "corsOrigins"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			props.CorsOrigins = append(props.CorsOrigins, o)
+		}
+	}
+	// -c throttleRate=100 -c throttleBurst=200 (requests per second)
+	for key, dst := range map[string]*float64{"throttleRate": &props.ThrottleRate, "throttleBurst": &props.ThrottleBurst} {
+		if v := contextString(app, key); v != "" {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("context %s=%q: want a positive number", key, v)
+			}
+			*dst = n
+		}
+	}
 	// Environment-agnostic unless the CLI knows the account (deploy, diff):
 	// synth needs no credentials.
 	if acct, region := os.Getenv("CDK_DEFAULT_ACCOUNT"), os.Getenv("CDK_DEFAULT_REGION"); acct != "" && region != "" {
 		props.Env = &awscdk.Environment{Account: jsii.String(acct), Region: jsii.String(region)}
 	}
-	if _, err := stack.NewStack(app, "Tranche", props); err != nil {
+	// -c env=prod deploys Tranche-prod next to Tranche-dev (the default).
+	id, err := stack.StackID(contextString(app, "env"))
+	if err != nil {
+		return err
+	}
+	if _, err := stack.NewStack(app, id, props); err != nil {
 		return err
 	}
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)

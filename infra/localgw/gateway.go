@@ -8,9 +8,7 @@ package localgw
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
@@ -52,7 +50,7 @@ func New(deps app.Deps) (*Gateway, error) {
 		if err != nil {
 			return nil, fmt.Errorf("localgw: start %s: %w", fn, err)
 		}
-		proxies[fn] = httpadapter.NewV2(httpapi.Wrap(h, deps.Log)).ProxyWithContext
+		proxies[fn] = httpadapter.NewV2(httpapi.Wrap(h, deps.Log, httpapi.WithFunction(fn))).ProxyWithContext
 	}
 	return NewWithProxies(proxies), nil
 }
@@ -107,6 +105,11 @@ func (g *Gateway) match(r *http.Request) (routes.Route, bool) {
 
 // ServeHTTP implements http.Handler.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The gateway's own answers (404, 502, 500) carry a request id too, as
+	// API Gateway's do; the function's answer carries the same id, which
+	// it reads from the event.
+	reqID := httpapi.NewRequestID()
+	w.Header().Set(httpapi.RequestIDHeader, reqID)
 	route, ok := g.match(r)
 	if !ok {
 		w.Header().Set("Content-Type", "application/json")
@@ -124,6 +127,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"detail":"bad request"}`, http.StatusBadRequest)
 		return
 	}
+	ev.RequestContext.RequestID = reqID
 	resp, err := proxy(r.Context(), ev)
 	if err != nil {
 		// API Gateway's answer when the function fails.
@@ -187,7 +191,7 @@ func Event(r *http.Request, route routes.Route) (events.APIGatewayV2HTTPRequest,
 			RouteKey:   routeKey,
 			AccountID:  "000000000000",
 			Stage:      "$default",
-			RequestID:  requestID(),
+			RequestID:  httpapi.NewRequestID(),
 			APIID:      "local",
 			DomainName: host,
 			Time:       now.Format("02/Jan/2006:15:04:05 -0700"),
@@ -252,10 +256,4 @@ func pathValues(pattern, path string) map[string]string {
 		}
 	}
 	return out
-}
-
-func requestID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

@@ -49,6 +49,8 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/tranche-dev/tranche/pkg/app"
+	"github.com/tranche-dev/tranche/pkg/emf"
+	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/routes"
 	"github.com/tranche-dev/tranche/pkg/schedule"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -89,6 +91,46 @@ type Props struct {
 	// AlarmEmail, when set, subscribes this address to the alarm topic
 	// (it must confirm the subscription from the e-mail SNS sends).
 	AlarmEmail string
+	// CorsOrigins are the browser origins allowed to call the API (a web
+	// app on Clerk sessions); none: no CORS, as API keys are for servers.
+	CorsOrigins []string
+	// ThrottleRate (requests per second, steady) and ThrottleBurst of the
+	// API's stage; 0 takes DefaultThrottleRate and DefaultThrottleBurst.
+	ThrottleRate, ThrottleBurst float64
+}
+
+// The stage's default throttling: far under the account's 10,000 rps, so a
+// runaway client is refused with 429 by API Gateway before it spends the
+// table's capacity and the functions' concurrency, and well over what the
+// issuers' dashboards and integrations send.
+const (
+	DefaultThrottleRate  = 100
+	DefaultThrottleBurst = 200
+)
+
+// CorsHeaders are the request headers a browser may send: Clerk's bearer
+// token, JSON bodies and the retry key of the write routes.
+var CorsHeaders = []string{"Authorization", "Content-Type", "Idempotency-Key"}
+
+// DefaultEnvironment is the environment of a deploy that names none.
+const DefaultEnvironment = "dev"
+
+// StackID is the stack's id for an environment ("dev", "prod", …):
+// "Tranche-<env>", so two environments live in one account side by side
+// (no resource of the stack has a fixed physical name). Lower-case letters,
+// digits and hyphens only, as CloudFormation stack names allow.
+func StackID(env string) (string, error) {
+	if env == "" {
+		env = DefaultEnvironment
+	}
+	ok := len(env) <= 32 && env[0] != '-' && env[len(env)-1] != '-'
+	for _, c := range env {
+		ok = ok && ('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-')
+	}
+	if !ok {
+		return "", fmt.Errorf("stack: environment %q: want lower-case letters, digits and hyphens (dev, prod, staging-2)", env)
+	}
+	return "Tranche-" + env, nil
 }
 
 // Timeouts: API Gateway gives up on an integration after 30 s, so API
@@ -110,6 +152,12 @@ func NewStack(scope constructs.Construct, id string, props *Props) (awscdk.Stack
 	}
 	if props.LogLevel == "" {
 		props.LogLevel = "info"
+	}
+	if props.ThrottleRate == 0 {
+		props.ThrottleRate = DefaultThrottleRate
+	}
+	if props.ThrottleBurst == 0 {
+		props.ThrottleBurst = DefaultThrottleBurst
 	}
 	if props.LogRetention == "" {
 		props.LogRetention = awslogs.RetentionDays_ONE_MONTH
@@ -151,6 +199,10 @@ func NewStack(scope constructs.Construct, id string, props *Props) (awscdk.Stack
 		newDeadSendsAlarm(stack, fn, alarms)
 	}
 	newTableAlarm(stack, table, alarms)
+	newAPIAlarms(stack, api, alarms)
+	for _, fn := range routes.Functions() {
+		newServerErrorsAlarm(stack, fn, alarms)
+	}
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: api.ApiEndpoint()})
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: table.TableName()})
@@ -283,6 +335,13 @@ func newFunction(stack awscdk.Stack, fn, dir string, isScheduled bool, props *Pr
 	if isScheduled {
 		timeout = scheduledTimeoutSeconds
 	}
+	// X-Ray has no resource-level permissions: active tracing's grant
+	// (xray:PutTraceSegments, xray:PutTelemetryRecords) is on "*".
+	cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
+		Id:        jsii.String("AwsSolutions-IAM5"),
+		Reason:    jsii.String("X-Ray's PutTraceSegments and PutTelemetryRecords take no resource but *."),
+		AppliesTo: &[]any{"Resource::*"},
+	}}, jsii.Bool(true))
 	return awslambda.NewFunction(stack, jsii.String(id+"Function"), &awslambda.FunctionProps{
 		Description:  jsii.String("Tranche " + fn),
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
@@ -294,13 +353,36 @@ func newFunction(stack awscdk.Stack, fn, dir string, isScheduled bool, props *Pr
 		Environment:  &env,
 		Role:         role,
 		LogGroup:     logs,
+		// Each invocation's segment (cold start, duration, errors) in
+		// X-Ray; HTTP APIs have no tracing of their own, so this is where
+		// a request's trace starts.
+		Tracing: awslambda.Tracing_ACTIVE,
 	})
 }
 
 func newAPI(stack awscdk.Stack, props *Props, fns map[string]awslambda.Function) awsapigatewayv2.HttpApi {
+	var cors *awsapigatewayv2.CorsPreflightOptions
+	if len(props.CorsOrigins) > 0 {
+		// API Gateway answers the preflight itself and adds the headers to
+		// every response; the functions stay unaware of origins.
+		cors = &awsapigatewayv2.CorsPreflightOptions{
+			AllowOrigins: jsii.Strings(props.CorsOrigins...),
+			AllowHeaders: jsii.Strings(CorsHeaders...),
+			AllowMethods: &[]awsapigatewayv2.CorsHttpMethod{
+				awsapigatewayv2.CorsHttpMethod_GET, awsapigatewayv2.CorsHttpMethod_HEAD,
+				awsapigatewayv2.CorsHttpMethod_POST, awsapigatewayv2.CorsHttpMethod_PUT,
+				awsapigatewayv2.CorsHttpMethod_PATCH, awsapigatewayv2.CorsHttpMethod_DELETE,
+				awsapigatewayv2.CorsHttpMethod_OPTIONS,
+			},
+			// The app reads the request id to quote it in a support request.
+			ExposeHeaders: jsii.Strings(httpapi.RequestIDHeader),
+			MaxAge:        awscdk.Duration_Hours(jsii.Number(1)),
+		}
+	}
 	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
 		Description:        jsii.String("Tranche HTTP API; routes generated from pkg/routes"),
 		CreateDefaultStage: jsii.Bool(false),
+		CorsPreflight:      cors,
 	})
 	accessLogs := awslogs.NewLogGroup(stack, jsii.String("ApiAccessLogs"), &awslogs.LogGroupProps{
 		Retention:     props.LogRetention,
@@ -310,6 +392,7 @@ func newAPI(stack awscdk.Stack, props *Props, fns map[string]awslambda.Function)
 		HttpApi:    api,
 		StageName:  jsii.String("$default"),
 		AutoDeploy: jsii.Bool(true),
+		Throttle:   &awsapigatewayv2.ThrottleSettings{RateLimit: &props.ThrottleRate, BurstLimit: &props.ThrottleBurst},
 	})
 	stage.Node().DefaultChild().(awsapigatewayv2.CfnStage).SetAccessLogSettings(&awsapigatewayv2.CfnStage_AccessLogSettingsProperty{
 		DestinationArn: accessLogs.LogGroupArn(),
@@ -511,7 +594,21 @@ var tableOperations = []awsdynamodb.Operation{
 	awsdynamodb.Operation_TRANSACT_GET_ITEMS,
 }
 
+// newTableAlarm watches the table: throttled requests (on-demand capacity
+// still has limits) and DynamoDB's own system errors (500s the SDK retried
+// and may have surfaced as our 500s).
 func newTableAlarm(stack awscdk.Stack, table awsdynamodb.Table, alarms awssns.Topic) {
+	awscloudwatch.NewAlarm(stack, jsii.String("TableSystemErrorsAlarm"), &awscloudwatch.AlarmProps{
+		Metric: table.MetricSystemErrorsForOperations(&awsdynamodb.SystemErrorsForOperationsMetricOptions{
+			Operations: &tableOperations,
+			Period:     awscdk.Duration_Minutes(jsii.Number(5)),
+		}),
+		AlarmDescription:   jsii.String("Tranche table: DynamoDB system errors in 5 minutes"),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	}).AddAlarmAction(awscloudwatchactions.NewSnsAction(alarms))
 	m := table.MetricThrottledRequestsForOperations(&awsdynamodb.OperationsMetricOptions{
 		Operations: &tableOperations,
 		Period:     awscdk.Duration_Minutes(jsii.Number(5)),
@@ -519,6 +616,60 @@ func newTableAlarm(stack awscdk.Stack, table awsdynamodb.Table, alarms awssns.To
 	awscloudwatch.NewAlarm(stack, jsii.String("TableThrottlesAlarm"), &awscloudwatch.AlarmProps{
 		Metric:             m,
 		AlarmDescription:   jsii.String("Tranche table: throttled requests in 5 minutes"),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	}).AddAlarmAction(awscloudwatchactions.NewSnsAction(alarms))
+}
+
+// newAPIAlarms watches what clients see, at API Gateway: the share of 5xx
+// (a handler's 500, a function that failed or timed out) and the p99
+// latency. The 5xx rate waits for ten requests in the period, so one failed
+// request at night is the ServerErrors alarm's business, not a rate.
+func newAPIAlarms(stack awscdk.Stack, api awsapigatewayv2.HttpApi, alarms awssns.Topic) {
+	period := awscdk.Duration_Minutes(jsii.Number(5))
+	sum := &awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Sum")}
+	rate := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression: jsii.String("IF(requests >= 10, 100 * errors / requests, 0)"),
+		UsingMetrics: &map[string]awscloudwatch.IMetric{
+			"errors":   api.MetricServerError(sum),
+			"requests": api.MetricCount(sum),
+		},
+		Label:  jsii.String("API 5xx %"),
+		Period: period,
+	})
+	rate.CreateAlarm(stack, jsii.String("Api5xxRateAlarm"), &awscloudwatch.CreateAlarmOptions{
+		AlarmDescription:   jsii.String("Tranche API: 5% or more of the requests answered 5xx in 5 minutes"),
+		Threshold:          jsii.Number(5),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	}).AddAlarmAction(awscloudwatchactions.NewSnsAction(alarms))
+	// Functions stop at 15 s; 3 s at p99 for 15 minutes is a slow table,
+	// a cold-start storm or a list that outgrew its cache.
+	api.MetricLatency(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("p99")}).
+		CreateAlarm(stack, jsii.String("ApiLatencyP99Alarm"), &awscloudwatch.CreateAlarmOptions{
+			AlarmDescription:   jsii.String("Tranche API: p99 latency at or over 3 s for 15 minutes"),
+			Threshold:          jsii.Number(3000),
+			EvaluationPeriods:  jsii.Number(3),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		}).AddAlarmAction(awscloudwatchactions.NewSnsAction(alarms))
+}
+
+// newServerErrorsAlarm fires on any 500 a function's handler answered (the
+// EMF metric of package httpapi): the adapter turns it into a response, so
+// Lambda's Errors metric never counts it, and nothing should ever be one.
+func newServerErrorsAlarm(stack awscdk.Stack, fn string, alarms awssns.Topic) {
+	awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+		Namespace:     jsii.String(emf.Namespace),
+		MetricName:    jsii.String(httpapi.MetricServerErrors),
+		DimensionsMap: &map[string]*string{"Function": jsii.String(fn)},
+		Statistic:     jsii.String("Sum"),
+		Period:        awscdk.Duration_Minutes(jsii.Number(5)),
+	}).CreateAlarm(stack, jsii.String(constructID(fn)+"ServerErrorsAlarm"), &awscloudwatch.CreateAlarmOptions{
+		AlarmDescription:   jsii.String("Tranche " + fn + ": a handler answered 5xx in 5 minutes; find request_id in its log group"),
 		Threshold:          jsii.Number(1),
 		EvaluationPeriods:  jsii.Number(1),
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -175,6 +175,7 @@ func (a *Authenticator) For(r routes.Route, h http.Handler) http.Handler {
 			if err != nil {
 				return err
 			}
+			httpapi.SetCaller(req.Context(), p.Workspace, p.Actor())
 			h.ServeHTTP(w, req.WithContext(WithPrincipal(req.Context(), p)))
 			return nil
 		})

@@ -12,6 +12,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/emf"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -182,6 +183,7 @@ func handleCreate(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		emf.Add(ctx, emf.MetricInvestmentsCreated, 1)
 		return httpapi.JSON(w, http.StatusCreated, inv.View(graph.InInvestment()))
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
 	"github.com/tranche-dev/tranche/pkg/app"
+	"github.com/tranche-dev/tranche/pkg/emf"
 )
 
 // Message is one plain-text (and optionally HTML) e-mail.
@@ -91,7 +92,9 @@ func (s *Sender) Send(ctx context.Context, m Message) (string, error) {
 		}},
 	})
 	if err != nil {
+		emf.Add(ctx, emf.MetricEmailsFailed, 1)
 		return "", fmt.Errorf("mail: send %q: %w", m.Subject, err)
 	}
+	emf.Add(ctx, emf.MetricEmailsSent, 1)
 	return aws.ToString(out.MessageId), nil
 }

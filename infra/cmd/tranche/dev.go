@@ -48,7 +48,6 @@ demo API key and serve every function on one port until Ctrl-C.`,
 }
 
 func dev(ctx context.Context, getenv func(string) string, addr, dir string, dynamoPort, sesPort int) error {
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	stack, err := devstack.Start(ctx, devstack.Options{
 		DataDir: filepath.Join(dir, "dynamodb"), LogDir: filepath.Join(dir, "logs"),
@@ -74,7 +73,7 @@ func dev(ctx context.Context, getenv func(string) string, addr, dir string, dyna
 		app.EnvTableName:      "tranche",
 		app.EnvEndpointURL:    stack.DynamoURL,
 		app.EnvRegion:         "us-east-1",
-		app.EnvLogLevel:       "warn",
+		app.EnvLogLevel:       "info",
 		app.EnvSESEndpointURL: stack.SESURL,
 		app.EnvClerkJWKSURL:   "http://" + addr + "/.well-known/jwks.json",
 		app.EnvClerkIssuer:    li.Issuer,
@@ -94,7 +93,14 @@ func dev(ctx context.Context, getenv func(string) string, addr, dir string, dyna
 	if err != nil {
 		return err
 	}
-	deps.Log = logger
+	// One JSON line per request (request id, route, status) in the logs
+	// directory, at LOG_LEVEL (info unless set), leaving the terminal quiet.
+	apiLog, err := os.OpenFile(filepath.Join(stack.LogDir, "api.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer apiLog.Close()
+	deps.Log = slog.New(slog.NewJSONHandler(apiLog, &slog.HandlerOptions{Level: deps.Config.LogLevel}))
 	if err := store.EnsureTable(ctx, deps.DB.Client(), deps.DB.Name()); err != nil {
 		return err
 	}
