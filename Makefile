@@ -39,7 +39,7 @@ $(NPM_STAMP): package-lock.json
 	@touch $@
 
 test: deps
-	CI=true $(DEVSTACK) test -- $(GO) test -timeout 30m $(TESTFLAGS) ./...
+	CI=true $(DEVSTACK) test -- $(GO) test -timeout 60m $(TESTFLAGS) ./...
 
 # The robustness suite (infra/robust) sends a bounded corpus under make test;
 # here it sends every generated case (ROBUST_BUDGET=0; a number bounds the
