@@ -28,10 +28,10 @@ func addRoutes(rt *httpapi.Router, deps app.Deps) {
 	rt.HandleFunc("GET /api/investments/summary/", handleSummary(deps))
 	rt.HandleFunc("GET /api/investments/{id}/", handleDetail(deps))
 	rt.HandleFunc("GET /api/investments/{id}/audit/", handleAudit(deps))
-	rt.Handle("POST /api/investments/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCreate(deps)))
+	rt.Handle("POST /api/investments/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCreate(deps)))
 	rt.HandleFunc("PATCH /api/investments/{id}/", handleUpdate(deps))
-	rt.Handle("POST /api/investments/{id}/reconfirm/", deps.DB.Idempotent(auth.IdempotencyCaller, handleReconfirm(deps)))
+	rt.Handle("POST /api/investments/{id}/reconfirm/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleReconfirm(deps)))
 	for _, a := range model.Actions {
-		rt.Handle("POST /api/investments/{id}/"+string(a)+"/", deps.DB.Idempotent(auth.IdempotencyCaller, handleAction(deps, a)))
+		rt.Handle("POST /api/investments/{id}/"+string(a)+"/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleAction(deps, a)))
 	}
 }

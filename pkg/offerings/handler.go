@@ -25,19 +25,19 @@ func addRoutes(rt *httpapi.Router, deps app.Deps) {
 	rt.HandleFunc("GET /api/offerings/{id}/", handleDetail(deps))
 	rt.HandleFunc("GET /api/offerings/{id}/audit/", handleAudit(deps))
 	rt.HandleFunc("GET /api/offerings/", listing.Handler(listSpec(deps)))
-	rt.Handle("POST /api/offerings/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCreate(deps)))
+	rt.Handle("POST /api/offerings/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCreate(deps)))
 	rt.HandleFunc("PATCH /api/offerings/{id}/", handleUpdate(deps))
 	for _, a := range []string{"open", "pause", "close"} {
-		rt.Handle("POST /api/offerings/{id}/"+a+"/", deps.DB.Idempotent(auth.IdempotencyCaller, handleStatus(deps, a)))
+		rt.Handle("POST /api/offerings/{id}/"+a+"/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleStatus(deps, a)))
 	}
-	rt.Handle("POST /api/offerings/{id}/escrow-close/", deps.DB.Idempotent(auth.IdempotencyCaller, handleEscrowClose(deps)))
-	rt.Handle("POST /api/offerings/{id}/refunds/", deps.DB.Idempotent(auth.IdempotencyCaller, handleRefunds(deps)))
+	rt.Handle("POST /api/offerings/{id}/escrow-close/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleEscrowClose(deps)))
+	rt.Handle("POST /api/offerings/{id}/refunds/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleRefunds(deps)))
 	// Reg CF's 227.304 actions (regcf.go); idempotent, so a retried
 	// request does not e-mail investors twice.
 	sender := mail.FromDeps(deps)
-	rt.Handle("POST /api/offerings/{id}/early-close/", deps.DB.Idempotent(auth.IdempotencyCaller, handleEarlyClose(deps, sender)))
-	rt.Handle("POST /api/offerings/{id}/material-change/", deps.DB.Idempotent(auth.IdempotencyCaller, handleMaterialChange(deps, sender)))
-	rt.Handle("POST /api/offerings/{id}/cancel-unconfirmed/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCancelUnconfirmed(deps)))
+	rt.Handle("POST /api/offerings/{id}/early-close/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleEarlyClose(deps, sender)))
+	rt.Handle("POST /api/offerings/{id}/material-change/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleMaterialChange(deps, sender)))
+	rt.Handle("POST /api/offerings/{id}/cancel-unconfirmed/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCancelUnconfirmed(deps)))
 	// Not idempotent on purpose: a stored first answer would keep the
 	// secret, which is only ever stored as a hash.
 	rt.HandleFunc("POST /api/offerings/{id}/api-keys/", handleMintKey(deps))
