@@ -202,54 +202,88 @@ func orZero(m *model.Money) model.Money {
 }
 
 // newInvestment applies the offering's settings and the regulation's rules
-// and builds the investment and its write plan.
+// (checkSale) and builds the investment (sale.investment) and its write
+// plan: the running totals' caps, the ledgers to add the sale to and the
+// record of the decision.
 func (s *Service) newInvestment(ctx context.Context, p *auth.Principal, o *model.Offering, g model.InvestorGraph, c *CreateInput) (*model.Investment, *store.InvestmentCreate, error) {
 	t := now()
+	sl, err := s.checkSale(ctx, p.Workspace, o, g, c, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	inv := sl.investment(o, g, c, t)
+	plan := &store.InvestmentCreate{
+		Maximum: o.MaximumAmountRaised, NonAccredited: !sl.facts.Accredited,
+		MaxNonAcc: sl.reg.MaxNonAccredited, Actor: p.Actor(),
+		Decision: decision(decisionFacts{o: o, reg: sl.reg, g: g, e: sl.e, facts: sl.facts, price: sl.pricing.Price, total: sl.pricing.Amount,
+			held: sl.held, ceilingPrior: sl.ceilingPrior, nonAcc: sl.nonAccSoFar, nonAccounted: sl.counted, t: t}),
+	}
+	for _, k := range []string{sl.ceilingKey, sl.personKey} {
+		if k != "" {
+			plan.Ledgers = append(plan.Ledgers, sl.ledgers[k])
+		}
+	}
+	return inv, plan, nil
+}
+
+// sale is what the rules read and decided about one sale: its pricing,
+// the entity and facts they judged, what the investor already holds, the
+// 12-month ledgers and the 506(b) count, for the investment, its write
+// plan and the decision record.
+type sale struct {
+	pricing               model.Pricing
+	e                     *model.Entity
+	reg                   model.Regulation
+	facts                 model.InvestorFacts
+	held                  model.Money
+	ledgers               map[string]*store.Ledger
+	ceilingKey, personKey string
+	ceilingPrior          *model.Money
+	nonAccSoFar           int
+	counted               bool
+}
+
+// checkSale applies the offering's settings (open, pricing, amounts,
+// per-investor maximum, who may invest) and the regulation's rules (the
+// investor's limits, 506(b)'s non-accredited purchasers, the issuer's
+// 12-month ceiling) at t; each refusal is a field error.
+func (s *Service) checkSale(ctx context.Context, ws string, o *model.Offering, g model.InvestorGraph, c *CreateInput, t time.Time) (*sale, error) {
 	if err := model.OfferingOpen(o, t); err != nil {
 		var re *model.RegulationError
 		errors.As(err, &re)
-		return nil, nil, apierr.Field(re.Field, re.Message)
+		return nil, apierr.Field(re.Field, re.Message)
 	}
 	pricing, errs := model.Price(o, c.Quantity, c.Amount, c.ProcessingFees)
 	if len(errs) > 0 {
-		return nil, nil, apierr.Fields(errs)
+		return nil, apierr.Fields(errs)
 	}
 	if errs := model.CheckAmount(o, pricing.Price); len(errs) > 0 {
-		return nil, nil, apierr.Fields(errs)
+		return nil, apierr.Fields(errs)
 	}
 	// What the investor record already holds in the offering: the
 	// per-investor max_investment_amount and Reg A Tier 2's limit count it
 	// (the holding item's committed_price, written under a version
 	// condition with every sale, so racing sales are re-checked).
-	held, err := s.db.CommittedPriceInOffering(ctx, p.Workspace, o.ID, g.Investor.ID)
+	held, err := s.db.CommittedPriceInOffering(ctx, ws, o.ID, g.Investor.ID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if errs := model.CheckInvestorMax(o, pricing.Price, held); len(errs) > 0 {
-		return nil, nil, apierr.Fields(errs)
+		return nil, apierr.Fields(errs)
 	}
 	e := entityOf(g)
 	if errs := model.CheckInvestorAllowed(o, e); len(errs) > 0 {
-		return nil, nil, apierr.Fields(errs)
+		return nil, apierr.Fields(errs)
 	}
 	reg := model.RegulationFor(o)
-	facts := model.InvestorFacts{InvestorID: g.Investor.ID, At: t, Accredited: model.Accredited(e), Verification: g.Investor.AccreditationVerification,
-		VerificationRequired: o.AccreditationVerificationRequired}
-	us, known := model.USPersonOf(e)
-	facts.USPerson, facts.USPersonUnknown = us, !known
-	if e != nil {
-		facts.AnnualIncome = orZero(e.AnnualIncome)
-		facts.NetWorth = orZero(e.NetWorth)
-		facts.RegCFThisYear = orZero(e.AmountInvestedInRegCFOfferingThisYear)
-		facts.RegCFOtherPlatforms = orZero(e.AmountInvestedInRegCFOfferingThisYearOtherPlatforms)
-	}
+	facts := investorFacts(o, g, e, t)
 	// The rolling-12-month units: the issuer's sales under the regulation
 	// (its ceiling) and, for Reg CF, the person's purchases across all its
 	// investor records, each one maintained ledger (store/ledger.go).
 	ceilingKey, personKey := model.CeilingLedger(o), model.PersonLedger(o, g.Investor)
-	ledgers, err := s.db.Ledgers(ctx, p.Workspace, ceilingKey, personKey)
+	ledgers, err := s.db.Ledgers(ctx, ws, ceilingKey, personKey)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	first := model.WindowStart(t)
 	// The limits count securities sold (prices), not investor-paid fees.
@@ -261,44 +295,67 @@ func (s *Service) newInvestment(ctx context.Context, p *auth.Principal, o *model
 	}
 	nonAcc, nonAccSoFar, counted := 0, 0, false
 	if reg.MaxNonAccredited > 0 && !facts.Accredited {
-		aggs, err := s.db.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
+		aggs, err := s.db.OfferingAggregates(ctx, ws, []int64{o.ID})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		nonAcc = int(aggs[o.ID].NonAccredited)
 		nonAccSoFar = nonAcc
 		// An investor already counted as non-accredited does not count
 		// twice; one who bought only as accredited so far becomes a
 		// non-accredited purchaser with this sale (status at each sale).
-		counted, err = s.db.HoldingCountedNonAccredited(ctx, p.Workspace, o.ID, g.Investor.ID)
+		counted, err = s.db.HoldingCountedNonAccredited(ctx, ws, o.ID, g.Investor.ID)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if counted {
 			nonAcc = 0
 		}
 	}
 	if re := reg.CheckInvestor(pricing.Price, facts, nonAcc); re != nil {
-		return nil, nil, apierr.Field(re.Field, re.Message)
+		return nil, apierr.Field(re.Field, re.Message)
 	}
 	var ceilingPrior *model.Money
 	if ceilingKey != "" {
 		sold := ledgers[ceilingKey].Since(first)
 		if re := reg.CheckCeiling(pricing.Price, sold); re != nil {
-			return nil, nil, apierr.Field(re.Field, re.Message)
+			return nil, apierr.Field(re.Field, re.Message)
 		}
 		ceilingPrior = &sold
 	}
+	return &sale{pricing: pricing, e: e, reg: reg, facts: facts, held: held, ledgers: ledgers, ceilingKey: ceilingKey, personKey: personKey,
+		ceilingPrior: ceilingPrior, nonAccSoFar: nonAccSoFar, counted: counted}, nil
+}
+
+// investorFacts are the facts about the investor the regulation's rules
+// read, at t.
+func investorFacts(o *model.Offering, g model.InvestorGraph, e *model.Entity, t time.Time) model.InvestorFacts {
+	facts := model.InvestorFacts{InvestorID: g.Investor.ID, At: t, Accredited: model.Accredited(e), Verification: g.Investor.AccreditationVerification,
+		VerificationRequired: o.AccreditationVerificationRequired}
+	us, known := model.USPersonOf(e)
+	facts.USPerson, facts.USPersonUnknown = us, !known
+	if e != nil {
+		facts.AnnualIncome = orZero(e.AnnualIncome)
+		facts.NetWorth = orZero(e.NetWorth)
+		facts.RegCFThisYear = orZero(e.AmountInvestedInRegCFOfferingThisYear)
+		facts.RegCFOtherPlatforms = orZero(e.AmountInvestedInRegCFOfferingThisYearOtherPlatforms)
+	}
+	return facts
+}
+
+// investment is the new investment the sale makes: status started, priced,
+// with the investor's declarations as of the sale and the body's details.
+func (sl *sale) investment(o *model.Offering, g model.InvestorGraph, c *CreateInput, t time.Time) *model.Investment {
 	at := model.NewTime(t)
 	inv := &model.Investment{
-		Quantity: pricing.Quantity, Price: pricing.Price, PriceFees: pricing.PriceFees,
-		PricePaymentProcessingFees: pricing.ProcessingFees, Amount: pricing.Amount,
+		Quantity: sl.pricing.Quantity, Price: sl.pricing.Price, PriceFees: sl.pricing.PriceFees,
+		PricePaymentProcessingFees: sl.pricing.ProcessingFees, Amount: sl.pricing.Amount,
 		Status: model.StatusStarted, Offering: o.ID, Investor: g.Investor.ID, Issuer: o.Issuer,
 		UpdatedAt: at, CreatedAt: at, WatchlistEntitySet: []model.Watchlist{},
 	}
-	shares := pricing.Price
+	shares := sl.pricing.Price
 	inv.SharesAmount = &shares
-	if e != nil {
+	if e := sl.e; e != nil {
 		inv.AccreditedInvestor, inv.NetWorth, inv.AnnualIncome = e.AccreditedInvestor, e.NetWorth, e.AnnualIncome
 		inv.USPerson, inv.ExemptFromBackupWithholding = e.USPerson, e.ExemptFromBackupWithholding
 		inv.AmountInvestedInRegCFOfferingThisYear, inv.AccreditedInvestorType = e.AmountInvestedInRegCFOfferingThisYear, e.AccreditedInvestorType
@@ -308,18 +365,7 @@ func (s *Service) newInvestment(ctx context.Context, p *auth.Principal, o *model
 		inv.InvestorIndividualName = &name
 	}
 	c.details.apply(inv)
-	plan := &store.InvestmentCreate{
-		Maximum: o.MaximumAmountRaised, NonAccredited: !facts.Accredited,
-		MaxNonAcc: reg.MaxNonAccredited, Actor: p.Actor(),
-		Decision: decision(decisionFacts{o: o, reg: reg, g: g, e: e, facts: facts, price: pricing.Price, total: pricing.Amount,
-			held: held, ceilingPrior: ceilingPrior, nonAcc: nonAccSoFar, nonAccounted: counted, t: t}),
-	}
-	for _, k := range []string{ceilingKey, personKey} {
-		if k != "" {
-			plan.Ledgers = append(plan.Ledgers, ledgers[k])
-		}
-	}
-	return inv, plan, nil
+	return inv
 }
 
 // limitError explains which running-total condition refused the write.
