@@ -2,12 +2,9 @@ package investors
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/guregu/dynamo/v2"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/app"
@@ -59,10 +56,7 @@ func handleAccreditation(deps app.Deps) httpapi.HandlerFunc {
 			return apierr.NotFoundError()
 		}
 		inv, ent, ind, err := deps.DB.InvestorForWrite(r.Context(), p.Workspace, id)
-		if errors.Is(err, dynamo.ErrNotFound) {
-			return apierr.NotFoundError()
-		}
-		if err != nil {
+		if err != nil { // a missing investor is WriteError's 404
 			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, accreditationOf(inv, ent, ind, now()))
