@@ -214,7 +214,7 @@ func (s *Service) newInvestment(ctx context.Context, p *auth.Principal, o *model
 	inv := sl.investment(o, g, c, t)
 	plan := &store.InvestmentCreate{
 		Maximum: o.MaximumAmountRaised, NonAccredited: !sl.facts.Accredited,
-		MaxNonAcc: sl.reg.MaxNonAccredited, Actor: p.Actor(),
+		MaxNonAcc: sl.reg.MaxNonAccredited, Actor: p.Actor(), Held: &sl.held,
 		Decision: decision(decisionFacts{o: o, reg: sl.reg, g: g, e: sl.e, facts: sl.facts, price: sl.pricing.Price, total: sl.pricing.Amount,
 			held: sl.held, ceilingPrior: sl.ceilingPrior, nonAcc: sl.nonAccSoFar, nonAccounted: sl.counted, t: t}),
 	}
