@@ -2,6 +2,7 @@ package investments_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -164,5 +165,50 @@ func TestInvestingServiceRace(t *testing.T) {
 	agg := e.checkTotals(o.ID)
 	if ok != 5 || agg.Committed.Count != 5 || !agg.Committed.Amount.Equal(model.MustMoney("500").Decimal) {
 		t.Fatalf("%d sales accepted, totals %+v; want 5 and $500", ok, agg.Committed)
+	}
+}
+
+// TestInvestingServicePerInvestorRace: parallel sales of one investor
+// under the offering's per-investor maximum: exactly one passes, the others
+// are re-planned on the holding the first wrote and refused with the
+// per-investor field error (the write is conditioned on the holding the
+// rules read: store.InvestmentCreate.Held).
+func TestInvestingServicePerInvestorRace(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	p := &auth.Principal{Workspace: e.ws, KeyID: "service-per-investor", Scope: auth.ScopeWorkspace, Write: true}
+	o := openOffering(t, e, p, "100000.00")
+	if _, err := offerings.NewService(e.db, nil, nil).Update(ctx, p, o.ID, map[string]json.RawMessage{"max_investment_amount": json.RawMessage(`"1000.00"`)}); err != nil {
+		t.Fatal(err)
+	}
+	svc := investments.NewService(e.db)
+	investor := e.storeInvestor(true)
+	const n = 6
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			q := int64(60) // $600 each: one fits under $1,000 per investor
+			_, _, err := svc.Create(ctx, p, investments.CreateInput{Offering: o.ID, Investor: investor, Quantity: &q})
+			errs <- err
+		}()
+	}
+	ok := 0
+	for i := 0; i < n; i++ {
+		err := <-errs
+		if err == nil {
+			ok++
+			continue
+		}
+		var ae *apierr.Error
+		if !errors.As(err, &ae) || ae.Kind != apierr.Invalid || len(ae.Fields["amount"]) == 0 {
+			t.Errorf("a refused sale: %v, want a 400 on amount", err)
+		}
+	}
+	held, err := e.db.CommittedPriceInOffering(ctx, e.ws, o.ID, investor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok != 1 || !held.Equal(model.MustMoney("600").Decimal) {
+		t.Fatalf("%d of %d racing $600 sales passed, the investor holds %s; want 1 and 600", ok, n, held)
 	}
 }
