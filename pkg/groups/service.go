@@ -491,18 +491,29 @@ func (s *Service) InviteShell(ctx context.Context, p *auth.Principal, in ShellIn
 	if err != nil {
 		return out, err
 	}
-	invitee, err := s.inviteeUser(ctx, p.Workspace, in.Email)
-	if err != nil {
+	// Every refusal before the invitee's user record is created, so a
+	// refused invitation writes nothing.
+	if pending, err := s.db.InvitationPending(ctx, p.Workspace, in.Email); err != nil {
+		return out, err
+	} else if pending {
+		return out, apierr.Field("email", "A pending invitation for this email address already exists.")
+	}
+	if id, err := s.db.UserIDByEmail(ctx, p.Workspace, in.Email); err == nil {
+		for _, m := range in.Members {
+			if m.User == id {
+				return out, apierr.Field("members", "The invitee becomes the lead; do not list them as a member.")
+			}
+		}
+		if _, err := s.db.UserGroupByLead(ctx, p.Workspace, model.UserUUID(p.Workspace, id)); err == nil {
+			return out, apierr.Field("email", "This user already leads a group.")
+		} else if !errors.Is(err, dynamo.ErrNotFound) {
+			return out, err
+		}
+	} else if !errors.Is(err, dynamo.ErrNotFound) {
 		return out, err
 	}
-	for _, m := range in.Members {
-		if m.User == invitee {
-			return out, apierr.Field("members", "The invitee becomes the lead; do not list them as a member.")
-		}
-	}
-	if _, err := s.db.UserGroupByLead(ctx, p.Workspace, model.UserUUID(p.Workspace, invitee)); err == nil {
-		return out, apierr.Field("email", "This user already leads a group.")
-	} else if !errors.Is(err, dynamo.ErrNotFound) {
+	invitee, err := s.inviteeUser(ctx, p.Workspace, in.Email)
+	if err != nil {
 		return out, err
 	}
 	now := model.NewTime(s.now())

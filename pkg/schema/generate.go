@@ -275,7 +275,11 @@ func typedResponse(r routes.Route, op *Operation, comps map[string]*Schema) {
 		}
 		s = &Schema{Ref: "#/components/schemas/" + name}
 	}
-	op.Responses["200"] = jsonResponse(op.Responses["200"].Description, s)
+	code := "200"
+	if _, created := op.Responses["201"]; created {
+		code = "201"
+	}
+	op.Responses[code] = jsonResponse(op.Responses[code].Description, s)
 }
 
 // typedRequest replaces the generic request body of a route whose Go

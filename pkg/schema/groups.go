@@ -45,6 +45,8 @@ func init() {
 	filterSets["GET /api/user-groups/"] = groups.ListFilters
 	filterSets["GET /api/user-groups/search/"] = groups.SearchFilters
 	filterSets["GET /api/user-groups/{id}/users/"] = groups.MemberFilters
+	RegisterParams("GET /api/user-groups/by-lead-user/", Param{Name: "uuid", Required: true, Format: "uuid",
+		Description: "The lead user's UUID (model.UserUUID: stable per workspace user)."})
 	for _, k := range []string{"GET /api/user-groups/", "GET /api/user-groups/search/", "GET /api/user-groups/{id}/users/"} {
 		pagedLists[k] = true
 	}

@@ -123,6 +123,11 @@ func (db *DB) checkUser(t *txn, ws string, id int64) {
 // conditioned on its user record existing. Returns ErrLeadTaken, or
 // dynamo.ErrNotFound when a user record vanished meanwhile.
 func (db *DB) CreateUserGroup(ctx context.Context, ws string, g *UserGroup, members []UserGroupMember) error {
+	// Refuse a taken lead before allocating an id, so a refused create
+	// leaves even the id counter as it was (a race still may not).
+	if g.LeadUUID != "" && db.leadTaken(ctx, ws, g.LeadUUID, 0) {
+		return ErrLeadTaken
+	}
 	id, err := db.nextID(ctx, ws, KindUserGroup)
 	if err != nil {
 		return err
@@ -406,6 +411,11 @@ func (db *DB) DeleteUserGroup(ctx context.Context, ws string, g *UserGroup) erro
 // (AcceptInvitations → shellTakeover). Returns ErrDuplicateInvitation.
 func (db *DB) CreateShellInvitation(ctx context.Context, ws, email string, authGroup int, role, invitedBy string,
 	g *UserGroup, members []UserGroupMember, invitee int64) (*Invitation, error) {
+	if pending, err := db.InvitationPending(ctx, ws, email); err != nil {
+		return nil, err
+	} else if pending {
+		return nil, ErrDuplicateInvitation // before the id counter moves
+	}
 	id, err := db.nextID(ctx, ws, KindUserGroup)
 	if err != nil {
 		return nil, err
@@ -438,6 +448,17 @@ func (db *DB) CreateShellInvitation(ctx context.Context, ws, email string, authG
 		return nil, err
 	}
 	return inv, nil
+}
+
+// InvitationPending reports whether the e-mail has a pending invitation
+// to the workspace (its uniqueness item exists).
+func (db *DB) InvitationPending(ctx context.Context, ws, email string) (bool, error) {
+	var it map[string]any
+	err := db.table.Get(AttrPK, inviteeEmailPK(ws, email)).Range(AttrSK, dynamo.Equal, skUnique).Consistent(true).One(ctx, &it)
+	if errors.Is(err, dynamo.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // DeleteShellInvitation takes back a shell invitation and its group (the
