@@ -275,7 +275,11 @@ func typedResponse(r routes.Route, op *Operation, comps map[string]*Schema) {
 		}
 		s = &Schema{Ref: "#/components/schemas/" + name}
 	}
-	op.Responses["200"] = jsonResponse(op.Responses["200"].Description, s)
+	code := "200"
+	if _, created := op.Responses["201"]; created {
+		code = "201"
+	}
+	op.Responses[code] = jsonResponse(op.Responses[code].Description, s)
 }
 
 // typedRequest replaces the generic request body of a route whose Go
@@ -290,8 +294,12 @@ func typedRequest(r routes.Route, op *Operation, comps map[string]*Schema) {
 }
 
 func isList(r routes.Route) bool {
-	return r.Method == "GET" && paginated[r.Function] && r.Path == "/api/"+r.Function+"/"
+	return r.Method == "GET" && (paginated[r.Function] && r.Path == "/api/"+r.Function+"/" || pagedLists[r.Key()])
 }
+
+// pagedLists are page-number lists beyond each function's collection GET,
+// by route key (groups.go adds seed 001's).
+var pagedLists = map[string]bool{}
 
 // queryParams are the built-in parameters of r, replaced or extended by
 // the registered ones.
