@@ -24,6 +24,7 @@ type keyView struct {
 	Scope      string      `json:"scope"`
 	Offering   int64       `json:"offering"`
 	Write      bool        `json:"write"`
+	Scopes     []string    `json:"scopes"` // named grants: accounts.read, accounts.write (issue 13)
 	CreatedAt  model.Time  `json:"created_at"`
 	LastUsedAt *model.Time `json:"last_used_at"`
 	RevokedAt  *model.Time `json:"revoked_at"`
@@ -37,7 +38,7 @@ type mintedView struct {
 
 func viewKey(k *store.APIKey) keyView {
 	return keyView{KeyID: k.ID, Name: k.Name, Masked: auth.Masked(k), Scope: k.Scope, Offering: k.ScopeID,
-		Write: k.Write, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+		Write: k.Write, Scopes: append([]string{}, k.Scopes...), CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
 }
 
 // keyOffering reads the offering of an api-keys route that the caller may
@@ -55,7 +56,7 @@ func keyOffering(r *http.Request, deps app.Deps) (*auth.Principal, *model.Offeri
 	return p, o, err
 }
 
-// handleMintKey mints a key scoped to the offering: {name, write} →
+// handleMintKey mints a key scoped to the offering: {name, write, scopes} →
 // 201 with the secret in "key", shown this once.
 func handleMintKey(deps app.Deps) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -70,6 +71,7 @@ func handleMintKey(deps app.Deps) httpapi.HandlerFunc {
 		f := model.NewForm(raw, false)
 		name, _ := f.String("name", model.Str{AllowBlank: true, MaxLen: 100})
 		write, _ := f.Bool("write", false, false)
+		scopes, _ := f.Strings("scopes", func(s string) bool { return auth.CheckScopes([]string{s}) == nil })
 		if err := apierr.Fields(f.Errors); err != nil {
 			return err
 		}
@@ -80,7 +82,7 @@ func handleMintKey(deps app.Deps) httpapi.HandlerFunc {
 		if write != nil {
 			wr = *write
 		}
-		k, err := auth.Mint(r.Context(), deps.DB, p.Workspace, auth.ScopeOffering, o.ID, wr, n, now())
+		k, err := auth.MintScoped(r.Context(), deps.DB, p.Workspace, auth.ScopeOffering, o.ID, wr, n, scopes, now())
 		if err != nil {
 			return err
 		}
