@@ -8,6 +8,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/investments"
 	"github.com/tranche-dev/tranche/pkg/investors"
 	"github.com/tranche-dev/tranche/pkg/offerings"
+	"github.com/tranche-dev/tranche/pkg/profiles"
 	"github.com/tranche-dev/tranche/pkg/schedule"
 	"github.com/tranche-dev/tranche/pkg/schema"
 	"github.com/tranche-dev/tranche/pkg/trades"
@@ -32,6 +33,7 @@ var Handlers = map[string]func(app.Deps) (http.Handler, error){
 	"account":     account.NewHandler,
 	"trades":      trades.NewHandler,
 	"mail":        plain(schedule.NewUnsubscribeHandler),
+	"profiles":    profiles.NewHandler, // seed 002 (issue 13)
 }
 
 func plain(f func(app.Deps) http.Handler) func(app.Deps) (http.Handler, error) {

@@ -128,7 +128,8 @@ type ProfileWrite struct {
 	At      time.Time
 }
 
-// CreateProfile allocates the profile's id (and the new user's), then
+// CreateProfile allocates the profile's id unless p.ID is set (and the
+// new user's), then
 // writes the profile, the new user with its e-mail uniqueness item, the
 // W-9 job and an audit record in one transaction. Returns ErrEmailTaken
 // when the new user's e-mail is another user's, dynamo.ErrNotFound when
@@ -149,12 +150,15 @@ func (db *DB) CreateProfile(ctx context.Context, ws string, w ProfileWrite) erro
 	} else {
 		t.check(tagNotFound, db.table.Check(AttrPK, userPK(ws)).Range(AttrSK, padID(p.User)).If("attribute_exists(PK)"))
 	}
-	id, err := db.nextID(ctx, ws, KindProfile)
-	if err != nil {
-		return err
+	if p.ID == 0 {
+		id, err := db.nextID(ctx, ws, KindProfile)
+		if err != nil {
+			return err
+		}
+		p.ID = id
 	}
 	at := model.NewTime(w.At)
-	p.ID, p.Version, p.CreatedAt, p.UpdatedAt = id, 1, at, at
+	p.Version, p.CreatedAt, p.UpdatedAt = 1, at, at
 	input, err := w.W9Input(p)
 	if err != nil {
 		return err
