@@ -55,6 +55,8 @@ func unprocessable(errs Errors) error {
 	return &apierr.Error{Kind: apierr.Unprocessable, Fields: errs}
 }
 
+var errEmailTaken = unprocessable(Errors{"email": {"A user with this e-mail already exists in the workspace; send its user_id."}})
+
 // W9Retry is the Retry-After of the share-link route while the W-9 is
 // being generated.
 const W9Retry = 5 * time.Second
@@ -95,6 +97,23 @@ func (s *Service) Create(ctx context.Context, c Caller, raw map[string]json.RawM
 	if in.UserID != nil && !c.sees(*in.UserID) {
 		return nil, apierr.NotFoundError()
 	}
+	// Refusals the transaction would also make are answered before any id
+	// is allocated, so a refused request leaves even the counters alone
+	// (the transaction's conditions still decide a race).
+	if in.UserID != nil {
+		if _, err := s.DB.User(ctx, c.Workspace, *in.UserID); errors.Is(err, dynamo.ErrNotFound) {
+			return nil, apierr.NotFoundError()
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if newUser != nil {
+		if _, err := s.DB.UserIDByEmail(ctx, c.Workspace, newUser.Email); err == nil {
+			return nil, errEmailTaken
+		} else if !errors.Is(err, dynamo.ErrNotFound) {
+			return nil, err
+		}
+	}
 	// The id first: the sealed tax id is bound to it.
 	id, err := s.DB.NextID(ctx, c.Workspace, store.KindProfile)
 	if err != nil {
@@ -111,7 +130,7 @@ func (s *Service) Create(ctx context.Context, c Caller, raw map[string]json.RawM
 	err = s.DB.CreateProfile(ctx, c.Workspace, store.ProfileWrite{Profile: p, NewUser: newUser, W9Input: w9Input, Actor: c.Actor, At: now})
 	switch {
 	case errors.Is(err, store.ErrEmailTaken):
-		return nil, unprocessable(Errors{"email": {"A user with this e-mail already exists in the workspace; send its user_id."}})
+		return nil, errEmailTaken
 	case errors.Is(err, dynamo.ErrNotFound):
 		return nil, apierr.NotFoundError()
 	case err != nil:

@@ -76,6 +76,16 @@ type BankAccountView struct {
 	LinkedAt          model.Time `json:"linked_at"`
 }
 
+// BankAccountRequest is POST bank-account's body (the OpenAPI document's
+// schema; the service reads the fields one by one to report every error).
+type BankAccountRequest struct {
+	AccountType       string `json:"account_type"` // checking or savings
+	RoutingNumber     string `json:"routing_number"`
+	AccountNumber     string `json:"account_number"`
+	AccountHolderName string `json:"account_holder_name,omitempty"`
+	BankName          string `json:"bank_name,omitempty"`
+}
+
 // ShareLinkView is GET document-share-link's answer.
 type ShareLinkView struct {
 	ShareUUID string `json:"share_uuid"`

@@ -143,7 +143,7 @@ var All = []Route{
 	// profiles — seed 002 (issue 13): the document's paths without trailing
 	// slashes, also under its /api/v1/api/ prefix
 	{Function: "profiles", Method: "GET", Path: "/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "List the caller's profiles (?user_id=); needs accounts.read"},
-	{Function: "profiles", Method: "POST", Path: "/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Create a profile (user_id null creates the user); needs accounts.write; 422 on an invalid body"},
+	{Function: "profiles", Method: "POST", Path: "/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "New profile, answered 200 as the document does (user_id null creates the user); needs accounts.write; 422 on an invalid body"},
 	{Function: "profiles", Method: "PUT", Path: "/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Update a profile (the whole body; tax_id may be left out to keep it); needs accounts.write"},
 	{Function: "profiles", Method: "GET", Path: "/api/profile/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
 	{Function: "profiles", Method: "GET", Path: "/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
@@ -153,7 +153,7 @@ var All = []Route{
 	{Function: "profiles", Method: "GET", Path: "/api/states", Auth: AuthKeyOrJWT, Seed: "002", Summary: "US states and territories with the ids profiles use"},
 	{Function: "profiles", Method: "GET", Path: "/api/investor-qualifications", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Accredited investor qualifications (Rule 501(a))"},
 	{Function: "profiles", Method: "GET", Path: "/api/v1/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "List the caller's profiles (?user_id=); needs accounts.read"},
-	{Function: "profiles", Method: "POST", Path: "/api/v1/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Create a profile (user_id null creates the user); needs accounts.write; 422 on an invalid body"},
+	{Function: "profiles", Method: "POST", Path: "/api/v1/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "New profile, answered 200 as the document does (user_id null creates the user); needs accounts.write; 422 on an invalid body"},
 	{Function: "profiles", Method: "PUT", Path: "/api/v1/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Update a profile (the whole body; tax_id may be left out to keep it); needs accounts.write"},
 	{Function: "profiles", Method: "GET", Path: "/api/v1/api/profile/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
 	{Function: "profiles", Method: "GET", Path: "/api/v1/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
