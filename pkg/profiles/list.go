@@ -10,7 +10,6 @@ import (
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/listing"
-	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
@@ -47,11 +46,7 @@ var ProfileFilters = &filter.Set{
 	Search:          []string{"first_name", "last_name", "entity_name"},
 }
 
-type profileRow struct {
-	p  *store.ProfileRecord
-	st *model.W9State
-	ba *store.BankAccount
-}
+type profileRow struct{ p *store.ProfileRecord }
 
 func (r profileRow) Value(path string) filter.Value {
 	p := r.p

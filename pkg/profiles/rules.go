@@ -330,14 +330,14 @@ func Validate(in *Input, errs Errors, keepTIN bool, now time.Time) {
 		validBirth(in.DateOfBirth, errs, now)
 	}
 	if in.TaxID != "" {
-		var err error
+		var problem string
 		if isEntity(in.Type) {
-			_, err = NormalizeEIN(in.TaxID)
+			_, problem = NormalizeEIN(in.TaxID)
 		} else {
-			_, err = NormalizeSSN(in.TaxID)
+			_, problem = NormalizeSSN(in.TaxID)
 		}
-		if err != nil {
-			errs.add("tax_id", err.Error())
+		if problem != "" {
+			errs.add("tax_id", problem)
 		}
 	}
 	validPlace(errs, "country_id", "state_id", "zip", in.CountryID, in.StateID, in.Zip, true)

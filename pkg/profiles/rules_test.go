@@ -180,13 +180,13 @@ func TestValueRules(t *testing.T) {
 
 func TestTaxIDsAndRouting(t *testing.T) {
 	for s, ok := range map[string]bool{"123-45-6789": true, "123456789": true, "000-12-3456": false, "900-70-1234": true, "900-10-1234": false, "123-00-4567": false, "123-45-0000": false} {
-		if _, err := NormalizeSSN(s); (err == nil) != ok {
-			t.Errorf("SSN %s: %v", s, err)
+		if _, problem := NormalizeSSN(s); (problem == "") != ok {
+			t.Errorf("SSN %s: %v", s, problem)
 		}
 	}
 	for s, ok := range map[string]bool{"12-3456789": true, "00-1234567": false, "96-1234567": false, "1234567": false} {
-		if _, err := NormalizeEIN(s); (err == nil) != ok {
-			t.Errorf("EIN %s: %v", s, err)
+		if _, problem := NormalizeEIN(s); (problem == "") != ok {
+			t.Errorf("EIN %s: %v", s, problem)
 		}
 	}
 	// Real routing numbers: JPMorgan Chase NY, Bank of America CA, Wells Fargo.

@@ -317,17 +317,16 @@ func bankAAD(ws string, profile int64) string {
 // workspace and id (the aad), so a sealed value copied into another item
 // does not open.
 func (s *Service) sealTIN(ctx context.Context, ws string, p *store.ProfileRecord, tin, typ string) error {
-	var norm string
-	var err error
+	var norm, problem string
 	if isEntity(typ) {
-		norm, err = NormalizeEIN(tin)
+		norm, problem = NormalizeEIN(tin)
 		p.TINKind = "ein"
 	} else {
-		norm, err = NormalizeSSN(tin)
+		norm, problem = NormalizeSSN(tin)
 		p.TINKind = "ssn"
 	}
-	if err != nil {
-		return unprocessable(Errors{"tax_id": {err.Error()}})
+	if problem != "" {
+		return unprocessable(Errors{"tax_id": {problem}})
 	}
 	sealed, err := s.Sealer.Seal(ctx, norm, tinAAD(ws, p.ID))
 	if err != nil {

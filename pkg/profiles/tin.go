@@ -1,9 +1,6 @@
 package profiles
 
-import (
-	"errors"
-	"log/slog"
-)
+import "log/slog"
 
 // Secret is a tax id or bank account number held in memory: it logs and
 // prints itself masked, so a stray log line cannot carry it.
@@ -27,23 +24,23 @@ func Mask(s string) string {
 // the same W-9 box) as nine digits. "123-45-6789" and "123456789" are
 // accepted. The SSA never issues area 000, 666 or 900–999 (ITINs use 9xx
 // with groups 50–65, 70–88, 90–92, 94–99), group 00 or serial 0000.
-func NormalizeSSN(s string) (string, error) {
+func NormalizeSSN(s string) (digits9, problem string) {
 	d := digits(s, "- ")
 	if len(d) != 9 {
-		return "", errors.New("Enter a valid SSN or ITIN: nine digits, as 123-45-6789.")
+		return "", "Enter a valid SSN or ITIN: nine digits, as 123-45-6789."
 	}
 	area, group, serial := d[:3], d[3:5], d[5:]
 	if d[0] == '9' {
 		g := atoi(group)
 		if (g >= 50 && g <= 65) || (g >= 70 && g <= 88) || (g >= 90 && g <= 92) || g >= 94 {
-			return d, nil
+			return d, ""
 		}
-		return "", errors.New("Enter a valid SSN or ITIN: this ITIN's middle digits are not issued.")
+		return "", "Enter a valid SSN or ITIN: this ITIN's middle digits are not issued."
 	}
 	if area == "000" || area == "666" || group == "00" || serial == "0000" {
-		return "", errors.New("Enter a valid SSN: no SSN has this area, group or serial number.")
+		return "", "Enter a valid SSN: no SSN has this area, group or serial number."
 	}
-	return d, nil
+	return d, ""
 }
 
 // invalidEINPrefixes are the two-digit prefixes the IRS does not assign.
@@ -55,16 +52,19 @@ var invalidEINPrefixes = map[string]bool{
 
 // NormalizeEIN returns an Employer Identification Number as nine digits;
 // "12-3456789" and "123456789" are accepted, with an assigned prefix.
-func NormalizeEIN(s string) (string, error) {
+func NormalizeEIN(s string) (digits9, problem string) {
 	d := digits(s, "- ")
 	if len(d) != 9 {
-		return "", errors.New("Enter a valid EIN: nine digits, as 12-3456789.")
+		return "", "Enter a valid EIN: nine digits, as 12-3456789."
 	}
 	if invalidEINPrefixes[d[:2]] {
-		return "", errors.New("Enter a valid EIN: the IRS assigns no EIN with this prefix.")
+		return "", "Enter a valid EIN: the IRS assigns no EIN with this prefix."
 	}
-	return d, nil
+	return d, ""
 }
+
+// NormalizeSSN and NormalizeEIN return the problem as the message the
+// client sees (a 422 field error), "" when the number is valid.
 
 // ValidRouting reports whether s is an ABA routing transit number: nine
 // digits, a Federal Reserve prefix (00–12, 21–32, 61–72, 80) and the ABA
