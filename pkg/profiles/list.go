@@ -135,8 +135,8 @@ func handleList(svc *Service) httpapi.HandlerFunc {
 	}
 }
 
-// renderPage renders the profiles shown with their W-9 states (one
-// BatchGet) and bank accounts.
+// renderPage renders the profiles shown with their W-9 states and bank
+// accounts: two BatchGets for the page, whatever its size.
 func (s *Service) renderPage(ctx context.Context, ws string, shown []profileRow) ([]View, error) {
 	ids := make([]int64, len(shown))
 	for i, r := range shown {
@@ -146,13 +146,13 @@ func (s *Service) renderPage(ctx context.Context, ws string, shown []profileRow)
 	if err != nil {
 		return nil, err
 	}
+	banks, err := s.DB.ActiveBankAccounts(ctx, ws, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]View, 0, len(shown))
 	for _, r := range shown {
-		v, err := s.view(ctx, ws, r.p, states[r.p.ID], nil)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
+		out = append(out, render(r.p, states[r.p.ID], banks[r.p.ID]))
 	}
 	return out, nil
 }

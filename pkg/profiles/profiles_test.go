@@ -317,6 +317,14 @@ func TestProfilesEndToEnd(t *testing.T) {
 	if bv := decode(t, h.serve("GET", fmt.Sprintf("/api/profiles/%d", id), key, ""))["bank_account"].(map[string]any); bv["account_type"] != "savings" || bv["account_number"] != "*****1111" {
 		t.Fatalf("profile's bank account: %v", bv)
 	}
+	// The list reads W-9 states and bank accounts in batches, and shows them.
+	rec = h.serve("GET", fmt.Sprintf("/api/profiles?user_id=%d&ordering=id", user), key, "")
+	rows := decode(t, rec)["results"].([]any)
+	first, second := rows[0].(map[string]any), rows[1].(map[string]any)
+	if first["bank_account"] == nil || second["bank_account"] != nil ||
+		first["tax_status_documentation"].(map[string]any)["share_uuid"] == nil || second["tax_status_documentation"].(map[string]any)["share_uuid"] != nil {
+		t.Fatalf("list rows: %s", rec.Body)
+	}
 }
 
 // TestRefusedWritesChangeNothing: a 422 (every violation at once), an

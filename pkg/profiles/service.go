@@ -136,7 +136,7 @@ func (s *Service) Create(ctx context.Context, c Caller, raw map[string]json.RawM
 	case err != nil:
 		return nil, err
 	}
-	return s.view(ctx, c.Workspace, p, nil, nil)
+	return s.view(ctx, c.Workspace, p)
 }
 
 // Update validates a PUT body (the whole profile again; tax_id may be
@@ -173,7 +173,7 @@ func (s *Service) Update(ctx context.Context, c Caller, id int64, raw map[string
 		if err := s.DB.UpdateProfile(ctx, c.Workspace, old.Version, store.ProfileWrite{Profile: &p, W9Input: w9Input, Actor: c.Actor, At: now}); err != nil {
 			return err
 		}
-		out, err = s.view(ctx, c.Workspace, &p, nil, nil)
+		out, err = s.view(ctx, c.Workspace, &p)
 		return err
 	})
 	return out, err
@@ -185,7 +185,7 @@ func (s *Service) Get(ctx context.Context, c Caller, id int64) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.view(ctx, c.Workspace, p, nil, nil)
+	return s.view(ctx, c.Workspace, p)
 }
 
 // visible reads a profile the caller may see; anything else is a 404.

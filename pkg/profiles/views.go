@@ -105,22 +105,16 @@ func opt(s string) *string {
 	return &s
 }
 
-// view renders a profile with its W-9 state and bank account; st and ba,
-// when given, save their reads (lists fetch them in batches).
-func (s *Service) view(ctx context.Context, ws string, p *store.ProfileRecord, st *model.W9State, ba *store.BankAccount) (*View, error) {
-	if st == nil {
-		got, err := s.DB.W9State(ctx, ws, p.ID)
-		if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
-			return nil, err
-		}
-		st = got
+// view renders one profile with its W-9 state and bank account (lists
+// read those in batches: renderPage).
+func (s *Service) view(ctx context.Context, ws string, p *store.ProfileRecord) (*View, error) {
+	st, err := s.DB.W9State(ctx, ws, p.ID)
+	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
+		return nil, err
 	}
-	if ba == nil {
-		got, err := s.DB.ActiveBankAccount(ctx, ws, p.ID, false)
-		if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
-			return nil, err
-		}
-		ba = got
+	ba, err := s.DB.ActiveBankAccount(ctx, ws, p.ID, false)
+	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
+		return nil, err
 	}
 	v := render(p, st, ba)
 	return &v, nil

@@ -266,6 +266,7 @@ func (db *DB) W9States(ctx context.Context, ws string, profiles []int64) (map[in
 		if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
 			return nil, fmt.Errorf("store: w9 states: %w", err)
 		}
+		record(ctx, len(got), nil)
 		for i := range got {
 			out[got[i].ProfileID] = &got[i]
 		}
@@ -327,4 +328,27 @@ func (db *DB) LinkBankAccount(ctx context.Context, ws string, a *BankAccount, pr
 	}
 	t.put(tagNone, db.table.Put(newAudit(ws, "PROFILE", a.Profile, action, from, to, actor, mt, 1)))
 	return t.run(ctx)
+}
+
+// ActiveBankAccounts returns the active bank accounts of several profiles
+// (BatchGet), by profile id; profiles without one are absent.
+func (db *DB) ActiveBankAccounts(ctx context.Context, ws string, profiles []int64) (map[int64]*BankAccount, error) {
+	out := map[int64]*BankAccount{}
+	for start := 0; start < len(profiles); start += 100 {
+		chunk := profiles[start:min(start+100, len(profiles))]
+		keys := make([]dynamo.Keyed, len(chunk))
+		for i, id := range chunk {
+			keys[i] = dynamo.Keys{bankAccountPK(ws), padID(id)}
+		}
+		var got []bankAccountItem
+		err := db.table.Batch(AttrPK, AttrSK).Get(keys...).All(ctx, &got)
+		if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
+			return nil, fmt.Errorf("store: bank accounts: %w", err)
+		}
+		record(ctx, len(got), nil)
+		for i := range got {
+			out[got[i].Profile] = &got[i].BankAccount
+		}
+	}
+	return out, nil
 }
