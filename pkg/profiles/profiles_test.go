@@ -26,7 +26,7 @@ import (
 )
 
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	db      *store.DB
 	env     *sessiontest.Env
 	deps    app.Deps
@@ -39,7 +39,9 @@ type handler struct {
 	serve func(method, target, auth, body string) *httptest.ResponseRecorder
 }
 
-func newWorld(t *testing.T, rate app.RateLimit) (*world, *handler) {
+func newWorld(t *testing.T, rate app.RateLimit) (*world, *handler) { return newWorldTB(t, rate) }
+
+func newWorldTB(t testing.TB, rate app.RateLimit) (*world, *handler) {
 	t.Helper()
 	db := storetest.New(t)
 	env := sessiontest.New(t)
@@ -95,7 +97,9 @@ func newWorld(t *testing.T, rate app.RateLimit) (*world, *handler) {
 
 func (w *world) bearer(user, org string) string { return "Bearer " + w.env.Token(w.t, user, org) }
 
-func decode(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
+func decode(t *testing.T, rec *httptest.ResponseRecorder) map[string]any { return decodeTB(t, rec) }
+
+func decodeTB(t testing.TB, rec *httptest.ResponseRecorder) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
@@ -487,4 +491,43 @@ func putW9State(t *testing.T, db *store.DB, ws string, profile int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// BenchmarkProfileRequests times the main requests through the handler on
+// DynamoDB Local (each including the rate limit's read and write).
+func BenchmarkProfileRequests(b *testing.B) {
+	w, h := newWorldTB(b, app.RateLimit{Burst: 1_000_000, Per: time.Minute})
+	key := w.keys["write"]
+	var id float64
+	b.Run("create", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			body := strings.Replace(individual, "ada@example.com", fmt.Sprintf("ada%d-%d@example.com", b.N, i), 1)
+			rec := h.serve("POST", "/api/profiles", key, body)
+			if rec.Code != 200 {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+			id = decodeTB(b, rec)["id"].(float64)
+		}
+	})
+	b.Run("get", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if rec := h.serve("GET", fmt.Sprintf("/api/profiles/%d", int64(id)), key, ""); rec.Code != 200 {
+				b.Fatal(rec.Code)
+			}
+		}
+	})
+	b.Run("list", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if rec := h.serve("GET", "/api/profiles", key, ""); rec.Code != 200 {
+				b.Fatal(rec.Code)
+			}
+		}
+	})
+	b.Run("countries", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if rec := h.serve("GET", "/api/countries", key, ""); rec.Code != 200 {
+				b.Fatal(rec.Code)
+			}
+		}
+	})
 }
