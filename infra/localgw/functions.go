@@ -9,6 +9,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/investments"
 	"github.com/tranche-dev/tranche/pkg/investors"
 	"github.com/tranche-dev/tranche/pkg/offerings"
+	"github.com/tranche-dev/tranche/pkg/profiles"
 	"github.com/tranche-dev/tranche/pkg/schedule"
 	"github.com/tranche-dev/tranche/pkg/schema"
 	"github.com/tranche-dev/tranche/pkg/trades"
@@ -34,6 +35,7 @@ var Handlers = map[string]func(app.Deps) (http.Handler, error){
 	"trades":      trades.NewHandler,
 	"mail":        plain(schedule.NewUnsubscribeHandler),
 	"groups":      groups.NewHandler,
+	"profiles":    profiles.NewHandler, // seed 002 (issue 13)
 }
 
 func plain(f func(app.Deps) http.Handler) func(app.Deps) (http.Handler, error) {

@@ -340,6 +340,8 @@ func (w *world) goodID(r routes.Route, name string) string {
 		return w.ids["investor"]
 	case strings.HasPrefix(r.Path, "/api/users/"):
 		return w.ids["user"]
+	case r.Function == "profiles":
+		return w.ids["profile"]
 	}
 	w.t.Fatalf("%s: no good value for {%s}", r.Key(), name)
 	return ""

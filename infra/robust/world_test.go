@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -87,16 +88,21 @@ func newWorld(t *testing.T) *world {
 	if deps.AWS, err = app.LoadAWS(ctx, app.Config{EndpointURL: ses, Region: "us-east-1"}); err != nil {
 		t.Fatal(err)
 	}
-	gw, err := localgw.New(deps)
-	if err != nil {
-		t.Fatal(err)
-	}
 	signer, err := svix.NewWebhook(deps.Config.SvixSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	k, err := auth.Mint(ctx, db, ws.ID, auth.ScopeWorkspace, 0, true, "robust", time.Now())
+	// The profiles routes (seed 002) need the accounts scopes; the key's
+	// bucket is large enough that the corpus is served, not throttled
+	// (pkg/profiles tests the 429).
+	deps.Config.TaxKeyFile = filepath.Join(t.TempDir(), "tax-kek")
+	deps.Config.ProfilesRate = app.RateLimit{Burst: 1_000_000, Per: time.Minute}
+	k, err := auth.MintScoped(ctx, db, ws.ID, auth.ScopeWorkspace, 0, true, "robust", []string{auth.ScopeAccountsWrite}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := localgw.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,6 +159,13 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.ids["unsubscribe"] = schedule.UnsubscribeToken(mk, ws.ID, d.Investors[0].ID)
+	// A US profile (seed 002), so the profile routes' good paths name one.
+	res = w.send(request{method: "POST", path: "/api/profiles", authz: w.key, body: []byte(w.fill(baseBodies["POST /api/profiles"]))})
+	var prof struct{ ID int64 }
+	if res.status != 200 || json.Unmarshal(res.body, &prof) != nil || prof.ID == 0 {
+		t.Fatalf("setup: profile: %d %s", res.status, res.body)
+	}
+	w.ids["profile"] = fmt.Sprint(prof.ID)
 	return w
 }
 

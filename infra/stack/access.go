@@ -54,7 +54,12 @@ type Access struct {
 	Table  []string // DynamoDB actions on the table and its indexes
 	Mail   bool     // ses:SendEmail on the SES identity
 	Secret bool     // read the Svix/Clerk secret
+	TaxKey bool     // make and unwrap data keys under the tax data key (profiles)
 }
+
+// taxKeyActions seal and open profiles' tax ids and bank numbers
+// (package seal): nothing else, on that key only.
+var taxKeyActions = []string{"kms:Decrypt", "kms:GenerateDataKey"}
 
 // Actions is every IAM action the function gets, sorted.
 func (a Access) Actions() []string {
@@ -62,6 +67,9 @@ func (a Access) Actions() []string {
 	out = append(out, a.Table...)
 	if a.Mail {
 		out = append(out, mailActions...)
+	}
+	if a.TaxKey {
+		out = append(out, taxKeyActions...)
 	}
 	if a.Secret {
 		out = append(out, secretActions...)
@@ -94,6 +102,7 @@ func AccessFor(fn string) Access {
 			write, a.Secret = true, true
 		}
 	}
+	a.TaxKey = fn == "profiles"
 	if !noTable[fn] {
 		set := map[string]bool{}
 		add := func(xs []string) {

@@ -190,6 +190,23 @@ func NewStack(scope constructs.Construct, id string, props *Props) (awscdk.Stack
 		newFunctionAlarms(stack, fn, fns[fn], alarms)
 	}
 
+	// Seed 002's profiles seal tax ids and bank account numbers with data
+	// keys from this key (package seal); only the profiles function may
+	// make or unwrap them.
+	if f, ok := fns["profiles"]; ok && AccessFor("profiles").TaxKey {
+		taxKey := awskms.NewKey(stack, jsii.String("TaxDataKey"), &awskms.KeyProps{
+			Description:       jsii.String("Tranche: wraps the data keys of profiles' tax ids and bank account numbers"),
+			EnableKeyRotation: jsii.Bool(true),
+			RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+		})
+		f.AddEnvironment(jsii.String(app.EnvTaxKMSKeyID), taxKey.KeyArn(), nil)
+		acts := make([]*string, len(taxKeyActions))
+		for i, a := range taxKeyActions {
+			acts[i] = jsii.String(a)
+		}
+		taxKey.Grant(f, acts...)
+	}
+
 	api := newAPI(stack, props, fns)
 	for _, fn := range routes.Scheduled {
 		// Reminders link the unsubscribe route (function mail) under the

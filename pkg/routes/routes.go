@@ -157,6 +157,29 @@ var All = []Route{
 	// webhooks — seed 003
 	{Function: "webhooks", Method: "POST", Path: "/api/v1/account/clerk_webhook/", Auth: AuthSvix, Seed: "003", Summary: "Clerk events, verified by Svix signature"},
 
+	// profiles — seed 002 (issue 13): the document's paths without trailing
+	// slashes, also under its /api/v1/api/ prefix
+	{Function: "profiles", Method: "GET", Path: "/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "List the caller's profiles (?user_id=); needs accounts.read"},
+	{Function: "profiles", Method: "POST", Path: "/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "New profile, answered 200 as the document does (user_id null creates the user); needs accounts.write; 422 on an invalid body"},
+	{Function: "profiles", Method: "PUT", Path: "/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Update a profile (the whole body; tax_id may be left out to keep it); needs accounts.write"},
+	{Function: "profiles", Method: "GET", Path: "/api/profile/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
+	{Function: "profiles", Method: "GET", Path: "/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
+	{Function: "profiles", Method: "GET", Path: "/api/profiles/{id}/document-share-link", Auth: AuthKeyOrJWT, Seed: "002", Summary: "The W-9's share_uuid and embed_link (409 while it is generated); needs accounts.read"},
+	{Function: "profiles", Method: "POST", Path: "/api/profiles/{id}/bank-account", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Link the profile's ACH bank account (US profiles only; replaces the active one); needs accounts.write"},
+	{Function: "profiles", Method: "GET", Path: "/api/countries", Auth: AuthKeyOrJWT, Seed: "002", Summary: "ISO 3166 countries with the ids profiles use"},
+	{Function: "profiles", Method: "GET", Path: "/api/states", Auth: AuthKeyOrJWT, Seed: "002", Summary: "US states and territories with the ids profiles use"},
+	{Function: "profiles", Method: "GET", Path: "/api/investor-qualifications", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Accredited investor qualifications (Rule 501(a))"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "List the caller's profiles (?user_id=); needs accounts.read"},
+	{Function: "profiles", Method: "POST", Path: "/api/v1/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "New profile, answered 200 as the document does (user_id null creates the user); needs accounts.write; 422 on an invalid body"},
+	{Function: "profiles", Method: "PUT", Path: "/api/v1/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Update a profile (the whole body; tax_id may be left out to keep it); needs accounts.write"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/profile/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/profiles/{id}/document-share-link", Auth: AuthKeyOrJWT, Seed: "002", Summary: "The W-9's share_uuid and embed_link (409 while it is generated); needs accounts.read"},
+	{Function: "profiles", Method: "POST", Path: "/api/v1/api/profiles/{id}/bank-account", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Link the profile's ACH bank account (US profiles only; replaces the active one); needs accounts.write"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/countries", Auth: AuthKeyOrJWT, Seed: "002", Summary: "ISO 3166 countries with the ids profiles use"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/states", Auth: AuthKeyOrJWT, Seed: "002", Summary: "US states and territories with the ids profiles use"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/investor-qualifications", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Accredited investor qualifications (Rule 501(a))"},
+
 	// seed 000 write side (issue 5): offerings, investments, investors, users
 	{Function: "offerings", Method: "POST", Path: "/api/offerings/", Auth: AuthKeyOrJWT, Seed: "000", Summary: "Create an offering (status incomplete), validated per regulation type"},
 	{Function: "offerings", Method: "PATCH", Path: "/api/offerings/{id}/", Auth: AuthKeyOrJWT, Seed: "000", Summary: "Update an offering's fields and settings"},

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/profiles"
 )
 
 // responseTypes are the Go types the seed 000 routes render, by route key:
@@ -31,6 +32,29 @@ var responseTypes = map[string]reflect.Type{
 	"POST /api/offerings/{id}/cancel-unconfirmed/": reflect.TypeFor[model.CancelUnconfirmedResult](),
 	"POST /api/investments/{id}/reconfirm/":        reflect.TypeFor[model.InvestmentView](),
 	"PUT /api/investors/{id}/accreditation/":       reflect.TypeFor[model.AccreditationView](),
+}
+
+// Seed 002's profiles (issue 13), under /api and the document's
+// /api/v1/api prefix.
+func init() {
+	for _, pre := range []string{"/api", "/api/v1/api"} {
+		for k, t := range map[string]reflect.Type{
+			"GET /profiles":                          reflect.TypeFor[profiles.View](),
+			"POST /profiles":                         reflect.TypeFor[profiles.View](),
+			"PUT /profiles/{id}":                     reflect.TypeFor[profiles.View](),
+			"GET /profile/{id}":                      reflect.TypeFor[profiles.View](),
+			"GET /profiles/{id}":                     reflect.TypeFor[profiles.View](),
+			"GET /profiles/{id}/document-share-link": reflect.TypeFor[profiles.ShareLinkView](),
+			"POST /profiles/{id}/bank-account":       reflect.TypeFor[profiles.BankAccountView](),
+			"GET /countries":                         reflect.TypeFor[profiles.Country](),
+			"GET /states":                            reflect.TypeFor[profiles.State](),
+			"GET /investor-qualifications":           reflect.TypeFor[profiles.Qualification](),
+		} {
+			method, path, _ := strings.Cut(k, " ")
+			responseTypes[method+" "+pre+path] = t
+		}
+		requestTypes["POST "+pre+"/profiles/{id}/bank-account"] = reflect.TypeFor[profiles.BankAccountRequest]()
+	}
 }
 
 // requestTypes are the Go types of the request bodies of Tranche's own

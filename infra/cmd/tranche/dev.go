@@ -81,7 +81,8 @@ func dev(ctx context.Context, getenv func(string) string, addr, dir string, dyna
 		app.EnvClerkJWKSURL:   "http://" + addr + "/.well-known/jwks.json",
 		app.EnvClerkIssuer:    li.Issuer,
 		app.EnvSvixSecret:     svix,
-		app.EnvPublicURL:      "http://" + addr, // unsubscribe links of the reminders
+		app.EnvPublicURL:      "http://" + addr,              // unsubscribe links of the reminders
+		app.EnvTaxKeyFile:     filepath.Join(dir, "tax-kek"), // seals profiles' tax ids locally (KMS on AWS)
 	}
 	localEnv := func(k string) string {
 		if _, local := env[k]; local && k != app.EnvLogLevel {
