@@ -44,6 +44,17 @@ const (
 	// slash): the reminders link their unsubscribe route under it. Empty:
 	// reminders carry no unsubscribe link.
 	EnvPublicURL = "PUBLIC_API_URL"
+
+	// W-9 documents (issue 13, package documents). EnvDocumentsQueueURL is
+	// the SQS queue the documents function reads: set on the functions that
+	// enqueue document jobs; empty locally, where make run's in-process
+	// worker takes the notices (Deps.Documents). EnvDocumentLinkKey is the
+	// random string (32 characters or more) that signs the W-9 signing page's links;
+	// on AWS it comes from the generated secret named by
+	// EnvDocumentLinkSecretARN.
+	EnvDocumentsQueueURL     = "DOCUMENTS_QUEUE_URL"
+	EnvDocumentLinkKey       = "DOCUMENT_LINK_KEY"
+	EnvDocumentLinkSecretARN = "DOCUMENT_LINK_SECRET_ARN"
 )
 
 // Config is what the environment says.
@@ -62,6 +73,9 @@ type Config struct {
 	SvixSecret             string
 	SESEndpointURL         string
 	PublicURL              string
+
+	DocumentsQueueURL string // EnvDocumentsQueueURL
+	DocumentLinkKey   []byte // EnvDocumentLinkKey, decoded; nil when unset
 }
 
 // Deps are what handlers are built from.
@@ -70,6 +84,18 @@ type Deps struct {
 	Log    *slog.Logger
 	AWS    aws.Config
 	DB     *store.DB
+	// Documents takes the notices of new W-9 document jobs when set: make
+	// run's in-process worker. Nil on AWS, where package documents sends
+	// them to EnvDocumentsQueueURL.
+	Documents Notifier
+}
+
+// Notifier is told that a profile has a new document job to render
+// (package documents implements it; the profiles code calls it after its
+// transaction). A lost notice only delays: the documents worker also
+// sweeps pending jobs on a schedule.
+type Notifier interface {
+	Notify(ctx context.Context, ws string, profileID int64) error
 }
 
 // ParseConfig validates the environment, reporting every problem together.
@@ -86,6 +112,14 @@ func ParseConfig(getenv func(string) string) (Config, error) {
 		SvixSecret:     getenv(EnvSvixSecret),
 		SESEndpointURL: getenv(EnvSESEndpointURL),
 		PublicURL:      strings.TrimRight(getenv(EnvPublicURL), "/"),
+
+		DocumentsQueueURL: getenv(EnvDocumentsQueueURL),
+	}
+	if v := getenv(EnvDocumentLinkKey); v != "" {
+		if len(v) < 32 {
+			problems = append(problems, EnvDocumentLinkKey+" must be a random string of at least 32 characters")
+		}
+		c.DocumentLinkKey = []byte(v)
 	}
 	for _, p := range strings.Split(getenv(EnvClerkAuthorizedParties), ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -137,7 +171,7 @@ func FromEnv(ctx context.Context, getenv func(string) string) (Deps, error) {
 	if err != nil {
 		return Deps{}, err
 	}
-	if getenv(EnvSecretsARN) != "" {
+	if getenv(EnvSecretsARN) != "" || getenv(EnvDocumentLinkSecretARN) != "" {
 		layered, err := withSecrets(ctx, awsCfg, cfg, getenv)
 		if err != nil {
 			return Deps{}, err
