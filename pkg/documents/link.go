@@ -67,7 +67,7 @@ func EmbedLink(baseURL, ws string, profileID int64, shareUUID string, now time.T
 	if len(key) == 0 {
 		return ""
 	}
-	return strings.TrimRight(baseURL, "/") + signPath + linkToken(key, ws, profileID, shareUUID, now.Add(LinkTTL)) + "/"
+	return EmbedLinkWithKey(key, baseURL, ws, profileID, shareUUID, now)
 }
 
 func linkToken(key []byte, ws string, profile int64, share string, expires time.Time) string {
@@ -114,4 +114,9 @@ func verifyLink(key []byte, token string, now time.Time) (link, error) {
 		return l, errExpiredLink
 	}
 	return l, nil
+}
+
+// EmbedLinkWithKey is EmbedLink under an explicit key (tools and tests).
+func EmbedLinkWithKey(key []byte, baseURL, ws string, profileID int64, shareUUID string, now time.Time) string {
+	return strings.TrimRight(baseURL, "/") + signPath + linkToken(key, ws, profileID, shareUUID, now.Add(LinkTTL)) + "/"
 }
