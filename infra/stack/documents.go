@@ -28,8 +28,8 @@ import (
 // use them (Access.Objects, .Enqueue, .Consume, .LinkKey).
 
 // EnvBlobBucket names the bucket on the functions that read or write
-// objects (package blob reads it).
-const EnvBlobBucket = "BLOB_BUCKET"
+// objects (app.Deps.Blobs).
+const EnvBlobBucket = app.EnvBucketName
 
 // documentsMaxReceives is how often a job's message is tried before it
 // goes to the dead-letter queue (the sweep still retries the job itself).
@@ -120,10 +120,16 @@ func newDocuments(stack awscdk.Stack, fns map[string]awslambda.Function, alarms 
 		}))
 		newSchedule(stack, fn, f, failures, documentsSweep(), "every 5 minutes (a sweep of pending jobs)")
 	}
+	bucketID := stack.GetLogicalId(d.bucket.Node().DefaultChild().(awscdk.CfnElement))
 	for fn, f := range fns {
 		acc := AccessFor(fn)
 		role := f.Role()
 		if len(acc.Objects) > 0 {
+			cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
+				Id:        jsii.String("AwsSolutions-IAM5"),
+				Reason:    jsii.String("The " + fn + " function reads (or writes) the W-9 PDFs, keyed w9/<ws>/<profile>/<version>.pdf: the prefix, not one key, is the resource."),
+				AppliesTo: &[]any{"Resource::<" + *bucketID + ".Arn>/" + documentsPrefix + "*"},
+			}}, jsii.Bool(true))
 			f.AddEnvironment(jsii.String(EnvBlobBucket), d.bucket.BucketName(), nil)
 			role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Actions:   jsii.Strings(acc.Objects...),

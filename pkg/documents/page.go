@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	htmltemplate "html/template"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -60,7 +62,7 @@ var signPage = htmltemplate.Must(htmltemplate.New("page").Funcs(htmltemplate.Fun
 {{if .Message}}<p class="err">{{.Message}}</p>{{end}}
 {{if .State}}
 {{if .DocURL}}<iframe src="{{.DocURL}}" title="Form W-9"></iframe>
-<p><a href="{{.DocURL}}">Open the PDF</a></p>{{end}}
+<p><a href="{{.DownloadURL}}">Download the PDF</a></p>{{end}}
 <p>Document SHA-256: <span class="hash">{{.State.SHA256}}</span></p>
 {{if .State.SignedAt}}
 <p>Signed by <strong>{{deref .State.SignerName}}</strong> on {{.State.SignedAt}} (document SHA-256 <span class="hash">{{deref .State.SignedHash}}</span>).</p>
@@ -88,19 +90,18 @@ type Page struct {
 type pageData struct {
 	Title, Message, Name string
 	State                *model.W9State
-	DocURL               string
+	DocURL, DownloadURL  string // presigned: inline (the frame) and as a download
 }
 
 var hexHash = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // NewPage returns the signing page over db and blobs, verifying links with
-// key (which it also installs for EmbedLink).
-func NewPage(db *store.DB, blobs Blobs, log *slog.Logger, key []byte) (*Page, error) {
-	if len(key) == 0 {
-		return nil, errors.New("documents: the signing page needs DOCUMENT_LINK_KEY")
-	}
+// key (which it also installs for EmbedLink). Without a key no link
+// verifies (every one answers 404); without blobs the page shows the
+// document's hash but no copy of it.
+func NewPage(db *store.DB, blobs Blobs, log *slog.Logger, key []byte) *Page {
 	SetLinkKey(key)
-	return &Page{DB: db, Blobs: blobs, Log: log, Now: time.Now, key: key}, nil
+	return &Page{DB: db, Blobs: blobs, Log: log, Now: time.Now, key: key}
 }
 
 // Handler returns the page's routes (function documents-web).
@@ -114,83 +115,171 @@ func (p *Page) Handler() http.Handler {
 // open verifies the link, then reads the state it names: 404 for a forged
 // link, a profile without a W-9 or another share UUID, 403 for an expired
 // one (verified first: nothing is read for either).
-func (p *Page) open(r *http.Request) (link, model.W9State, error) {
+func (p *Page) open(r *http.Request) (link, *model.W9State, error) {
 	l, err := verifyLink(p.key, r.PathValue("token"), p.Now())
 	switch {
 	case errors.Is(err, errBadLink):
-		return l, model.W9State{}, apierr.NotFoundError()
+		return l, nil, apierr.NotFoundError()
 	case errors.Is(err, errExpiredLink):
-		return l, model.W9State{}, &apierr.Error{Kind: apierr.Forbidden, Detail: "This signing link has expired; ask for a new one."}
+		return l, nil, &apierr.Error{Kind: apierr.Forbidden, Detail: "This signing link has expired; ask for a new one."}
 	}
 	st, err := p.DB.W9State(r.Context(), l.Workspace, l.Profile)
 	if errors.Is(err, dynamo.ErrNotFound) || (err == nil && st.ShareUUID != l.Share) {
-		return l, st, apierr.NotFoundError()
+		return l, nil, apierr.NotFoundError()
 	}
-	return l, st, err
+	if err != nil {
+		return l, nil, err
+	}
+	return l, &st, nil
 }
 
 func (p *Page) get(w http.ResponseWriter, r *http.Request) error {
 	_, st, err := p.open(r)
 	if err != nil {
-		return err
+		return p.fail(w, r, err, nil, "")
 	}
-	return p.render(w, r.Context(), http.StatusOK, pageData{State: &st})
+	return p.render(w, r.Context(), http.StatusOK, pageData{State: st})
+}
+
+// signForm is the POST's body: the page's form (urlencoded), or the same
+// fields as JSON for an app that embeds the page's flow.
+type signForm struct {
+	Name    string
+	Consent bool
+	SHA256  string
 }
 
 func (p *Page) post(w http.ResponseWriter, r *http.Request) error {
 	l, st, err := p.open(r)
 	if err != nil {
-		return err
+		return p.fail(w, r, err, nil, "")
+	}
+	f, err := readSignForm(w, r)
+	if err != nil {
+		return p.fail(w, r, err, st, "")
 	}
 	if st.SignedAt != nil {
-		return p.render(w, r.Context(), http.StatusConflict, pageData{State: &st, Message: "This form is signed already."})
+		return p.fail(w, r, apierr.ConflictError("This form is signed already."), st, "")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		return p.render(w, r.Context(), http.StatusBadRequest, pageData{State: &st, Message: "The form could not be read; please try again."})
+	if f.SHA256 != st.SHA256 {
+		return p.fail(w, r, apierr.ConflictError("The form was updated since it was opened; review this version and sign again."), st, f.Name)
 	}
-	name := strings.Join(strings.Fields(r.PostForm.Get("name")), " ")
-	consent := r.PostForm.Get("consent")
-	hash := r.PostForm.Get("sha256")
-	var problems []string
-	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > maxSignerName {
-		problems = append(problems, "Type your full legal name (at most 200 characters).")
-	}
-	if consent != "yes" && consent != "on" && consent != "true" {
-		problems = append(problems, "Tick the certification box to sign.")
-	}
-	if !hexHash.MatchString(hash) {
-		problems = append(problems, "The form is incomplete; reload the page.")
-	}
-	if len(problems) > 0 {
-		return p.render(w, r.Context(), http.StatusBadRequest, pageData{State: &st, Name: name, Message: strings.Join(problems, " ")})
-	}
-	if hash != st.SHA256 {
-		return p.render(w, r.Context(), http.StatusConflict, pageData{State: &st, Name: name, Message: "The form was updated since you opened it; review this version and sign again."})
-	}
-	at := p.Now()
-	switch err := p.DB.SignW9(r.Context(), l.Workspace, l.Profile, name, clientIP(r), hash, at); {
+	switch err := p.DB.SignW9(r.Context(), l.Workspace, l.Profile, f.Name, clientIP(r), f.SHA256, p.Now()); {
 	case errors.Is(err, store.ErrW9NotSignable):
 		// Signed by a concurrent request, or regenerated: show what is.
-		if _, st, err = p.open(r); err != nil {
-			return err
+		_, now, err := p.open(r)
+		if err != nil {
+			return p.fail(w, r, err, nil, "")
 		}
-		return p.render(w, r.Context(), http.StatusConflict, pageData{State: &st, Message: "This form is signed already or was updated."})
+		return p.fail(w, r, apierr.ConflictError("This form is signed already or was updated."), now, "")
 	case err != nil:
 		return err
 	}
 	p.Log.InfoContext(r.Context(), "W-9 signed", "workspace", l.Workspace, "profile", l.Profile, "version", st.Version)
 	if _, st, err = p.open(r); err != nil {
+		return p.fail(w, r, err, nil, "")
+	}
+	return p.render(w, r.Context(), http.StatusOK, pageData{State: st})
+}
+
+// readSignForm reads and validates the POST body; every problem is a 400
+// naming its field, DRF's way.
+func readSignForm(w http.ResponseWriter, r *http.Request) (signForm, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 16<<10))
+	if err != nil {
+		return signForm{}, apierr.BadRequest("The request body is too large.")
+	}
+	if !utf8.Valid(body) {
+		return signForm{}, apierr.BadRequest("The request body is not UTF-8.")
+	}
+	var f signForm
+	var consent string
+	if strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/json") {
+		var v struct {
+			Name    *string `json:"name"`
+			Consent any     `json:"consent"`
+			SHA256  *string `json:"sha256"`
+		}
+		if err := json.Unmarshal(body, &v); err != nil {
+			return signForm{}, apierr.BadRequest("JSON parse error - " + jsonProblem(err))
+		}
+		if v.Name != nil {
+			f.Name = *v.Name
+		}
+		if v.SHA256 != nil {
+			f.SHA256 = *v.SHA256
+		}
+		switch c := v.Consent.(type) {
+		case bool:
+			f.Consent = c
+		case string:
+			consent = c
+		}
+	} else {
+		q, err := url.ParseQuery(string(body))
+		if err != nil {
+			return signForm{}, apierr.BadRequest("The form could not be read.")
+		}
+		f.Name, consent, f.SHA256 = q.Get("name"), q.Get("consent"), q.Get("sha256")
+	}
+	if consent == "yes" || consent == "on" || consent == "true" {
+		f.Consent = true
+	}
+	fields := map[string][]string{}
+	if strings.ContainsRune(f.Name, 0) {
+		fields["name"] = []string{"Null characters are not allowed."}
+	} else if f.Name = strings.Join(strings.Fields(f.Name), " "); f.Name == "" {
+		fields["name"] = []string{"Type your full legal name to sign."}
+	} else if utf8.RuneCountInString(f.Name) > maxSignerName {
+		fields["name"] = []string{"Ensure this field has no more than 200 characters."}
+	}
+	if !f.Consent {
+		fields["consent"] = []string{"Tick the certification box to sign."}
+	}
+	if !hexHash.MatchString(f.SHA256) {
+		fields["sha256"] = []string{"The SHA-256 of the document shown is required; reload the page."}
+	}
+	return f, apierr.Fields(fields)
+}
+
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return se.Error()
+	}
+	return "the body is not a JSON object of the form's fields"
+}
+
+// fail answers err: as the API does (DRF-shaped JSON), or, to a browser
+// (Accept: text/html), as the page with the problem above the document
+// when there is one to show.
+func (p *Page) fail(w http.ResponseWriter, r *http.Request, err error, st *model.W9State, name string) error {
+	var ae *apierr.Error
+	if !errors.As(err, &ae) || ae.Kind == apierr.Internal || !strings.Contains(r.Header.Get("Accept"), "text/html") {
 		return err
 	}
-	return p.render(w, r.Context(), http.StatusOK, pageData{State: &st})
+	msg := ae.Detail
+	if len(ae.Fields) > 0 {
+		var parts []string
+		for _, k := range []string{"name", "consent", "sha256"} {
+			parts = append(parts, ae.Fields[k]...)
+		}
+		msg = strings.Join(parts, " ")
+	}
+	if msg == "" {
+		msg = "This link does not open a form."
+	}
+	return p.render(w, r.Context(), ae.Kind.Status(), pageData{State: st, Name: name, Message: msg})
 }
 
 func (p *Page) render(w http.ResponseWriter, ctx context.Context, status int, d pageData) error {
 	csp := "default-src 'none'; style-src " + pageCSSHash + "; form-action 'self'; base-uri 'none'"
-	if d.State != nil && d.State.ObjectKey != "" {
-		u, err := p.Blobs.PresignGet(ctx, d.State.ObjectKey, viewTTL, "W-9.pdf")
+	if d.State != nil && d.State.ObjectKey != "" && p.Blobs != nil {
+		u, err := p.Blobs.PresignGet(ctx, d.State.ObjectKey, viewTTL, "")
 		if err != nil {
+			return err
+		}
+		if d.DownloadURL, err = p.Blobs.PresignGet(ctx, d.State.ObjectKey, viewTTL, "W-9.pdf"); err != nil {
 			return err
 		}
 		d.DocURL = u

@@ -2,10 +2,14 @@ package documents
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -26,10 +30,7 @@ func signingWorld(t *testing.T) (*Worker, *Page, *httptest.Server, *time.Time) {
 	if _, err := w.Process(ctx, "ws1", 11); err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewPage(w.DB, w.Blobs, w.Log, testKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := NewPage(w.DB, w.Blobs, w.Log, testKey)
 	now := t0.Add(time.Hour)
 	p.Now = func() time.Time { return now }
 	srv := httptest.NewServer(httpapi.Wrap(p.Handler(), w.Log))
@@ -68,12 +69,30 @@ func TestSigningThroughTheEmbedLink(t *testing.T) {
 	if code != 200 || !strings.Contains(page, `<form method="post">`) || !strings.Contains(page, st.SHA256) {
 		t.Fatalf("GET = %d\n%s", code, page)
 	}
+	frame := regexp.MustCompile(`<iframe src="([^"]+)"`).FindStringSubmatch(page)
+	if frame == nil {
+		t.Fatalf("the page embeds no document:\n%s", page)
+	}
+	src, err := url.Parse(html.UnescapeString(frame[1]))
+	if err != nil || !strings.HasSuffix(src.Path, "/w9/ws1/11/1.pdf") {
+		t.Fatalf("frame src %q", frame[1])
+	}
 	csp := h.Get("Content-Security-Policy")
-	if !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-src http://blobs.test") || strings.Contains(csp, "unsafe-inline") {
+	if !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-src "+src.Scheme+"://"+src.Host) || strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("CSP %q", csp)
 	}
-	if !strings.Contains(page, `src="http://blobs.test/w9/ws1/11/1.pdf?sig=x"`) {
-		t.Errorf("the page does not embed the document:\n%s", page)
+	// The document shown is the one whose hash the form carries.
+	resp, err := http.Get(src.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if sum := sha256.Sum256(shown); resp.StatusCode != 200 || hex.EncodeToString(sum[:]) != st.SHA256 {
+		t.Fatalf("the framed document (%d, %d bytes) is not the one hashed", resp.StatusCode, len(shown))
+	}
+	if !contains(pdfText(t, shown), "Katherine Johnson") {
+		t.Errorf("the framed document does not show the name")
 	}
 
 	// Refused forms change nothing.
@@ -161,4 +180,46 @@ func TestSigningLinksThatDoNotOpen(t *testing.T) {
 		t.Errorf("a refused link signed: %+v", got)
 	}
 	_ = p
+}
+
+// A browser gets the page with the problem; an API client DRF's JSON; an
+// app may sign with a JSON body.
+func TestSigningPageNegotiatesErrorsAndTakesJSON(t *testing.T) {
+	w, _, srv, now := signingWorld(t)
+	st := state(t, w, "ws1", 11)
+	expired := EmbedLink(srv.URL, "ws1", 11, st.ShareUUID, now.Add(-LinkTTL-time.Second))
+	req, _ := http.NewRequest("GET", expired, nil)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 403 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), "expired") {
+		t.Errorf("browser, expired link: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
+	}
+
+	link := EmbedLink(srv.URL, "ws1", 11, st.ShareUUID, *now)
+	post := func(body string) (int, string) {
+		req, _ := http.NewRequest("POST", link, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := post(`{"name": "A\u0000B", "consent": false, "sha256": "x"}`); code != 400 ||
+		!strings.Contains(body, `"name":["Null characters are not allowed."]`) || !strings.Contains(body, `"consent"`) || !strings.Contains(body, `"sha256"`) {
+		t.Errorf("bad JSON form: %d %s", code, body)
+	}
+	if code, body := post(`{"name": "Mary Jackson", "consent": true, "sha256": "` + st.SHA256 + `"}`); code != 200 || !strings.Contains(body, "Signed by <strong>Mary Jackson</strong>") {
+		t.Errorf("JSON signature: %d %s", code, body)
+	}
+	if got := state(t, w, "ws1", 11); got.SignerName == nil || *got.SignerName != "Mary Jackson" {
+		t.Errorf("state %+v", got)
+	}
 }

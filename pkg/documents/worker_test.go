@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/guregu/dynamo/v2"
 
+	"github.com/tranche-dev/tranche/pkg/blob/blobtest"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/store"
 	"github.com/tranche-dev/tranche/pkg/store/storetest"
@@ -24,7 +25,7 @@ var t0 = time.Date(2026, 12, 1, 5, 0, 0, 0, time.UTC)
 
 func newWorker(t *testing.T) *Worker {
 	t.Helper()
-	return &Worker{DB: storetest.New(t), Blobs: testBlobs(t), Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return t0.Add(time.Minute) }}
+	return &Worker{DB: storetest.New(t), Blobs: blobtest.New(t), Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return t0.Add(time.Minute) }}
 }
 
 func individual(id, version int64, name string) model.W9Input {
