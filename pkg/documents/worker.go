@@ -47,7 +47,11 @@ const (
 	Rendered Outcome = "rendered" // this call wrote the W-9 state
 	Current  Outcome = "current"  // the state already had this version (or a newer one): only the job was settled
 	Gone     Outcome = "gone"     // no job, or it was done already
+	Failed   Outcome = "failed"   // the input cannot be rendered: the job is marked failed, not retried
 )
+
+// errUnrenderable marks an input Render refuses: no retry can help.
+var errUnrenderable = errors.New("documents: the W-9 input cannot be rendered")
 
 // sweepBatch bounds one sweep; the rest waits for the next run.
 const sweepBatch = 100
@@ -88,6 +92,15 @@ func (w *Worker) Process(ctx context.Context, ws string, profile int64) (Outcome
 		return Gone, nil
 	}
 	out, err := w.render(ctx, job)
+	if errors.Is(err, errUnrenderable) {
+		// Logged at error level (the function's log alarms on it), then
+		// settled: retrying every few minutes would change nothing.
+		w.Log.ErrorContext(ctx, "W-9 job cannot be rendered", "workspace", ws, "profile", profile, "version", job.Version, "error", err.Error())
+		if _, err := w.DB.MarkW9JobFailed(ctx, ws, profile, job.Version, err.Error(), w.Now()); err != nil {
+			return "", err
+		}
+		return Failed, nil
+	}
 	if err != nil {
 		w.Log.ErrorContext(ctx, "W-9 job failed", "workspace", ws, "profile", profile, "version", job.Version, "error", err.Error())
 		return "", fmt.Errorf("documents: W-9 of %s/%d v%d: %w", ws, profile, job.Version, err)
@@ -109,7 +122,7 @@ func (w *Worker) render(ctx context.Context, job store.W9Job) (Outcome, error) {
 	}
 	pdf, err := Render(job.Input, job.EnqueuedAt)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w: %w", errUnrenderable, err)
 	}
 	key := ObjectKey(job.Workspace, job.ProfileID, job.Version)
 	// The same job renders the same bytes, so a repeated Put is harmless.

@@ -213,7 +213,7 @@ func TestWorkersRacingOnOneJob(t *testing.T) {
 	}
 }
 
-func TestHandleSQSReportsOnlyFailedMessages(t *testing.T) {
+func TestHandleSQSAndTheSweep(t *testing.T) {
 	ctx := context.Background()
 	w := newWorker(t)
 	if err := w.DB.PutW9Job(ctx, "ws1", individual(4, 1, "Alan Turing"), t0); err != nil {
@@ -237,17 +237,29 @@ func TestHandleSQSReportsOnlyFailedMessages(t *testing.T) {
 	if !ok {
 		t.Fatalf("an SQS batch answered %T", resp)
 	}
-	if len(r.BatchItemFailures) != 1 || r.BatchItemFailures[0].ItemIdentifier != "m2" {
-		t.Errorf("failures %+v, want only m2", r.BatchItemFailures)
+	// Nothing to retry: m1 rendered, m2's input can never render (its job
+	// is settled as failed), m3 is malformed, m4 names no job.
+	if len(r.BatchItemFailures) != 0 {
+		t.Errorf("failures %+v, want none", r.BatchItemFailures)
 	}
 	if st := state(t, w, "ws1", 4); st.Version != 1 {
 		t.Errorf("m1's job not rendered: %+v", st)
 	}
-	// The schedule's event is a sweep: the broken job stays pending.
-	if _, err := w.LambdaHandler()(ctx, []byte(`{"source":"aws.scheduler","detail-type":"Scheduled Event","detail":{}}`)); err == nil {
-		t.Errorf("the sweep hid the broken job's error")
+	if j, _ := w.DB.GetW9Job(ctx, "ws1", 5); j.Status != store.W9JobFailed {
+		t.Errorf("broken job %q, want failed", j.Status)
 	}
-	if j, _ := w.DB.GetW9Job(ctx, "ws1", 5); j.Status != store.W9JobPending {
-		t.Errorf("broken job %q", j.Status)
+	if _, err := w.DB.W9State(ctx, "ws1", 5); !errors.Is(err, dynamo.ErrNotFound) {
+		t.Errorf("the broken job left a state: %v", err)
+	}
+	// A corrected version replaces the failed job and renders.
+	if err := w.DB.PutW9Job(ctx, "ws1", individual(5, 2, "Fixed"), t0); err != nil {
+		t.Fatal(err)
+	}
+	// The schedule's event is a sweep.
+	if _, err := w.LambdaHandler()(ctx, []byte(`{"source":"aws.scheduler","detail-type":"Scheduled Event","detail":{}}`)); err != nil {
+		t.Fatal(err)
+	}
+	if st := state(t, w, "ws1", 5); st.Version != 2 {
+		t.Errorf("the corrected version was not rendered: %+v", st)
 	}
 }

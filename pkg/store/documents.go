@@ -27,6 +27,7 @@ import (
 const (
 	W9JobPending = "pending"
 	W9JobDone    = "done"
+	W9JobFailed  = "failed" // the input cannot be rendered: retrying cannot help; a new profile version replaces it
 )
 
 // docJobsPending is the GSI1 partition of every pending job, of every
@@ -159,6 +160,23 @@ func (db *DB) MarkW9JobDone(ctx context.Context, ws string, profile, version int
 	}
 	if err != nil {
 		return false, fmt.Errorf("store: mark document job done: %w", err)
+	}
+	return true, nil
+}
+
+// MarkW9JobFailed settles a job whose input cannot be rendered: status
+// failed, the reason kept, out of the index so the sweep stops retrying
+// it; conditional on the version, like MarkW9JobDone.
+func (db *DB) MarkW9JobFailed(ctx context.Context, ws string, profile, version int64, reason string, now time.Time) (bool, error) {
+	err := db.table.Update(AttrPK, docJobPK(ws)).Range(AttrSK, w9SK(profile)).
+		Set("status", W9JobFailed).Set("done_at", now.UTC().Format(time.RFC3339Nano)).Set("failure", reason).
+		Remove("GSI1PK", "GSI1SK").
+		If("attribute_exists(PK) AND version = ?", version).Run(ctx)
+	if dynamo.IsCondCheckFailed(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: mark document job failed: %w", err)
 	}
 	return true, nil
 }
