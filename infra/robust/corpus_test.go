@@ -109,6 +109,7 @@ var baseBodies = map[string]string{
 	"POST /api/v1/account/usersubscription/":       `{}`,
 	"POST /api/v1/account/devtest/":                `{}`,
 	"POST /api/mail/unsubscribe/{token}/":          `{}`,
+	"POST /api/documents/w9/{token}/":              `{"name": "Robust Signer", "consent": true, "sha256": "{w9sha}"}`,
 	"POST /api/offerings/{id}/early-close/":        `{"deadline_date": "2030-01-15"}`,
 	"POST /api/offerings/{id}/material-change/":    `{"description": "The use of proceeds changed."}`,
 	"POST /api/offerings/{id}/cancel-unconfirmed/": `{}`,

@@ -332,6 +332,8 @@ func (w *world) goodID(r routes.Route, name string) string {
 		return w.ids["invitation"]
 	case strings.HasPrefix(r.Path, "/api/mail/unsubscribe/"):
 		return w.ids["unsubscribe"]
+	case strings.HasPrefix(r.Path, "/api/documents/w9/"):
+		return w.ids["w9link"]
 	case strings.HasPrefix(r.Path, "/api/offerings/"):
 		return w.ids["offering"]
 	case strings.HasPrefix(r.Path, "/api/investments/"):
@@ -353,6 +355,7 @@ func (w *world) fill(body string) string {
 	return strings.NewReplacer(
 		"{offering}", w.ids["offering"], "{investor}", w.ids["investor"], "{user}", w.ids["user"],
 		"{issuer}", w.ids["issuer"], "{company}", w.ids["company"], "{n}", strconv.Itoa(w.seq),
+		"{w9sha}", w.ids["w9sha"],
 	).Replace(body)
 }
 

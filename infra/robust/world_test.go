@@ -24,6 +24,8 @@ import (
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/auth/sessiontest"
+	"github.com/tranche-dev/tranche/pkg/blob/blobtest"
+	"github.com/tranche-dev/tranche/pkg/documents"
 	"github.com/tranche-dev/tranche/pkg/importer"
 	"github.com/tranche-dev/tranche/pkg/importer/sample"
 	"github.com/tranche-dev/tranche/pkg/mail/mailtest"
@@ -88,6 +90,10 @@ func newWorld(t *testing.T) *world {
 	if deps.AWS, err = app.LoadAWS(ctx, app.Config{EndpointURL: ses, Region: "us-east-1"}); err != nil {
 		t.Fatal(err)
 	}
+	// The documents bucket and link key (issue 13): the signing page's
+	// routes open a real W-9 (below).
+	deps.Blobs = blobtest.New(t)
+	deps.Config.DocumentLinkKey = []byte(rand.Text() + rand.Text())
 	signer, err := svix.NewWebhook(deps.Config.SvixSecret)
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +172,28 @@ func newWorld(t *testing.T) *world {
 		t.Fatalf("setup: profile: %d %s", res.status, res.body)
 	}
 	w.ids["profile"] = fmt.Sprint(prof.ID)
+
+	// A generated W-9 and its signing link (the {token} of documents-web;
+	// {w9sha} in its base body is the document's hash).
+	in := model.W9Input{ProfileID: 1, Version: 1, Name: "Robust Signer", Classification: model.W9Individual,
+		Address: "1 Main St", CityStateZIP: "Springfield, NY 10001", TINKind: "ssn", TINLast4: "1234"}
+	if err := db.PutW9Job(ctx, ws.ID, in, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	worker, err := documents.NewWorker(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := worker.Process(ctx, ws.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	w9, err := db.W9State(ctx, ws.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := documents.EmbedLink("https://robust.test", ws.ID, 1, w9.ShareUUID, time.Now())
+	w.ids["w9link"] = strings.TrimSuffix(link[strings.LastIndex(strings.TrimSuffix(link, "/"), "/")+1:], "/")
+	w.ids["w9sha"] = w9.SHA256
 	return w
 }
 

@@ -64,6 +64,16 @@ const (
 	// routes: "N/s", "N/m" or "N/h" (N requests at once, refilled at N per
 	// period). Default DefaultProfilesRateLimit.
 	EnvProfilesRateLimit = "PROFILES_RATE_LIMIT"
+	// W-9 documents (issue 13, package documents). EnvDocumentsQueueURL is
+	// the SQS queue the documents function reads: set on the functions that
+	// enqueue document jobs; empty locally, where make run's in-process
+	// worker takes the notices (Deps.Documents). EnvDocumentLinkKey is the
+	// random string (32 characters or more) that signs the W-9 signing page's links;
+	// on AWS it comes from the generated secret named by
+	// EnvDocumentLinkSecretARN.
+	EnvDocumentsQueueURL     = "DOCUMENTS_QUEUE_URL"
+	EnvDocumentLinkKey       = "DOCUMENT_LINK_KEY"
+	EnvDocumentLinkSecretARN = "DOCUMENT_LINK_SECRET_ARN"
 )
 
 // RateLimit is a token bucket: Burst requests at once, refilled at Burst
@@ -116,9 +126,11 @@ type Config struct {
 	BucketName             string
 	S3EndpointURL          string
 
-	TaxKMSKeyID  string
-	TaxKeyFile   string
-	ProfilesRate RateLimit
+	TaxKMSKeyID       string
+	TaxKeyFile        string
+	ProfilesRate      RateLimit
+	DocumentsQueueURL string // EnvDocumentsQueueURL
+	DocumentLinkKey   []byte // EnvDocumentLinkKey, decoded; nil when unset
 }
 
 // Deps are what handlers are built from.
@@ -128,6 +140,18 @@ type Deps struct {
 	AWS    aws.Config
 	DB     *store.DB
 	Blobs  *blob.Store // nil without BUCKET_NAME
+	// Documents takes the notices of new W-9 document jobs when set: make
+	// run's in-process worker. Nil on AWS, where package documents sends
+	// them to EnvDocumentsQueueURL.
+	Documents Notifier
+}
+
+// Notifier is told that a profile has a new document job to render
+// (package documents implements it; the profiles code calls it after its
+// transaction). A lost notice only delays: the documents worker also
+// sweeps pending jobs on a schedule.
+type Notifier interface {
+	Notify(ctx context.Context, ws string, profileID int64) error
 }
 
 // ParseConfig validates the environment, reporting every problem together.
@@ -149,6 +173,8 @@ func ParseConfig(getenv func(string) string) (Config, error) {
 		TaxKMSKeyID:    getenv(EnvTaxKMSKeyID),
 		TaxKeyFile:     getenv(EnvTaxKeyFile),
 		ProfilesRate:   DefaultProfilesRateLimit,
+
+		DocumentsQueueURL: getenv(EnvDocumentsQueueURL),
 	}
 	if v := getenv(EnvProfilesRateLimit); v != "" {
 		rl, err := ParseRateLimit(v)
@@ -156,6 +182,12 @@ func ParseConfig(getenv func(string) string) (Config, error) {
 			problems = append(problems, EnvProfilesRateLimit+" must be N/s, N/m or N/h")
 		}
 		c.ProfilesRate = rl
+	}
+	if v := getenv(EnvDocumentLinkKey); v != "" {
+		if len(v) < 32 {
+			problems = append(problems, EnvDocumentLinkKey+" must be a random string of at least 32 characters")
+		}
+		c.DocumentLinkKey = []byte(v)
 	}
 	for _, p := range strings.Split(getenv(EnvClerkAuthorizedParties), ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -207,7 +239,7 @@ func FromEnv(ctx context.Context, getenv func(string) string) (Deps, error) {
 	if err != nil {
 		return Deps{}, err
 	}
-	if getenv(EnvSecretsARN) != "" {
+	if getenv(EnvSecretsARN) != "" || getenv(EnvDocumentLinkSecretARN) != "" {
 		layered, err := withSecrets(ctx, awsCfg, cfg, getenv)
 		if err != nil {
 			return Deps{}, err

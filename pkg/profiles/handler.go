@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/guregu/dynamo/v2"
@@ -14,6 +15,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/documents"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/ratelimit"
 	"github.com/tranche-dev/tranche/pkg/seal"
@@ -41,7 +43,7 @@ func NewService(deps app.Deps) (*Service, error) {
 	default:
 		return nil, errors.New("profiles: " + app.EnvTaxKMSKeyID + " is not set")
 	}
-	return &Service{DB: deps.DB, Sealer: &seal.Sealer{Keeper: keeper}, BaseURL: c.PublicURL}, nil
+	return &Service{DB: deps.DB, Sealer: &seal.Sealer{Keeper: keeper}, LinkKey: c.DocumentLinkKey, Notifier: documents.NotifierFor(deps)}, nil
 }
 
 // NewHandler returns the group's handler: authentication (API keys and
@@ -88,7 +90,7 @@ func callerOf(ctx context.Context, r *http.Request, db *store.DB, scope string) 
 	if err != nil {
 		return Caller{}, err
 	}
-	c := Caller{Workspace: p.Workspace, Actor: p.Actor()}
+	c := Caller{Workspace: p.Workspace, Actor: p.Actor(), BaseURL: baseURL(r)}
 	if p.IsKey() {
 		if !p.HasScope(scope) {
 			return Caller{}, apierr.Forbid()
@@ -112,6 +114,19 @@ func callerOf(ctx context.Context, r *http.Request, db *store.DB, scope string) 
 		c.OwnUser = uid
 	}
 	return c, nil
+}
+
+// baseURL is the API's URL as the request reached it: API Gateway's
+// domain over https on AWS (X-Forwarded-Proto), the local gateway's
+// address under make run. The profiles function cannot be given the API's
+// URL in its environment: it is one of the API's integrations, so the
+// reference would be a cycle in the stack.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // decode reads a JSON object body as raw fields (400 for malformed JSON,

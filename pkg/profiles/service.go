@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/mail"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/guregu/dynamo/v2"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
+	"github.com/tranche-dev/tranche/pkg/documents"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/seal"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -22,9 +24,13 @@ import (
 type Service struct {
 	DB     *store.DB
 	Sealer *seal.Sealer
-	// BaseURL is the API's public URL, for embed links.
-	BaseURL string
-	Now     func() time.Time
+	// LinkKey signs the W-9 signing page's links (documents.EmbedLinkWithKey).
+	LinkKey []byte
+	// Notifier tells the documents worker a profile's W-9 job is waiting
+	// (SQS on AWS, the in-process worker under make run); the worker's
+	// sweep finds a job whose notice was lost.
+	Notifier documents.Notifier
+	Now      func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -41,6 +47,7 @@ func (s *Service) now() time.Time {
 // one).
 type Caller struct {
 	Workspace string
+	BaseURL   string // the API's URL as the caller reached it: the embed links' base
 	Actor     string // audit records: key:<id> or user:<clerk id>
 	Session   bool
 	OwnUser   int64
@@ -136,7 +143,21 @@ func (s *Service) Create(ctx context.Context, c Caller, raw map[string]json.RawM
 	case err != nil:
 		return nil, err
 	}
+	s.notify(ctx, c.Workspace, p.ID)
 	return s.view(ctx, c.Workspace, p)
+}
+
+// notify tells the documents worker the profile's W-9 job waits. The job
+// is already stored with the profile, so a failed notice only delays the
+// document until the worker's sweep: it is logged, never the request's
+// error.
+func (s *Service) notify(ctx context.Context, ws string, id int64) {
+	if s.Notifier == nil {
+		return
+	}
+	if err := s.Notifier.Notify(ctx, ws, id); err != nil {
+		slog.WarnContext(ctx, "profiles: W-9 notice failed; the sweep will render it", "workspace", ws, "profile", id, "error", err)
+	}
 }
 
 // Update validates a PUT body (the whole profile again; tax_id may be
@@ -173,6 +194,7 @@ func (s *Service) Update(ctx context.Context, c Caller, id int64, raw map[string
 		if err := s.DB.UpdateProfile(ctx, c.Workspace, old.Version, store.ProfileWrite{Profile: &p, W9Input: w9Input, Actor: c.Actor, At: now}); err != nil {
 			return err
 		}
+		s.notify(ctx, c.Workspace, p.ID)
 		out, err = s.view(ctx, c.Workspace, &p)
 		return err
 	})
@@ -218,11 +240,11 @@ func (s *Service) ShareLink(ctx context.Context, c Caller, id int64) (ShareLinkV
 		return ShareLinkView{}, err
 	}
 	pending := &apierr.Error{Kind: apierr.Conflict, Detail: "The W-9 is being generated; try again shortly.", RetryAfter: W9Retry}
-	job, err := s.DB.DocJob(ctx, c.Workspace, id)
+	job, err := s.DB.GetW9Job(ctx, c.Workspace, id)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
 		return ShareLinkView{}, err
 	}
-	if job != nil && job.Status == "pending" {
+	if err == nil && job.Status == store.W9JobPending {
 		return ShareLinkView{}, pending
 	}
 	st, err := s.DB.W9State(ctx, c.Workspace, id)
@@ -234,7 +256,7 @@ func (s *Service) ShareLink(ctx context.Context, c Caller, id int64) (ShareLinkV
 	}
 	return ShareLinkView{
 		ShareUUID: st.ShareUUID,
-		EmbedLink: EmbedLink(s.BaseURL, c.Workspace, id, st.ShareUUID, s.now()),
+		EmbedLink: documents.EmbedLinkWithKey(s.LinkKey, c.BaseURL, c.Workspace, id, st.ShareUUID, s.now()),
 		Signed:    st.SignedAt != nil,
 	}, nil
 }

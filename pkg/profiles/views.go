@@ -3,9 +3,6 @@ package profiles
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/url"
-	"time"
 
 	"github.com/guregu/dynamo/v2"
 
@@ -108,8 +105,10 @@ func opt(s string) *string {
 // view renders one profile with its W-9 state and bank account (lists
 // read those in batches: renderPage).
 func (s *Service) view(ctx context.Context, ws string, p *store.ProfileRecord) (*View, error) {
-	st, err := s.DB.W9State(ctx, ws, p.ID)
-	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
+	var st *model.W9State
+	if got, err := s.DB.W9State(ctx, ws, p.ID); err == nil {
+		st = &got
+	} else if !errors.Is(err, dynamo.ErrNotFound) {
 		return nil, err
 	}
 	ba, err := s.DB.ActiveBankAccount(ctx, ws, p.ID, false)
@@ -147,14 +146,4 @@ func render(p *store.ProfileRecord, st *model.W9State, ba *store.BankAccount) Vi
 		v.BankAccount = &b
 	}
 	return v
-}
-
-// EmbedLink is the W-9 signing page's link. The documents work (the W-9
-// contract's B) replaces this with documents.EmbedLink, an expiring,
-// HMAC-signed URL to its signing page, once merged: same signature, so
-// only the call changes. Until then the link names the page and its
-// expiry, unsigned.
-func EmbedLink(baseURL, ws string, profileID int64, shareUUID string, now time.Time) string {
-	q := url.Values{"ws": {ws}, "profile": {fmt.Sprint(profileID)}, "expires": {fmt.Sprint(now.Add(time.Hour).Unix())}}
-	return baseURL + "/documents/w9/" + url.PathEscape(shareUUID) + "/sign?" + q.Encode()
 }

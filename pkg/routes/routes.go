@@ -154,6 +154,12 @@ var All = []Route{
 	{Function: "mail", Method: "GET", Path: "/api/mail/unsubscribe/{token}/", Auth: AuthNone, Summary: "Unsubscribe page of an e-mail's link (HTML; a button POSTs)"},
 	{Function: "mail", Method: "POST", Path: "/api/mail/unsubscribe/{token}/", Auth: AuthNone, Summary: "Unsubscribe: one-click (RFC 8058 List-Unsubscribe-Post) or the page's button; records the opt-out"},
 
+	// documents — W-9 signing page (issue 13): Tranche's own, reached by the
+	// expiring HMAC-signed embed link of document-share-link (package
+	// documents; the link is the credential)
+	{Function: "documents-web", Method: "GET", Path: "/api/documents/w9/{token}/", Auth: AuthNone, Summary: "W-9 signing page (HTML): the document and a signature form, or the signature once signed"},
+	{Function: "documents-web", Method: "POST", Path: "/api/documents/w9/{token}/", Auth: AuthNone, Summary: "Sign the W-9 (form: name, consent, sha256 of the document shown); once, and only for the current document"},
+
 	// webhooks — seed 003
 	{Function: "webhooks", Method: "POST", Path: "/api/v1/account/clerk_webhook/", Auth: AuthSvix, Seed: "003", Summary: "Clerk events, verified by Svix signature"},
 
@@ -244,6 +250,10 @@ func Functions() []string {
 
 // Scheduled lists the functions that run on a schedule rather than a route.
 var Scheduled = []string{"reminders", "summaries"}
+
+// Queued lists the functions that serve no route and run on their SQS
+// queue's messages and on a sweep schedule (issue 13: the W-9 documents).
+var Queued = []string{"documents"}
 
 // Methods returns, per path, the methods the table serves there, sorted. The
 // HTTP layer uses it for DRF's 405 and its Allow header.

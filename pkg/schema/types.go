@@ -64,6 +64,9 @@ var requestTypes = map[string]reflect.Type{
 	"PUT /api/investors/{id}/accreditation/":    reflect.TypeFor[model.VerificationRequest](),
 	"POST /api/offerings/{id}/early-close/":     reflect.TypeFor[model.EarlyCloseRequest](),
 	"POST /api/offerings/{id}/material-change/": reflect.TypeFor[model.MaterialChangeRequest](),
+
+	// issue 13: the W-9 signing page (its GET and POST answer HTML)
+	"POST /api/documents/w9/{token}/": reflect.TypeFor[model.W9SignRequest](),
 }
 
 var (

@@ -273,4 +273,19 @@
 // A request path never scans. Items read are counted per request (see
 // Stats) so the X-Tranche-Plan header shows what a list cost, the sync and
 // any cold build included.
+//
+// # W-9 documents (documents.go, issue 13)
+//
+//		document job  WS#<ws>#DOCJOB    W9#pad(profile)  input (model.W9Input JSON, TIN masked), version, status, enqueued_at
+//		                                                 GSI1 DOCJOBS#PENDING / <enqueued_at RFC 3339 nano>#<ws>#pad(profile) (pending only: sparse)
+//		W-9 state     WS#<ws>#DOCUMENT  W9#pad(profile)  model.W9State: version, share_uuid, object_key, sha256, generated_at, signature
+//
+//	  - the worker's sweep: one Query of GSI1 DOCJOBS#PENDING, oldest first.
+//	    This is the one partition key that does not start with WS#: it
+//	    exists only in the index, only while a job is pending, and carries
+//	    ids (workspace, profile, version), no tenant data; no route reads it.
+//	  - a job or state by profile: GetItem. The state is written only by a
+//	    newer version (condition on version and share_uuid), the job marked
+//	    done only if still the version rendered, the signature only once and
+//	    only for the hash shown.
 package store

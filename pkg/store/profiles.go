@@ -19,14 +19,7 @@ func profilePK(ws string) string { return kindPK(ws, "PROFILE") }
 func profilesOfUserPK(ws string, user int64) string {
 	return fmt.Sprintf("WS#%s#USER#%d#PROFILE", ws, user)
 }
-func docJobPK(ws string) string      { return kindPK(ws, "DOCJOB") }
-func documentPK(ws string) string    { return kindPK(ws, "DOCUMENT") }
 func bankAccountPK(ws string) string { return kindPK(ws, "BANKACCOUNT") }
-func w9SK(profile int64) string      { return "W9#" + padID(profile) }
-
-// DocJobsPending is the GSI1 partition of pending document jobs: the
-// documents worker's one Query (doc.go).
-const DocJobsPending = "DOCJOBS#PENDING"
 
 // Sealed is a secret (a tax id, a bank account number) as stored:
 // AES-256-GCM ciphertext under a data key that is itself stored wrapped
@@ -93,25 +86,15 @@ func newProfileItem(ws string, p *ProfileRecord) *profileItem {
 	}, ProfileRecord: *p}
 }
 
-// DocJob is a profile's W-9 generation job (the W-9 contract, doc.go):
-// written in the profile's transaction, one per profile, overwritten by a
-// newer version; the documents worker finds pending ones on GSI1.
-type DocJob struct {
-	Keys
-	Input      string     `dynamo:"input"` // JSON of model.W9Input (TIN masked)
-	Version    int64      `dynamo:"version"`
-	Status     string     `dynamo:"status"` // pending, done
-	EnqueuedAt model.Time `dynamo:"enqueued_at"`
-}
-
-func newDocJob(ws string, profile, version int64, input string, at model.Time) *DocJob {
-	return &DocJob{
-		Keys: Keys{
-			PK: docJobPK(ws), SK: w9SK(profile),
-			GSI1PK: DocJobsPending,
-			GSI1SK: at.UTC().Format(time.RFC3339Nano) + "#" + ws + "#" + padID(profile),
-		},
-		Input: input, Version: version, Status: "pending", EnqueuedAt: at,
+// newDocJob is the W-9 job of a profile version (documents.go's item),
+// from the JSON of its model.W9Input: written in the profile's
+// transaction, one per profile, overwritten by a newer version.
+func newDocJob(ws string, profile, version int64, input string, at model.Time) w9JobItem {
+	ts := at.UTC().Format(time.RFC3339Nano)
+	return w9JobItem{
+		PK: docJobPK(ws), SK: w9SK(profile),
+		GSI1PK: DocJobsPending, GSI1SK: ts + "#" + ws + "#" + padID(profile),
+		Input: input, Version: version, Status: W9JobPending, EnqueuedAt: ts,
 	}
 }
 
@@ -218,25 +201,6 @@ func (db *DB) ProfileRecords(ctx context.Context, ws string, user int64) ([]Prof
 		out[i] = items[i].ProfileRecord
 	}
 	return out, nil
-}
-
-// DocJob returns a profile's W-9 job. Returns dynamo.ErrNotFound if absent.
-func (db *DB) DocJob(ctx context.Context, ws string, profile int64) (*DocJob, error) {
-	var j DocJob
-	if err := db.table.Get(AttrPK, docJobPK(ws)).Range(AttrSK, dynamo.Equal, w9SK(profile)).Consistent(true).One(ctx, &j); err != nil {
-		return nil, err
-	}
-	return &j, nil
-}
-
-// W9State returns a profile's W-9 as the documents worker left it.
-// Returns dynamo.ErrNotFound before the first generation.
-func (db *DB) W9State(ctx context.Context, ws string, profile int64) (*model.W9State, error) {
-	var s model.W9State
-	if err := db.table.Get(AttrPK, documentPK(ws)).Range(AttrSK, dynamo.Equal, w9SK(profile)).One(ctx, &s); err != nil {
-		return nil, err
-	}
-	return &s, nil
 }
 
 // W9States returns the W-9 states of several profiles (BatchGet), by
