@@ -434,6 +434,10 @@ func answer(fd *store.FormField, v json.RawMessage) (any, string) {
 			return s, ""
 		}
 	case TypeNumber, TypeInteger:
+		invalid := "A valid number is required."
+		if fd.Type == TypeInteger {
+			invalid = "A valid integer is required."
+		}
 		var txt string
 		switch n := x.(type) {
 		case json.Number:
@@ -441,20 +445,16 @@ func answer(fd *store.FormField, v json.RawMessage) (any, string) {
 		case string:
 			txt = strings.TrimSpace(n)
 		default:
-			return nil, "A valid number is required."
+			return nil, invalid
 		}
 		if txt == "" {
 			return nil, ""
 		}
 		d, err := decimal.NewFromString(txt)
-		if err != nil || len(txt) > 40 {
-			return nil, "A valid number is required."
-		}
-		if fd.Type == TypeInteger {
-			if !d.IsInteger() {
-				return nil, "A valid integer is required."
-			}
-			return d.String(), ""
+		// A bounded exponent: "1e999999" is 40 characters but would render
+		// as a million digits.
+		if err != nil || len(txt) > 40 || d.Exponent() > 40 || d.Exponent() < -40 || (fd.Type == TypeInteger && !d.IsInteger()) {
+			return nil, invalid
 		}
 		return d.String(), ""
 	case TypeBoolean:

@@ -283,6 +283,10 @@ func (s *Service) Assign(ctx context.Context, p *auth.Principal, kind string, id
 	if err := member(p); err != nil {
 		return nil, err
 	}
+	// The form first: another workspace's form is 404 whoever is named.
+	if _, err := s.db.Form(ctx, p.Workspace, kind, id); err != nil {
+		return nil, err
+	}
 	if in.User == nil {
 		return nil, apierr.Field("user", msgRequired)
 	}
