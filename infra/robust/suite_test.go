@@ -335,6 +335,13 @@ func (w *world) goodID(r routes.Route, name string) string {
 		return w.ids["investor"]
 	case strings.HasPrefix(r.Path, "/api/users/"):
 		return w.ids["user"]
+	case strings.HasPrefix(r.Path, "/api/user-data-forms/") && name == "user",
+		strings.HasPrefix(r.Path, "/api/investor-preference-forms/") && name == "user":
+		return w.ids["formuser"]
+	case strings.HasPrefix(r.Path, "/api/user-data-forms/"):
+		return w.ids["userdataform"]
+	case strings.HasPrefix(r.Path, "/api/investor-preference-forms/"):
+		return w.ids["preferenceform"]
 	}
 	w.t.Fatalf("%s: no good value for {%s}", r.Key(), name)
 	return ""
@@ -346,6 +353,7 @@ func (w *world) fill(body string) string {
 	return strings.NewReplacer(
 		"{offering}", w.ids["offering"], "{investor}", w.ids["investor"], "{user}", w.ids["user"],
 		"{issuer}", w.ids["issuer"], "{company}", w.ids["company"], "{n}", strconv.Itoa(w.seq),
+		"{formuser}", w.ids["formuser"],
 	).Replace(body)
 }
 

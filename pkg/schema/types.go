@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tranche-dev/tranche/pkg/forms"
 	"github.com/tranche-dev/tranche/pkg/model"
 )
 
@@ -31,6 +32,30 @@ var responseTypes = map[string]reflect.Type{
 	"POST /api/offerings/{id}/cancel-unconfirmed/": reflect.TypeFor[model.CancelUnconfirmedResult](),
 	"POST /api/investments/{id}/reconfirm/":        reflect.TypeFor[model.InvestmentView](),
 	"PUT /api/investors/{id}/accreditation/":       reflect.TypeFor[model.AccreditationView](),
+
+	// forms — seed 001 (issue 12)
+	"GET /api/user-data-forms/":                                       reflect.TypeFor[forms.UserDataFormPage](),
+	"POST /api/user-data-forms/":                                      reflect.TypeFor[forms.UserDataFormView](),
+	"GET /api/user-data-forms/data/":                                  reflect.TypeFor[forms.ImplementationPage](),
+	"GET /api/user-data-forms/enabled/":                               reflect.TypeFor[forms.UserDataFormPage](),
+	"GET /api/user-data-forms/enabled/me/":                            reflect.TypeFor[forms.EnabledUserDataFormPage](),
+	"GET /api/user-data-forms/{id}/":                                  reflect.TypeFor[forms.UserDataFormView](),
+	"PATCH /api/user-data-forms/{id}/state/":                          reflect.TypeFor[forms.UserDataFormView](),
+	"POST /api/user-data-forms/{id}/implementations/":                 reflect.TypeFor[forms.ImplementationView](),
+	"GET /api/user-data-forms/{id}/implementations/{user}/":           reflect.TypeFor[forms.ImplementationView](),
+	"PUT /api/user-data-forms/{id}/implementations/{user}/":           reflect.TypeFor[forms.ImplementationView](),
+	"GET /api/investor-preference-forms/":                             reflect.TypeFor[forms.PreferenceFormPage](),
+	"POST /api/investor-preference-forms/":                            reflect.TypeFor[forms.PreferenceFormView](),
+	"GET /api/investor-preference-forms/data/":                        reflect.TypeFor[forms.ImplementationPage](),
+	"GET /api/investor-preference-forms/enabled/":                     reflect.TypeFor[forms.EnabledPreferenceFormPage](),
+	"GET /api/investor-preference-forms/{id}/":                        reflect.TypeFor[forms.PreferenceFormView](),
+	"PATCH /api/investor-preference-forms/{id}/classifications/":      reflect.TypeFor[forms.PreferenceFormView](),
+	"PATCH /api/investor-preference-forms/{id}/editable/":             reflect.TypeFor[forms.PreferenceFormView](),
+	"PATCH /api/investor-preference-forms/{id}/enforcement-type/":     reflect.TypeFor[forms.PreferenceFormView](),
+	"PATCH /api/investor-preference-forms/{id}/state/":                reflect.TypeFor[forms.PreferenceFormView](),
+	"POST /api/investor-preference-forms/{id}/implementations/":       reflect.TypeFor[forms.ImplementationView](),
+	"GET /api/investor-preference-forms/{id}/implementations/{user}/": reflect.TypeFor[forms.ImplementationView](),
+	"PUT /api/investor-preference-forms/{id}/implementations/{user}/": reflect.TypeFor[forms.ImplementationView](),
 }
 
 // requestTypes are the Go types of the request bodies of Tranche's own
@@ -40,6 +65,19 @@ var requestTypes = map[string]reflect.Type{
 	"PUT /api/investors/{id}/accreditation/":    reflect.TypeFor[model.VerificationRequest](),
 	"POST /api/offerings/{id}/early-close/":     reflect.TypeFor[model.EarlyCloseRequest](),
 	"POST /api/offerings/{id}/material-change/": reflect.TypeFor[model.MaterialChangeRequest](),
+
+	// forms — seed 001 (issue 12)
+	"POST /api/user-data-forms/":                                      reflect.TypeFor[forms.UserDataFormRequest](),
+	"PATCH /api/user-data-forms/{id}/state/":                          reflect.TypeFor[forms.StateRequest](),
+	"POST /api/user-data-forms/{id}/implementations/":                 reflect.TypeFor[forms.AssignRequest](),
+	"PUT /api/user-data-forms/{id}/implementations/{user}/":           reflect.TypeFor[forms.SubmitRequest](),
+	"POST /api/investor-preference-forms/":                            reflect.TypeFor[forms.PreferenceFormRequest](),
+	"PATCH /api/investor-preference-forms/{id}/state/":                reflect.TypeFor[forms.StateRequest](),
+	"PATCH /api/investor-preference-forms/{id}/classifications/":      reflect.TypeFor[forms.ClassificationsRequest](),
+	"PATCH /api/investor-preference-forms/{id}/editable/":             reflect.TypeFor[forms.EditableRequest](),
+	"PATCH /api/investor-preference-forms/{id}/enforcement-type/":     reflect.TypeFor[forms.EnforcementTypeRequest](),
+	"POST /api/investor-preference-forms/{id}/implementations/":       reflect.TypeFor[forms.AssignRequest](),
+	"PUT /api/investor-preference-forms/{id}/implementations/{user}/": reflect.TypeFor[forms.SubmitRequest](),
 }
 
 var (

@@ -186,6 +186,13 @@ func (db *DB) DeleteForm(ctx context.Context, ws, kind string, id int64) error {
 // count. Returns ErrExists if the user already holds one, ErrStale if the
 // form changed or was deleted since it was read.
 func (db *DB) CreateImplementation(ctx context.Context, ws string, f *Form, im *Implementation) error {
+	// A duplicate is refused before an id is drawn, so the refusal
+	// changes nothing; the transaction's condition still decides a race.
+	if _, err := db.Implementation(ctx, ws, f.Kind, f.ID, im.User); err == nil {
+		return ErrExists
+	} else if !errors.Is(err, dynamo.ErrNotFound) {
+		return err
+	}
 	id, err := db.NextID(ctx, ws, "form_impl")
 	if err != nil {
 		return err
