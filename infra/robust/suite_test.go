@@ -505,7 +505,7 @@ func TestCoverage(t *testing.T) {
 		var fields []string
 		if b, ok := baseBody(r); ok {
 			var v any
-			if err := json.Unmarshal([]byte(strings.NewReplacer("{offering}", "1", "{investor}", "1", "{user}", "1", "{issuer}", "1", "{company}", "1", "{n}", "1").Replace(b)), &v); err != nil {
+			if err := json.Unmarshal([]byte(strings.NewReplacer("{offering}", "1", "{investor}", "1", "{user}", "1", "{issuer}", "1", "{company}", "1", "{n}", "1", "{formuser}", "1").Replace(b)), &v); err != nil {
 				t.Errorf("%s: base body is not JSON: %v", r.Key(), err)
 			}
 			leaves(v, "", func(f string) { fields = append(fields, f) })
