@@ -275,6 +275,14 @@ func TestUserDataFormLifecycle(t *testing.T) {
 			t.Errorf("data%s: %d, want %d", q, count(v), want)
 		}
 	}
+	// A single ?form= or ?user= reads only that form's or user's rows.
+	for q, want := range map[string]string{"": "read=3; returned=3", fmt.Sprintf("?form=%d", other): "read=1; returned=1",
+		"?user=1": "read=1; returned=1", "?user=2&status=pending": "read=1; returned=0"} {
+		rec := w.do(admin, "GET", "/api/user-data-forms/data/"+q, "")
+		if got := rec.Header().Get(store.PlanHeader); !strings.HasPrefix(got, want) {
+			t.Errorf("data%s: plan %q, want %s…", q, got, want)
+		}
+	}
 	w.must(400, admin, "GET", "/api/user-data-forms/data/?status=bogus", "")
 	w.must(400, admin, "GET", "/api/user-data-forms/data/?user=x", "")
 

@@ -9,6 +9,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
+	"github.com/tranche-dev/tranche/pkg/filter/py"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/page"
@@ -45,7 +46,7 @@ func addRoutes(rt *httpapi.Router, svc *Service) {
 		p := k.prefix
 		rt.HandleFunc("GET "+p, listing.Handler(formsSpec(svc, k.kind, false)))
 		rt.HandleFunc("POST "+p, handleCreate(svc, k.kind))
-		rt.HandleFunc("GET "+p+"data/", listing.Handler(dataSpec(svc, k.kind)))
+		rt.HandleFunc("GET "+p+"data/", scoped(listing.Handler(dataSpec(svc, k.kind))))
 		rt.HandleFunc("GET "+p+"{id}/", handleGet(svc, k.kind))
 		rt.HandleFunc("DELETE "+p+"{id}/", handleDelete(svc, k.kind))
 		rt.HandleFunc("PATCH "+p+"{id}/state/", handleSetting(svc, k.kind, "enabled", setEnabled))
@@ -130,7 +131,7 @@ func dataSpec(svc *Service, kind string) listing.Spec[implRow, *ImplementationVi
 	return listing.Spec[implRow, *ImplementationView]{
 		Set: DataFilters, Pages: page.Numbers,
 		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[implRow], error) {
-			ims, err := svc.Data(ctx, p, kind)
+			ims, err := svc.Data(ctx, p, kind, dataScope(ctx))
 			if err != nil {
 				return nil, err
 			}
@@ -297,5 +298,31 @@ func parseUserParam(h httpapi.HandlerFunc) httpapi.HandlerFunc {
 			r = r.WithContext(context.WithValue(r.Context(), userParamKey{}, id))
 		}
 		return h(w, r)
+	}
+}
+
+type dataScopeKey struct{}
+
+func dataScope(ctx context.Context) DataScope {
+	sc, _ := ctx.Value(dataScopeKey{}).(DataScope)
+	return sc
+}
+
+// scoped reads a single ?form= or ?user= (a plain positive integer) into
+// the context as the submitted data's DataScope, so the list reads only
+// that form's or user's implementations. Anything else (several values,
+// __in, a malformed value) leaves the scope whole and the FilterSet
+// answers it as usual.
+func scoped(h httpapi.HandlerFunc) httpapi.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		q := py.ParseQuery(r.URL.RawQuery) // as the FilterSet reads it
+		var sc DataScope
+		if vs := q["form"]; len(vs) == 1 {
+			sc.Form, _ = httpapi.ParseID(vs[0])
+		}
+		if vs := q["user"]; len(vs) == 1 && sc.Form == 0 {
+			sc.User, _ = httpapi.ParseID(vs[0])
+		}
+		return h(w, r.WithContext(context.WithValue(r.Context(), dataScopeKey{}, sc)))
 	}
 }

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -464,10 +465,29 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, kind string, id
 	return out, err
 }
 
-// Data returns every implementation of a kind's forms in the workspace.
-func (s *Service) Data(ctx context.Context, p *auth.Principal, kind string) ([]store.Implementation, error) {
+// DataScope narrows what Data reads: a form id, a user id, or (zero)
+// every implementation. It only saves reads; the list's filters still
+// select the rows.
+type DataScope struct{ Form, User int64 }
+
+// Data returns the implementations of a kind's forms in the workspace,
+// in id order: one form's key range for a form scope, the user's index
+// entries for a user scope, else the kind's whole range.
+func (s *Service) Data(ctx context.Context, p *auth.Principal, kind string, sc DataScope) ([]store.Implementation, error) {
 	if err := need(p, PermView); err != nil {
 		return nil, err
+	}
+	switch {
+	case sc.Form != 0:
+		return s.db.ImplementationsOfForm(ctx, p.Workspace, kind, sc.Form)
+	case sc.User != 0:
+		ims, err := s.db.ImplementationsOfUser(ctx, p.Workspace, sc.User)
+		if err != nil {
+			return nil, err
+		}
+		ims = slices.DeleteFunc(ims, func(im store.Implementation) bool { return im.Kind != kind })
+		slices.SortFunc(ims, func(a, b store.Implementation) int { return cmp.Compare(a.ID, b.ID) })
+		return ims, nil
 	}
 	return s.db.Implementations(ctx, p.Workspace, kind)
 }

@@ -242,6 +242,19 @@ func (db *DB) Implementations(ctx context.Context, ws, kind string) ([]Implement
 	return out, nil
 }
 
+// ImplementationsOfForm returns the implementations of one form, ordered
+// by id (one Query of the form's key range).
+func (db *DB) ImplementationsOfForm(ctx context.Context, ws, kind string, form int64) ([]Implementation, error) {
+	var out []Implementation
+	err := db.table.Get(AttrPK, formImplPK(ws)).Range(AttrSK, dynamo.BeginsWith, formSK(kind, form)+"#").Consistent(true).All(ctx, &out)
+	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
+		return nil, fmt.Errorf("store: implementations of form: %w", err)
+	}
+	record(ctx, len(out), nil)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
 // ImplementationsOfUser returns every form implementation (both kinds)
 // of one user of the workspace, with its answers, ordered by kind and
 // form: the forms part of a user's full data graph.
@@ -251,6 +264,7 @@ func (db *DB) ImplementationsOfUser(ctx context.Context, ws string, user int64) 
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
 		return nil, fmt.Errorf("store: implementations of user: %w", err)
 	}
+	record(ctx, len(out), nil)
 	return out, nil
 }
 
