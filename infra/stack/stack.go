@@ -422,8 +422,15 @@ func newAPI(stack awscdk.Stack, props *Props, fns map[string]awslambda.Function)
 
 	integrations := map[string]awsapigatewayv2integrations.HttpLambdaIntegration{}
 	for _, fn := range routes.Functions() {
+		// One invoke permission per function for the whole API, not one
+		// per route: 230-odd routes would otherwise add as many
+		// AWS::Lambda::Permission resources, and the stack would pass
+		// CloudFormation's 500-resource limit (and each function's
+		// 20 KB resource-policy limit). The function serves only the
+		// routes its router knows; any other path answers 404.
 		integrations[fn] = awsapigatewayv2integrations.NewHttpLambdaIntegration(
-			jsii.String(constructID(fn)+"Integration"), fns[fn], nil)
+			jsii.String(constructID(fn)+"Integration"), fns[fn],
+			&awsapigatewayv2integrations.HttpLambdaIntegrationProps{ScopePermissionToRoute: jsii.Bool(false)})
 	}
 	anyDone := map[string]bool{}
 	for _, r := range routes.All {

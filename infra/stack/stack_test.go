@@ -797,3 +797,24 @@ func TestDocuments(t *testing.T) {
 		t.Errorf("documents %+v, documents-web %+v", AccessFor("documents"), AccessFor("documents-web"))
 	}
 }
+
+// TestResourceBudget keeps the stack under CloudFormation's 500 resources
+// with room to grow: API Gateway routes are one resource each, so every
+// function's invoke permission must cover its routes at once, not one
+// permission per route (which passed the limit at 234 routes).
+func TestResourceBudget(t *testing.T) {
+	_, res := synthesized(t)
+	if n := len(res); n > 450 {
+		t.Errorf("%d resources in the stack; CloudFormation allows 500: split the routes or nest a stack", n)
+	}
+	perms := 0
+	for _, p := range ofType(res, "AWS::Lambda::Permission") {
+		if p.Properties["Principal"] == "apigateway.amazonaws.com" {
+			perms++
+		}
+	}
+	if want := len(routes.Functions()); perms != want {
+		t.Errorf("%d API Gateway invoke permissions, want one per API function (%d)", perms, want)
+	}
+	t.Logf("%d resources, %d routes", len(res), len(ofType(res, "AWS::ApiGatewayV2::Route")))
+}
