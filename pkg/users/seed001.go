@@ -1,0 +1,215 @@
+package users
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/guregu/dynamo/v2"
+
+	"github.com/tranche-dev/tranche/pkg/apierr"
+	"github.com/tranche-dev/tranche/pkg/app"
+	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/filter"
+	"github.com/tranche-dev/tranche/pkg/listing"
+	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/page"
+	"github.com/tranche-dev/tranche/pkg/readmodel"
+	"github.com/tranche-dev/tranche/pkg/store"
+)
+
+// TypeAll is the {type} of /api/users/types/{type}/ that lists every user
+// (the seed's "Get users"); ?type= narrows it like the other types.
+const TypeAll = "all"
+
+// Filters001 is the seed 001 users list (/api/users/types/{type}/): type,
+// e-mail, names and date joined; ordering and search over the same.
+var Filters001 = &filter.Set{
+	Fields: []filter.Field{
+		{Name: "id", Kind: filter.IntegerField, Lookups: []filter.Lookup{filter.Exact, filter.In}},
+		{Name: "type", Kind: filter.ChoiceField, Lookups: []filter.Lookup{filter.Exact, filter.In}, Choices: TypeChoices},
+		{Name: "email", Kind: filter.StringField, Lookups: []filter.Lookup{filter.Exact, filter.IContains, filter.In}},
+		{Name: "first_name", Kind: filter.StringField, Lookups: []filter.Lookup{filter.Exact, filter.IContains}},
+		{Name: "last_name", Kind: filter.StringField, Lookups: []filter.Lookup{filter.Exact, filter.IContains}},
+		{Name: "date_joined", Kind: filter.DateTimeField, Lookups: []filter.Lookup{filter.DateGte, filter.DateLte, filter.Gte, filter.Lte}},
+	},
+	Ordering:        []string{"id", "email", "first_name", "last_name", "date_joined", "type"},
+	DefaultOrdering: []string{"id"},
+	Search:          []string{"email", "first_name", "last_name"},
+}
+
+// User is a seed 001 user: the workspace's user record, its stable UUID
+// and its derived type.
+type User struct {
+	ID                    int64       `json:"id"`
+	UUID                  string      `json:"uuid"`
+	Email                 string      `json:"email"`
+	FirstName             string      `json:"first_name"`
+	LastName              string      `json:"last_name"`
+	Type                  string      `json:"type"`
+	DateJoined            model.Time  `json:"date_joined"`
+	LastLogin             *model.Time `json:"last_login"`
+	ThirdPartyIssuerEmail *string     `json:"thirdpartyissueruser_email"`
+}
+
+func newUser(ws string, u *model.User, typ string) User {
+	return User{ID: u.ID, UUID: model.UserUUID(ws, u.ID), Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
+		Type: typ, DateJoined: u.DateJoined, LastLogin: u.LastLogin, ThirdPartyIssuerEmail: u.ThirdPartyIssuerEmail}
+}
+
+// urow is a user as Filters001 reads it.
+type urow struct {
+	u   *model.User
+	typ string
+}
+
+func (r *urow) Value(path string) filter.Value {
+	switch path {
+	case "id":
+		return filter.Int(r.u.ID)
+	case "type":
+		return filter.Str(r.typ)
+	case "email":
+		return filter.Str(r.u.Email)
+	case "first_name":
+		return filter.Str(r.u.FirstName)
+	case "last_name":
+		return filter.Str(r.u.LastName)
+	case "date_joined":
+		return filter.Time(r.u.DateJoined.Time)
+	}
+	return filter.Null()
+}
+
+// Service holds the seed 001 user rules, usable without HTTP.
+type Service struct{ DB *store.DB }
+
+// Open opens the workspace's read model after making sure every member of
+// the workspace has a user record (the link of model.md: a member's user
+// record is matched, or created, by lower-cased e-mail). Members join by
+// seed 004 invitation or workspace creation; linking here, on the first
+// seed 001 read after they joined, keeps those paths unchanged. Callers
+// close the view.
+func (s Service) Open(ctx context.Context, ws string) (*readmodel.View, *Facts, error) {
+	for attempt := 0; ; attempt++ {
+		v, err := readmodel.Of(s.DB).Open(ctx, ws)
+		if err != nil {
+			return nil, nil, err
+		}
+		f, err := LoadFacts(ctx, s.DB, ws, v)
+		if err != nil {
+			v.Close()
+			return nil, nil, err
+		}
+		have := map[string]bool{}
+		for _, u := range v.Users() {
+			have[strings.ToLower(u.Email)] = true
+		}
+		created := false
+		for email := range f.Members {
+			if have[email] {
+				continue
+			}
+			if attempt > 0 {
+				break // linked already; the read model has not caught up
+			}
+			id, err := s.memberIdentity(ctx, f.Members[email].ClerkID)
+			if err != nil {
+				v.Close()
+				return nil, nil, err
+			}
+			if _, err := s.DB.EnsureUser(ctx, ws, id.Email, id.FirstName, id.LastName); err != nil {
+				v.Close()
+				return nil, nil, err
+			}
+			created = true
+		}
+		if !created {
+			return v, f, nil
+		}
+		v.Close()
+	}
+}
+
+func (s Service) memberIdentity(ctx context.Context, clerkID string) (*store.Identity, error) {
+	return s.DB.Identity(ctx, clerkID)
+}
+
+// Rows are the workspace's users of a type (TypeAll: every user).
+func Rows(v *readmodel.View, f *Facts, typ string) []*urow {
+	var out []*urow
+	for _, u := range v.Users() {
+		t := f.TypeOf(u)
+		if typ == TypeAll || t == typ {
+			out = append(out, &urow{u: u, typ: t})
+		}
+	}
+	return out
+}
+
+// mayView is view_user for session callers (the seed 001 routes are jwt).
+func mayView(p *auth.Principal) error {
+	if p.Workspace == "" || !p.HasPermission("view_user") {
+		return apierr.Forbid()
+	}
+	return nil
+}
+
+// pathType reads {type}: one of TypeChoices or TypeAll; anything else
+// names no collection, 404.
+func pathType(r *http.Request) (string, error) {
+	t := r.PathValue("type")
+	if t != TypeAll && !ValidType(t) {
+		return "", apierr.NotFoundError()
+	}
+	return t, nil
+}
+
+// typedList is GET /api/users/types/{type}/: the seed 001 users list.
+func typedList(deps app.Deps) func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		typ, err := pathType(r)
+		if err != nil {
+			return err
+		}
+		return listing.Handler(list001Spec(deps, typ))(w, r)
+	}
+}
+
+func list001Spec(deps app.Deps, typ string) listing.Spec[*urow, User] {
+	var ws string
+	return listing.Spec[*urow, User]{
+		Set:   Filters001,
+		Pages: page.Numbers,
+		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[*urow], error) {
+			if err := mayView(p); err != nil {
+				return nil, err
+			}
+			ws = p.Workspace
+			v, f, err := Service{DB: deps.DB}.Open(ctx, p.Workspace)
+			if err != nil {
+				return nil, err
+			}
+			return &listing.Source[*urow]{
+				Table: listing.Table[*urow]{Key: "users001/" + typ, Memo: listing.NoMemo, Rows: func() []*urow { return Rows(v, f, typ) }},
+				Close: v.Close,
+			}, nil
+		},
+		Render: func(shown []*urow) []User {
+			out := make([]User, len(shown))
+			for i, rw := range shown {
+				out[i] = newUser(ws, rw.u, rw.typ)
+			}
+			return out
+		},
+	}
+}
+
+// notFound maps a missing object to DRF's 404.
+func notFound(err error) error {
+	if errors.Is(err, dynamo.ErrNotFound) {
+		return apierr.NotFoundError()
+	}
+	return err
+}
