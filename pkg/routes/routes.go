@@ -111,8 +111,8 @@ var All = []Route{
 	{Function: "invitations", Method: "GET", Path: "/api/accounts/invitations/{id}/", Auth: AuthJWT, Seed: "004", Summary: "Invitation status"},
 
 	// users and invitations — seed 001 (issue 12)
-	{Function: "users", Method: "GET", Path: "/api/users/types/{type}/", Auth: AuthJWT, Seed: "001", Summary: "Users of one type (internal, issuer, investor, user; all: every user), with filters, search and ordering (view_user)"},
-	{Function: "users", Method: "GET", Path: "/api/users/types/{type}/export/", Auth: AuthJWT, Seed: "001", Summary: "CSV export of the users of one type (view_user; large exports redirect to a presigned URL)"},
+	{Function: "users", Method: "GET", Path: "/api/user-types/{type}/users/", Auth: AuthJWT, Seed: "001", Summary: "Users of one type (internal, issuer, investor, user; all: every user), with filters, search and ordering (view_user)"},
+	{Function: "users", Method: "GET", Path: "/api/user-types/{type}/export/", Auth: AuthJWT, Seed: "001", Summary: "CSV export of the users of one type (view_user; large exports redirect to a presigned URL)"},
 	{Function: "users", Method: "GET", Path: "/api/users/export/", Auth: AuthJWT, Seed: "001", Summary: "CSV export of every user (view_user; large exports redirect to a presigned URL)"},
 	{Function: "users", Method: "GET", Path: "/api/users/{id}/all/", Auth: AuthJWT, Seed: "001", Summary: "A user with their full data graph (view_user)"},
 	{Function: "users", Method: "PATCH", Path: "/api/users/{id}/profile/", Auth: AuthJWT, Seed: "001", Summary: "Update a user's profile fields (change_user)"},

@@ -158,7 +158,7 @@ func (e Exporter) Serve(w http.ResponseWriter, r *http.Request, ws, name string,
 }
 
 // handleExport is GET /api/users/export/ (every user) and GET
-// /api/users/types/{type}/export/ (view_user). The list's filters, search
+// /api/user-types/{type}/export/ (view_user). The list's filters, search
 // and ordering apply; there is no pagination.
 func handleExport(deps app.Deps, ex Exporter, typed bool) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package users
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
@@ -15,29 +16,29 @@ const Function = "users"
 
 // NewHandler returns the group's handler.
 func NewHandler(deps app.Deps) http.Handler {
-	return newHandler(deps, mail.FromDeps(deps), Exporter{Blobs: blobsOf(deps), Inline: DefaultInline, LinkTTL: DefaultLinkTTL})
+	return newHandler(deps, mail.FromDeps(deps), Exporter{Blobs: blobsOf(deps), Inline: DefaultInline, LinkTTL: DefaultLinkTTL}, ResendGap)
 }
 
-func newHandler(deps app.Deps, m Mailer, ex Exporter) http.Handler {
+func newHandler(deps app.Deps, m Mailer, ex Exporter, gap time.Duration) http.Handler {
 	rt := httpapi.NewRouter(Function)
 	rt.Use(auth.FromDeps(deps).For)
 	addRoutes(rt, deps)
-	add001(rt, deps, m, ex)
+	add001(rt, deps, m, ex, gap)
 	return rt.Handler()
 }
 
 // add001 binds seed 001's users and invitations routes (issue 12).
-func add001(rt *httpapi.Router, deps app.Deps, m Mailer, ex Exporter) {
+func add001(rt *httpapi.Router, deps app.Deps, m Mailer, ex Exporter, gap time.Duration) {
 	s := Service{DB: deps.DB}
-	rt.HandleFunc("GET /api/users/types/{type}/", typedList(deps))
-	rt.HandleFunc("GET /api/users/types/{type}/export/", handleExport(deps, ex, true))
+	rt.HandleFunc("GET /api/user-types/{type}/users/", typedList(deps))
+	rt.HandleFunc("GET /api/user-types/{type}/export/", handleExport(deps, ex, true))
 	rt.HandleFunc("GET /api/users/export/", handleExport(deps, ex, false))
 	rt.HandleFunc("GET /api/users/{id}/all/", handleGraph(deps))
 	rt.HandleFunc("PATCH /api/users/{id}/profile/", handleProfile(deps))
 	rt.HandleFunc("PATCH /api/users/me/", handleMe(deps))
 	rt.HandleFunc("POST /api/invitations/", handleInvite(s, m, false))
 	rt.HandleFunc("POST /api/invitations/internal/", handleInvite(s, m, true))
-	rt.HandleFunc("POST /api/invitations/{id}/resend/", handleResend(s, m))
+	rt.HandleFunc("POST /api/invitations/{id}/resend/", handleResend(s, m, gap))
 	rt.HandleFunc("POST /api/invitations/login-token/", handleLoginToken(s))
 	rt.HandleFunc("POST /api/invitations/login-token/exchange/", handleExchange(s))
 }

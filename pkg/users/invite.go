@@ -180,7 +180,7 @@ var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 // a new e-mail. 400 once accepted or revoked; 429 within ResendGap of the
 // last send or after MaxSends e-mails. The permission is the invite's:
 // add_invitation for an internal invitation, add_user otherwise.
-func handleResend(s Service, m Mailer) httpapi.HandlerFunc {
+func handleResend(s Service, m Mailer, gap time.Duration) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -205,9 +205,9 @@ func handleResend(s Service, m Mailer) httpapi.HandlerFunc {
 			return apierr.NonField("This invitation is " + inv.Status + " and cannot be resent.")
 		}
 		now := time.Now()
-		switch err := s.DB.ClaimResend(ctx, p.Workspace, id, ResendGap, MaxSends, now); {
+		switch err := s.DB.ClaimResend(ctx, p.Workspace, id, gap, MaxSends, now); {
 		case errors.Is(err, store.ErrResendTooSoon):
-			wait := time.Until(time.Unix(inv.LastSent, 0).Add(ResendGap))
+			wait := time.Until(time.Unix(inv.LastSent, 0).Add(gap))
 			if inv.SentCount >= MaxSends || wait < time.Second {
 				wait = time.Hour
 			}

@@ -19,11 +19,11 @@ import (
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
-// TypeAll is the {type} of /api/users/types/{type}/ that lists every user
+// TypeAll is the {type} of /api/user-types/{type}/users/ that lists every user
 // (the seed's "Get users"); ?type= narrows it like the other types.
 const TypeAll = "all"
 
-// Filters001 is the seed 001 users list (/api/users/types/{type}/): type,
+// Filters001 is the seed 001 users list (/api/user-types/{type}/users/): type,
 // e-mail, names and date joined; ordering and search over the same.
 var Filters001 = &filter.Set{
 	Fields: []filter.Field{
@@ -166,7 +166,7 @@ func pathType(r *http.Request) (string, error) {
 	return t, nil
 }
 
-// typedList is GET /api/users/types/{type}/: the seed 001 users list.
+// typedList is GET /api/user-types/{type}/users/: the seed 001 users list.
 func typedList(deps app.Deps) func(w http.ResponseWriter, r *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		typ, err := pathType(r)
