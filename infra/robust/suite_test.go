@@ -335,6 +335,8 @@ func (w *world) goodID(r routes.Route, name string) string {
 		return w.ids["investor"]
 	case strings.HasPrefix(r.Path, "/api/users/"):
 		return w.ids["user"]
+	case strings.HasPrefix(r.Path, "/api/user-types/"):
+		return "all" // seed 001's {type}: every user
 	}
 	w.t.Fatalf("%s: no good value for {%s}", r.Key(), name)
 	return ""

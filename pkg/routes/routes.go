@@ -117,11 +117,11 @@ var All = []Route{
 	{Function: "users", Method: "GET", Path: "/api/users/{id}/all/", Auth: AuthJWT, Seed: "001", Summary: "A user with their full data graph (view_user)"},
 	{Function: "users", Method: "PATCH", Path: "/api/users/{id}/profile/", Auth: AuthJWT, Seed: "001", Summary: "Update a user's profile fields (change_user)"},
 	{Function: "users", Method: "PATCH", Path: "/api/users/me/", Auth: AuthJWT, Seed: "001", Summary: "Update the caller's own profile fields"},
-	{Function: "users", Method: "POST", Path: "/api/invitations/", Auth: AuthJWT, Seed: "001", Summary: "Invite a user (investor, issuer or user; e-mail sent; add_user)"},
-	{Function: "users", Method: "POST", Path: "/api/invitations/internal/", Auth: AuthJWT, Seed: "001", Summary: "Invite an internal team member with a workspace role (e-mail sent)"},
-	{Function: "users", Method: "POST", Path: "/api/invitations/{id}/resend/", Auth: AuthJWT, Seed: "001", Summary: "Resend an invitation's e-mail (rate-limited; 400 once accepted or revoked)"},
-	{Function: "users", Method: "POST", Path: "/api/invitations/login-token/", Auth: AuthJWT, Seed: "001", Summary: "Mint a single-use impersonation login token for a user and group (OWNER/ADMIN; audited)"},
-	{Function: "users", Method: "POST", Path: "/api/invitations/login-token/exchange/", Auth: AuthJWT, Seed: "001", Summary: "Spend an impersonation login token: the impersonated user (OWNER/ADMIN; audited)"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/", Auth: AuthJWT, Seed: "001", Summary: "Create an invitation of a user (investor, issuer or user; e-mail sent; add_user)"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/internal/", Auth: AuthJWT, Seed: "001", Summary: "Create an invitation of an internal team member with a workspace role (e-mail sent)"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/{id}/resend/", Auth: AuthJWT, Seed: "001", Summary: "Resend an invitation's e-mail (rate-limited; 400 once accepted or revoked)"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/login-token/", Auth: AuthJWT, Seed: "001", Summary: "Create a single-use impersonation login token for a user and group (OWNER/ADMIN; audited)"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/login-token/exchange/", Auth: AuthJWT, Seed: "001", Summary: "Spend an impersonation login token: the impersonated user (OWNER/ADMIN; audited)"},
 
 	// account — seed 003
 	{Function: "account", Method: "GET", Path: "/api/v1/account/user/", Auth: AuthJWT, Seed: "003", Summary: "The current user"},

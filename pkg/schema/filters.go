@@ -20,6 +20,11 @@ var filterSets = map[string]*filter.Set{
 	"GET /api/users/{id}/":          filter.UserFilters,
 	"GET /api/accounts/companies/":  filter.CompanyFilters,
 	"GET /api/accounts/users/":      filter.AccountUserFilters,
+
+	// users — seed 001 (issue 12)
+	"GET /api/user-types/{type}/users/":  filter.UserFilters001,
+	"GET /api/user-types/{type}/export/": filter.UserFilters001,
+	"GET /api/users/export/":             filter.UserFilters001,
 }
 
 // limitOffsetLists are seed 004's lists paginated by limit and offset,

@@ -31,6 +31,17 @@ var responseTypes = map[string]reflect.Type{
 	"POST /api/offerings/{id}/cancel-unconfirmed/": reflect.TypeFor[model.CancelUnconfirmedResult](),
 	"POST /api/investments/{id}/reconfirm/":        reflect.TypeFor[model.InvestmentView](),
 	"PUT /api/investors/{id}/accreditation/":       reflect.TypeFor[model.AccreditationView](),
+
+	// users and invitations — seed 001 (issue 12). The 201 answers of
+	// POST /api/invitations/, /internal/ and /login-token/
+	// (model.SeedInvitation, model.LoginToken) stay the generic Created
+	// object: typedResponse types 200 answers only.
+	"GET /api/user-types/{type}/users/":           reflect.TypeFor[model.SeedUserPage](),
+	"GET /api/users/{id}/all/":                    reflect.TypeFor[model.UserGraph](),
+	"PATCH /api/users/{id}/profile/":              reflect.TypeFor[model.SeedUser](),
+	"PATCH /api/users/me/":                        reflect.TypeFor[model.SeedUser](),
+	"POST /api/invitations/{id}/resend/":          reflect.TypeFor[model.SeedInvitation](),
+	"POST /api/invitations/login-token/exchange/": reflect.TypeFor[model.LoginTokenExchange](),
 }
 
 // requestTypes are the Go types of the request bodies of Tranche's own
@@ -40,6 +51,14 @@ var requestTypes = map[string]reflect.Type{
 	"PUT /api/investors/{id}/accreditation/":    reflect.TypeFor[model.VerificationRequest](),
 	"POST /api/offerings/{id}/early-close/":     reflect.TypeFor[model.EarlyCloseRequest](),
 	"POST /api/offerings/{id}/material-change/": reflect.TypeFor[model.MaterialChangeRequest](),
+
+	// users and invitations — seed 001 (issue 12)
+	"PATCH /api/users/{id}/profile/":              reflect.TypeFor[model.UserProfileRequest](),
+	"PATCH /api/users/me/":                        reflect.TypeFor[model.UserProfileRequest](),
+	"POST /api/invitations/":                      reflect.TypeFor[model.InviteUserRequest](),
+	"POST /api/invitations/internal/":             reflect.TypeFor[model.InviteInternalRequest](),
+	"POST /api/invitations/login-token/":          reflect.TypeFor[model.LoginTokenRequest](),
+	"POST /api/invitations/login-token/exchange/": reflect.TypeFor[model.LoginTokenExchangeRequest](),
 }
 
 var (

@@ -17,43 +17,14 @@ import (
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
-// Graph is a user with their full data graph (GET /api/users/{id}/all/).
-// The user groups (with roles) and the form implementations (with answers)
-// of issue 12 are added by pkg/groups and pkg/forms after their merge: as
-// fields of this struct filled in Service.Graph.
-type Graph struct {
-	User
-	Membership         *GraphMembership  `json:"membership"`
-	Investors          []GraphInvestor   `json:"investors"`
-	Invitations        []Invitation      `json:"invitations"`
-	ImpersonationAudit []ImpersonationAt `json:"impersonation_audit"`
-}
-
-// GraphMembership is the user's membership of the workspace team.
-type GraphMembership struct {
-	Role      string     `json:"role"`
-	AuthGroup int        `json:"auth_group"`
-	CreatedAt model.Time `json:"created_at"`
-}
-
-// GraphInvestor is one of the user's investors with its entities.
-type GraphInvestor struct {
-	*model.Investor
-	EntityDetail           *model.Entity `json:"entity_detail"`
-	IndividualEntityDetail *model.Entity `json:"individual_entity_detail"`
-}
-
-// Invitation is a seed 001 (or seed 004) invitation as the API shows it.
-type Invitation struct {
-	ID         string      `json:"id"`
-	Email      string      `json:"email"`
-	Type       string      `json:"type"`
-	AuthGroup  *int        `json:"auth_group"`
-	Status     string      `json:"status"`
-	SentCount  int         `json:"sent_count"`
-	CreatedAt  model.Time  `json:"created_at"`
-	AcceptedAt *model.Time `json:"accepted_at"`
-}
+// The data graph's types (package model, for the OpenAPI document).
+type (
+	Graph           = model.UserGraph
+	GraphMembership = model.UserGraphMembership
+	GraphInvestor   = model.UserGraphInvestor
+	Invitation      = model.SeedInvitation
+	ImpersonationAt = model.ImpersonationRecord
+)
 
 func newInvitation(inv *store.UserInvitation) Invitation {
 	out := Invitation{ID: inv.ID, Email: inv.Email, Type: inv.UserType, Status: inv.Status, SentCount: inv.SentCount,
@@ -69,16 +40,6 @@ func newInvitation(inv *store.UserInvitation) Invitation {
 		out.SentCount = 1
 	}
 	return out
-}
-
-// ImpersonationAt is one audit record of an impersonation token of the
-// user: its mint or its use.
-type ImpersonationAt struct {
-	Action string     `json:"action"`
-	Actor  string     `json:"actor"`
-	Group  string     `json:"group"`
-	Detail string     `json:"detail"`
-	At     model.Time `json:"at"`
 }
 
 // Graph assembles the user's data graph; dynamo.ErrNotFound when the
@@ -103,7 +64,7 @@ func (s Service) Graph(ctx context.Context, ws string, id int64) (*Graph, error)
 	}
 	for _, inv := range f.Investors[u.ID] {
 		gr := v.Graph(inv.ID)
-		g.Investors = append(g.Investors, GraphInvestor{Investor: inv, EntityDetail: gr.Entity, IndividualEntityDetail: gr.IndividualEntity})
+		g.Investors = append(g.Investors, GraphInvestor{Investor: inv, Entity: gr.Entity, IndividualEntity: gr.IndividualEntity})
 	}
 	invs, err := s.DB.InvitationsOfEmail(ctx, ws, u.Email)
 	if err != nil {

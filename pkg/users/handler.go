@@ -8,7 +8,6 @@ import (
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/listing"
-	"github.com/tranche-dev/tranche/pkg/mail"
 )
 
 // Function is the name of the Lambda function that serves this group.
@@ -16,26 +15,33 @@ const Function = "users"
 
 // NewHandler returns the group's handler.
 func NewHandler(deps app.Deps) http.Handler {
-	return newHandler(deps, mail.FromDeps(deps), Exporter{Blobs: blobsOf(deps), Inline: DefaultInline, LinkTTL: DefaultLinkTTL}, ResendGap)
+	return newHandler(deps, Exporter{Blobs: blobsOf(deps), Inline: DefaultInline, LinkTTL: DefaultLinkTTL})
 }
 
-func newHandler(deps app.Deps, m Mailer, ex Exporter, gap time.Duration) http.Handler {
+func newHandler(deps app.Deps, ex Exporter) http.Handler {
 	rt := httpapi.NewRouter(Function)
 	rt.Use(auth.FromDeps(deps).For)
 	addRoutes(rt, deps)
-	add001(rt, deps, m, ex, gap)
+	add001(rt, deps, ex)
 	return rt.Handler()
 }
 
-// add001 binds seed 001's users and invitations routes (issue 12).
-func add001(rt *httpapi.Router, deps app.Deps, m Mailer, ex Exporter, gap time.Duration) {
-	s := Service{DB: deps.DB}
+// add001 binds seed 001's users routes (issue 12).
+func add001(rt *httpapi.Router, deps app.Deps, ex Exporter) {
 	rt.HandleFunc("GET /api/user-types/{type}/users/", typedList(deps))
 	rt.HandleFunc("GET /api/user-types/{type}/export/", handleExport(deps, ex, true))
 	rt.HandleFunc("GET /api/users/export/", handleExport(deps, ex, false))
 	rt.HandleFunc("GET /api/users/{id}/all/", handleGraph(deps))
 	rt.HandleFunc("PATCH /api/users/{id}/profile/", handleProfile(deps))
 	rt.HandleFunc("PATCH /api/users/me/", handleMe(deps))
+}
+
+// BindInvitations binds seed 001's invitation routes (issue 12) on the
+// invitations function's router (pkg/workspaces.NewInvitationsHandler),
+// beside seed 004's. gap is the least time between two e-mails of an
+// invitation (ResendGap).
+func BindInvitations(rt *httpapi.Router, deps app.Deps, m Mailer, gap time.Duration) {
+	s := Service{DB: deps.DB}
 	rt.HandleFunc("POST /api/invitations/", handleInvite(s, m, false))
 	rt.HandleFunc("POST /api/invitations/internal/", handleInvite(s, m, true))
 	rt.HandleFunc("POST /api/invitations/{id}/resend/", handleResend(s, m, gap))

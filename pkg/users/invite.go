@@ -232,15 +232,8 @@ func handleResend(s Service, m Mailer, gap time.Duration) httpapi.HandlerFunc {
 	}
 }
 
-// LoginToken is the answer to POST /api/invitations/login-token/. Token is
-// shown once; only its SHA-256 is stored.
-type LoginToken struct {
-	Token     string     `json:"token"`
-	User      int64      `json:"user"`
-	UserUUID  string     `json:"user_uuid"`
-	Group     int64      `json:"group"`
-	ExpiresAt model.Time `json:"expires_at"`
-}
+// LoginToken is the answer to POST /api/invitations/login-token/.
+type LoginToken = model.LoginToken
 
 // handleLoginToken is POST /api/invitations/login-token/ {user, group}:
 // OWNER and ADMIN only. The user must be the workspace's; the group id is
@@ -296,12 +289,7 @@ func newSecret() (string, error) {
 // Exchange is the answer to POST /api/invitations/login-token/exchange/:
 // who the holder now acts as. The client opens that user's view of the
 // group with it (the seed 001 frontend's "log in as").
-type Exchange struct {
-	User      User   `json:"user"`
-	Workspace string `json:"workspace"`
-	Group     int64  `json:"group"`
-	MintedBy  string `json:"impersonated_by"`
-}
+type Exchange = model.LoginTokenExchange
 
 // handleExchange is POST /api/invitations/login-token/exchange/ {token}:
 // spends the token once (a conditional write), records the use in the
@@ -355,6 +343,6 @@ func handleExchange(s Service) httpapi.HandlerFunc {
 			return invalid // the user was removed since the mint
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		return httpapi.JSON(w, http.StatusOK, Exchange{User: newUser(p.Workspace, u, fa.TypeOf(u)), Workspace: p.Workspace, Group: tok.Group, MintedBy: tok.MintedBy})
+		return httpapi.JSON(w, http.StatusOK, Exchange{User: newUser(p.Workspace, u, fa.TypeOf(u)), Workspace: p.Workspace, Group: tok.Group, ImpersonatedBy: tok.MintedBy})
 	}
 }

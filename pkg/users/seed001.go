@@ -23,35 +23,12 @@ import (
 // (the seed's "Get users"); ?type= narrows it like the other types.
 const TypeAll = "all"
 
-// Filters001 is the seed 001 users list (/api/user-types/{type}/users/): type,
-// e-mail, names and date joined; ordering and search over the same.
-var Filters001 = &filter.Set{
-	Fields: []filter.Field{
-		{Name: "id", Kind: filter.IntegerField, Lookups: []filter.Lookup{filter.Exact, filter.In}},
-		{Name: "type", Kind: filter.ChoiceField, Lookups: []filter.Lookup{filter.Exact, filter.In}, Choices: TypeChoices},
-		{Name: "email", Kind: filter.StringField, Lookups: []filter.Lookup{filter.Exact, filter.IContains, filter.In}},
-		{Name: "first_name", Kind: filter.StringField, Lookups: []filter.Lookup{filter.Exact, filter.IContains}},
-		{Name: "last_name", Kind: filter.StringField, Lookups: []filter.Lookup{filter.Exact, filter.IContains}},
-		{Name: "date_joined", Kind: filter.DateTimeField, Lookups: []filter.Lookup{filter.DateGte, filter.DateLte, filter.Gte, filter.Lte}},
-	},
-	Ordering:        []string{"id", "email", "first_name", "last_name", "date_joined", "type"},
-	DefaultOrdering: []string{"id"},
-	Search:          []string{"email", "first_name", "last_name"},
-}
+// Filters001 is the seed 001 users list's FilterSet (declared in
+// pkg/filter, where the OpenAPI document reads it).
+var Filters001 = filter.UserFilters001
 
-// User is a seed 001 user: the workspace's user record, its stable UUID
-// and its derived type.
-type User struct {
-	ID                    int64       `json:"id"`
-	UUID                  string      `json:"uuid"`
-	Email                 string      `json:"email"`
-	FirstName             string      `json:"first_name"`
-	LastName              string      `json:"last_name"`
-	Type                  string      `json:"type"`
-	DateJoined            model.Time  `json:"date_joined"`
-	LastLogin             *model.Time `json:"last_login"`
-	ThirdPartyIssuerEmail *string     `json:"thirdpartyissueruser_email"`
-}
+// User is a seed 001 user (model.SeedUser).
+type User = model.SeedUser
 
 func newUser(ws string, u *model.User, typ string) User {
 	return User{ID: u.ID, UUID: model.UserUUID(ws, u.ID), Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,

@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/auth/sessiontest"
+	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/mail/mailtest"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -27,7 +29,7 @@ type world001 struct {
 	t        *testing.T
 	db       *store.DB
 	env      *sessiontest.Env
-	h        http.Handler
+	h, inv   http.Handler
 	wsA, wsB *store.Workspace
 	suffix   string
 	// users of A by role
@@ -39,7 +41,14 @@ func newWorld001(t *testing.T, ex Exporter, gap time.Duration) *world001 {
 	db := storetest.New(t)
 	env := sessiontest.New(t)
 	deps := env.Deps(db)
-	w := &world001{t: t, db: db, env: env, h: newHandler(deps, mailtest.Sender(t), ex, gap), suffix: fmt.Sprint(time.Now().UnixNano())}
+	a, err := auth.NewAuthenticator(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := httpapi.NewRouter("invitations")
+	inv.Use(a.For)
+	BindInvitations(inv, deps, mailtest.Sender(t), gap)
+	w := &world001{t: t, db: db, env: env, h: newHandler(deps, ex), inv: inv.Handler(), suffix: fmt.Sprint(time.Now().UnixNano())}
 	ctx := context.Background()
 	mk := func(name string) *store.Workspace {
 		ws, err := db.CreateWorkspace(ctx, store.WorkspaceFields{Name: name, Type: "active", Country: "NL", ClerkOrgID: "org_" + strings.ToLower(name)})
@@ -93,7 +102,11 @@ func (w *world001) do(user, method, target, body string) *httptest.ResponseRecor
 		req.Header.Set("Authorization", "Bearer "+w.env.Token(w.t, user, w.org(user)))
 	}
 	rec := httptest.NewRecorder()
-	w.h.ServeHTTP(rec, req)
+	if strings.HasPrefix(target, "/api/invitations/") {
+		w.inv.ServeHTTP(rec, req)
+	} else {
+		w.h.ServeHTTP(rec, req)
+	}
 	return rec
 }
 
@@ -185,12 +198,12 @@ func TestGraphAndProfile(t *testing.T) {
 	w := newWorld001(t, Exporter{Inline: DefaultInline}, ResendGap)
 	w.ok("owner_a", "GET", "/api/user-types/all/users/", "", 200) // links the members
 	g := decodeAs[Graph](t, w.ok("owner_a", "GET", fmt.Sprintf("/api/users/%d/all/", w.investor), "", 200))
-	if g.Type != TypeInvestor || len(g.Investors) != 1 || g.Investors[0].ID != 1 || g.Membership != nil {
+	if g.User.Type != TypeInvestor || len(g.Investors) != 1 || g.Investors[0].Investor.ID != 1 || g.Membership != nil {
 		t.Errorf("investor graph: %+v", g)
 	}
 	owner := userID(t, w, "owner_a@example.com")
 	g = decodeAs[Graph](t, w.ok("admin_a", "GET", fmt.Sprintf("/api/users/%d/all/", owner), "", 200))
-	if g.Type != TypeInternal || g.Membership == nil || g.Membership.Role != store.RoleOwner || g.Membership.AuthGroup != 1 {
+	if g.User.Type != TypeInternal || g.Membership == nil || g.Membership.Role != store.RoleOwner || g.Membership.AuthGroup != 1 {
 		t.Errorf("owner graph: %+v", g)
 	}
 	w.ok("member_a", "GET", fmt.Sprintf("/api/users/%d/all/", owner), "", 403)
@@ -280,7 +293,7 @@ func TestInvitations(t *testing.T) {
 	// shows the invitation.
 	id := userID(t, w, addr)
 	g := decodeAs[Graph](t, w.ok("owner_a", "GET", fmt.Sprintf("/api/users/%d/all/", id), "", 200))
-	if g.FirstName != "Nia" || len(g.Invitations) != 1 || g.Invitations[0].ID != inv.ID {
+	if g.User.FirstName != "Nia" || len(g.Invitations) != 1 || g.Invitations[0].ID != inv.ID {
 		t.Errorf("invitee graph: %+v", g)
 	}
 	for body, want := range map[string]string{
@@ -376,7 +389,7 @@ func TestLoginTokens(t *testing.T) {
 	w.ok("member_a", "POST", "/api/invitations/login-token/exchange/", ex, 403)
 	w.ok("owner_b", "POST", "/api/invitations/login-token/exchange/", ex, 400) // another workspace's: not spent
 	got := decodeAs[Exchange](t, w.ok("admin_a", "POST", "/api/invitations/login-token/exchange/", ex, 200))
-	if got.User.ID != w.investor || got.User.Type != TypeInvestor || got.Group != 7 || got.MintedBy != "user:owner_a" {
+	if got.User.ID != w.investor || got.User.Type != TypeInvestor || got.Group != 7 || got.ImpersonatedBy != "user:owner_a" {
 		t.Errorf("exchange: %+v", got)
 	}
 	w.ok("owner_a", "POST", "/api/invitations/login-token/exchange/", ex, 400) // single use

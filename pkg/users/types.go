@@ -26,8 +26,8 @@ const (
 )
 
 // TypeChoices are the types in the order the OpenAPI document lists them.
-var TypeChoices = []filter.Choice{{Value: TypeInternal, Label: "Internal"}, {Value: TypeIssuer, Label: "Issuer"},
-	{Value: TypeInvestor, Label: "Investor"}, {Value: TypeUser, Label: "User"}}
+// (declared in pkg/filter, the list's FilterSet, as the constants above).
+var TypeChoices = filter.UserTypes
 
 // ValidType reports whether t is one of TypeChoices.
 func ValidType(t string) bool {
