@@ -319,3 +319,29 @@ func (db *DB) PeekLoginToken(ctx context.Context, secret string) (*LoginToken, e
 	}
 	return &tok, err
 }
+
+// LinkMemberUsers gives a Clerk user a user record (EnsureUser: matched,
+// or created, by e-mail) in every workspace they are a member of: the
+// link of a seed 001 user to the member behind it. Sign-in calls it after
+// accepting invitations, so a new member has theirs from their first
+// request; a record that exists costs one consistent read per workspace.
+func (db *DB) LinkMemberUsers(ctx context.Context, clerkID, email, first, last string) error {
+	if strings.TrimSpace(email) == "" {
+		return nil
+	}
+	ms, err := db.MembershipsOf(ctx, clerkID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if _, err := db.Workspace(ctx, m.Workspace); errors.Is(err, dynamo.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if _, err := db.EnsureUser(ctx, m.Workspace, email, first, last); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/guregu/dynamo/v2"
 
@@ -62,55 +61,20 @@ func (r *urow) Value(path string) filter.Value {
 // Service holds the seed 001 user rules, usable without HTTP.
 type Service struct{ DB *store.DB }
 
-// Open opens the workspace's read model after making sure every member of
-// the workspace has a user record (the link of model.md: a member's user
-// record is matched, or created, by lower-cased e-mail). Members join by
-// seed 004 invitation or workspace creation; linking here, on the first
-// seed 001 read after they joined, keeps those paths unchanged. Callers
-// close the view.
+// Open opens the workspace's read model and the facts of its users'
+// types. Callers close the view. It writes nothing: members get their
+// user records at sign-in (store.LinkMemberUsers).
 func (s Service) Open(ctx context.Context, ws string) (*readmodel.View, *Facts, error) {
-	for attempt := 0; ; attempt++ {
-		v, err := readmodel.Of(s.DB).Open(ctx, ws)
-		if err != nil {
-			return nil, nil, err
-		}
-		f, err := LoadFacts(ctx, s.DB, ws, v)
-		if err != nil {
-			v.Close()
-			return nil, nil, err
-		}
-		have := map[string]bool{}
-		for _, u := range v.Users() {
-			have[strings.ToLower(u.Email)] = true
-		}
-		created := false
-		for email := range f.Members {
-			if have[email] {
-				continue
-			}
-			if attempt > 0 {
-				break // linked already; the read model has not caught up
-			}
-			id, err := s.memberIdentity(ctx, f.Members[email].ClerkID)
-			if err != nil {
-				v.Close()
-				return nil, nil, err
-			}
-			if _, err := s.DB.EnsureUser(ctx, ws, id.Email, id.FirstName, id.LastName); err != nil {
-				v.Close()
-				return nil, nil, err
-			}
-			created = true
-		}
-		if !created {
-			return v, f, nil
-		}
-		v.Close()
+	v, err := readmodel.Of(s.DB).Open(ctx, ws)
+	if err != nil {
+		return nil, nil, err
 	}
-}
-
-func (s Service) memberIdentity(ctx context.Context, clerkID string) (*store.Identity, error) {
-	return s.DB.Identity(ctx, clerkID)
+	f, err := LoadFacts(ctx, s.DB, ws, v)
+	if err != nil {
+		v.Close()
+		return nil, nil, err
+	}
+	return v, f, nil
 }
 
 // Rows are the workspace's users of a type (TypeAll: every user).

@@ -84,6 +84,11 @@ func newWorld001(t *testing.T, ex Exporter, gap time.Duration) *world001 {
 		t.Fatal(err)
 	}
 	w.issuer, w.investor, w.plain = 1, 2, 3
+	// Each member's first request signs them in, which links their user
+	// record (store.LinkMemberUsers).
+	for _, u := range []string{"owner_a", "admin_a", "member_a", "owner_b"} {
+		w.do(u, "GET", "/api/user-types/all/users/", "")
+	}
 	return w
 }
 
@@ -196,7 +201,7 @@ func userID(t *testing.T, w *world001, email string) int64 {
 
 func TestGraphAndProfile(t *testing.T) {
 	w := newWorld001(t, Exporter{Inline: DefaultInline}, ResendGap)
-	w.ok("owner_a", "GET", "/api/user-types/all/users/", "", 200) // links the members
+	w.ok("owner_a", "GET", "/api/user-types/all/users/", "", 200)
 	g := decodeAs[Graph](t, w.ok("owner_a", "GET", fmt.Sprintf("/api/users/%d/all/", w.investor), "", 200))
 	if g.User.Type != TypeInvestor || len(g.Investors) != 1 || g.Investors[0].Investor.ID != 1 || g.Membership != nil {
 		t.Errorf("investor graph: %+v", g)
