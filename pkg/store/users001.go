@@ -116,6 +116,7 @@ func (db *DB) CreateUserInvitation(ctx context.Context, ws string, n NewUserInvi
 	if n.Role != "" {
 		inv.GSI1PK, inv.GSI1SK = inviteePK(email), ws+"#"+inv.ID
 	} else {
+		inv.GSI1PK, inv.GSI1SK = userInviteePK(email), ws+"#"+inv.ID
 		u, err := db.UserByEmail(ctx, ws, email)
 		switch {
 		case err == nil:
@@ -210,25 +211,45 @@ func (db *DB) UnclaimResend(ctx context.Context, ws, id string, lastSent int64) 
 		Set("last_sent", lastSent).Add("sent_count", -1).If("attribute_exists(PK)").Run(ctx)
 }
 
-// AcceptUserInvitation marks a pending user invitation (not an internal
-// one: sign-in accepts those) accepted by the Clerk user and removes its
-// uniqueness item, in one transaction. Returns ErrStale if it is not
-// pending.
-func (db *DB) AcceptUserInvitation(ctx context.Context, ws, id, clerkID string) error {
-	inv, err := db.UserInvitation(ctx, ws, id)
-	if err != nil {
-		return err
+// userInviteePK is GSI1's key of a pending seed 001 user invitation: not
+// seed 004's INVITEE#, which sign-in turns into memberships.
+func userInviteePK(email string) string {
+	return "USERINVITEE#" + strings.ToLower(strings.TrimSpace(email))
+}
+
+// AcceptUserInvitations accepts every pending seed 001 user invitation
+// (investor, issuer, user) of the e-mail address, in every workspace: the
+// invitation's status, its leaving GSI1 and the removal of its uniqueness
+// item are one transaction each. The invitee's user record exists since
+// the invitation; no membership is made (they are not the team). Sign-in
+// calls it beside seed 004's AcceptInvitations.
+func (db *DB) AcceptUserInvitations(ctx context.Context, clerkID, email string) error {
+	if strings.TrimSpace(email) == "" {
+		return nil
 	}
-	err = db.db.WriteTx().
-		Update(db.table.Update(AttrPK, inv.PK).Range(AttrSK, inv.SK).
-			Set("status", InvitationAccepted).Set("accepted_by", clerkID).Set("accepted_at", idNow()).
-			If("$ = ?", "status", InvitationPending)).
-		Delete(db.table.Delete(AttrPK, inviteeEmailPK(ws, inv.Email)).Range(AttrSK, skUnique).If("id = ?", inv.ID)).
-		Run(ctx)
-	if dynamo.IsCondCheckFailed(err) {
-		return ErrStale
+	var pending []UserInvitation
+	err := db.table.Get("GSI1PK", userInviteePK(email)).Index("GSI1").All(ctx, &pending)
+	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
+		return fmt.Errorf("store: pending user invitations: %w", err)
 	}
-	return err
+	for _, inv := range pending {
+		if inv.Status != InvitationPending {
+			continue
+		}
+		err := db.db.WriteTx().
+			Update(db.table.Update(AttrPK, inv.PK).Range(AttrSK, inv.SK).
+				Set("status", InvitationAccepted).Set("accepted_by", clerkID).Set("accepted_at", idNow()).
+				Remove("GSI1PK", "GSI1SK").If("$ = ?", "status", InvitationPending)).
+			Delete(db.table.Delete(AttrPK, inviteeEmailPK(inv.Workspace, inv.Email)).Range(AttrSK, skUnique)).
+			Run(ctx)
+		if dynamo.IsCondCheckFailed(err) {
+			continue // accepted concurrently
+		}
+		if err != nil {
+			return fmt.Errorf("store: accept user invitation: %w", err)
+		}
+	}
+	return nil
 }
 
 // ---- impersonation login tokens ---------------------------------------

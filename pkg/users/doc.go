@@ -35,7 +35,11 @@
 // Invitations (BindInvitations, on the invitations function): a seed 001
 // invitation is a seed 004 invitation item with more attributes
 // (store.UserInvitation). POST /api/invitations/ invites an investor,
-// issuer or user and creates their user record in the same transaction;
+// issuer or user and creates their user record in the same transaction
+// (accepted when the invitee signs in: store.AcceptUserInvitations; the
+// invited type is kept on the invitation, and the derived type follows
+// what the user is: an invited investor is of type user until they own an
+// investor);
 // POST /api/invitations/internal/ invites a team member with an auth group
 // and becomes a membership at sign-in, as seed 004's do. Resend: at most
 // once a minute and MaxSends e-mails in all (429 past either), 400 once

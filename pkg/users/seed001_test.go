@@ -362,6 +362,22 @@ func TestInvitations(t *testing.T) {
 	if n := len(sentTo(t, taddr)); n != 1 {
 		t.Errorf("accepted invitation mailed %d times", n)
 	}
+
+	// The user invitee signs in: their invitation is accepted (no
+	// membership: they are not the team), and resending it is a 400.
+	if _, err := w.db.SyncClerkUser(context.Background(), store.ClerkUser{ClerkID: "user_invitee", Email: addr, EmailVerified: true}); err != nil {
+		t.Fatal(err)
+	}
+	w.ok("user_invitee", "GET", "/api/user-types/all/users/", "", 403)
+	g = decodeAs[Graph](t, w.ok("owner_a", "GET", fmt.Sprintf("/api/users/%d/all/", id), "", 200))
+	if len(g.Invitations) != 1 || g.Invitations[0].Status != store.InvitationAccepted || g.Membership != nil {
+		t.Errorf("after the invitee's sign-in: %+v", g)
+	}
+	if rec := w.ok("owner_a", "POST", resend, ``, 400); !strings.Contains(rec.Body.String(), "accepted") {
+		t.Errorf("resend of an accepted user invitation: %s", rec.Body)
+	}
+	// The address may be invited again (the uniqueness item is gone).
+	w.ok("owner_a", "POST", "/api/invitations/", `{"email": "`+addr+`", "type": "investor"}`, 201)
 }
 
 func TestResendTooSoon(t *testing.T) {
