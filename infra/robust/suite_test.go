@@ -323,10 +323,17 @@ func (w *world) build(c testCase) request {
 // goodID is the world's object for a wildcard of route r.
 func (w *world) goodID(r routes.Route, name string) string {
 	switch {
+	case strings.HasPrefix(r.Path, "/api/user-groups/"):
+		if name == "user_id" {
+			return w.ids["user"]
+		}
+		return w.ids["usergroup"]
 	case r.Function == "invitations":
 		return w.ids["invitation"]
 	case strings.HasPrefix(r.Path, "/api/mail/unsubscribe/"):
 		return w.ids["unsubscribe"]
+	case strings.HasPrefix(r.Path, "/api/documents/w9/"):
+		return w.ids["w9link"]
 	case strings.HasPrefix(r.Path, "/api/offerings/"):
 		return w.ids["offering"]
 	case strings.HasPrefix(r.Path, "/api/investments/"):
@@ -337,6 +344,8 @@ func (w *world) goodID(r routes.Route, name string) string {
 		return w.ids["user"]
 	case strings.HasPrefix(r.Path, "/api/user-types/"):
 		return "all" // seed 001's {type}: every user
+	case r.Function == "profiles":
+		return w.ids["profile"]
 	}
 	w.t.Fatalf("%s: no good value for {%s}", r.Key(), name)
 	return ""
@@ -348,6 +357,7 @@ func (w *world) fill(body string) string {
 	return strings.NewReplacer(
 		"{offering}", w.ids["offering"], "{investor}", w.ids["investor"], "{user}", w.ids["user"],
 		"{issuer}", w.ids["issuer"], "{company}", w.ids["company"], "{n}", strconv.Itoa(w.seq),
+		"{w9sha}", w.ids["w9sha"],
 	).Replace(body)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/profiles"
 )
 
 // responseTypes are the Go types the seed 000 routes render, by route key:
@@ -44,6 +45,29 @@ var responseTypes = map[string]reflect.Type{
 	"POST /api/invitations/login-token/exchange/": reflect.TypeFor[model.LoginTokenExchange](),
 }
 
+// Seed 002's profiles (issue 13), under /api and the document's
+// /api/v1/api prefix.
+func init() {
+	for _, pre := range []string{"/api", "/api/v1/api"} {
+		for k, t := range map[string]reflect.Type{
+			"GET /profiles":                          reflect.TypeFor[profiles.View](),
+			"POST /profiles":                         reflect.TypeFor[profiles.View](),
+			"PUT /profiles/{id}":                     reflect.TypeFor[profiles.View](),
+			"GET /profile/{id}":                      reflect.TypeFor[profiles.View](),
+			"GET /profiles/{id}":                     reflect.TypeFor[profiles.View](),
+			"GET /profiles/{id}/document-share-link": reflect.TypeFor[profiles.ShareLinkView](),
+			"POST /profiles/{id}/bank-account":       reflect.TypeFor[profiles.BankAccountView](),
+			"GET /countries":                         reflect.TypeFor[profiles.Country](),
+			"GET /states":                            reflect.TypeFor[profiles.State](),
+			"GET /investor-qualifications":           reflect.TypeFor[profiles.Qualification](),
+		} {
+			method, path, _ := strings.Cut(k, " ")
+			responseTypes[method+" "+pre+path] = t
+		}
+		requestTypes["POST "+pre+"/profiles/{id}/bank-account"] = reflect.TypeFor[profiles.BankAccountRequest]()
+	}
+}
+
 // requestTypes are the Go types of the request bodies of Tranche's own
 // write routes (beyond the seeds): the body a client sends, with optional
 // fields marked omitempty. Routes not listed keep the generic object.
@@ -59,6 +83,9 @@ var requestTypes = map[string]reflect.Type{
 	"POST /api/invitations/internal/":             reflect.TypeFor[model.InviteInternalRequest](),
 	"POST /api/invitations/login-token/":          reflect.TypeFor[model.LoginTokenRequest](),
 	"POST /api/invitations/login-token/exchange/": reflect.TypeFor[model.LoginTokenExchangeRequest](),
+
+	// issue 13: the W-9 signing page (its GET and POST answer HTML)
+	"POST /api/documents/w9/{token}/": reflect.TypeFor[model.W9SignRequest](),
 }
 
 var (

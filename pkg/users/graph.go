@@ -33,8 +33,13 @@ func newInvitation(inv *store.UserInvitation) Invitation {
 		g := inv.AuthGroup
 		out.AuthGroup = &g
 	}
-	if out.Type == "" { // a seed 004 invitation: a workspace role
-		out.Type = TypeInternal
+	if out.Type == "" {
+		// A seed 004 invitation (a workspace role) is internal; a shell
+		// invitation (pkg/groups: the invitee leads a group) is a user's.
+		out.Type = TypeUser
+		if inv.Role != "" {
+			out.Type = TypeInternal
+		}
 	}
 	if out.SentCount == 0 {
 		out.SentCount = 1

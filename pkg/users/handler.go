@@ -52,6 +52,6 @@ func BindInvitations(rt *httpapi.Router, deps app.Deps, m Mailer, gap time.Durat
 func addRoutes(rt *httpapi.Router, deps app.Deps) {
 	rt.HandleFunc("GET /api/users/{id}/", handleDetail(deps))
 	rt.HandleFunc("GET /api/users/", listing.Handler(listSpec(deps)))
-	rt.Handle("POST /api/users/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCreate(deps)))
+	rt.Handle("POST /api/users/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCreate(deps)))
 	rt.HandleFunc("PATCH /api/users/{id}/", handleUpdate(deps))
 }
