@@ -6,6 +6,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/account"
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/documents"
+	"github.com/tranche-dev/tranche/pkg/forms"
 	"github.com/tranche-dev/tranche/pkg/groups"
 	"github.com/tranche-dev/tranche/pkg/investments"
 	"github.com/tranche-dev/tranche/pkg/investors"
@@ -39,6 +40,7 @@ var Handlers = map[string]func(app.Deps) (http.Handler, error){
 	"profiles":    profiles.NewHandler, // seed 002 (issue 13)
 	// documents — W-9 signing page (issue 13)
 	"documents-web": documents.NewHandler,
+	"forms":         forms.NewHandler,
 }
 
 func plain(f func(app.Deps) http.Handler) func(app.Deps) (http.Handler, error) {

@@ -128,6 +128,22 @@ var baseBodies = map[string]string{
 	"PATCH /api/user-groups/{id}/feature-flags/":    `{"flag": "early_access", "enabled": true}`,
 	"POST /api/invitations/shell/":                  `{"email": "shell{n}@robust.test", "name": "Shell {n}", "description": "Pre-built"}`,
 	"POST /api/invitations/signatory/":              `{"user": {user}}`,
+
+	// forms — seed 001 (issue 12): the world's forms are held by {formuser}, so DELETE is a 409
+	"POST /api/user-data-forms/":                                      `{"name": "Robust {n}", "description": "About", "fields": [{"name": "income", "label": "Income", "type": "number", "required": true}, {"name": "risk", "label": "Risk", "type": "choice", "choices": ["low", "high"], "help_text": "Pick one"}]}`,
+	"DELETE /api/user-data-forms/{id}/":                               `{}`,
+	"PATCH /api/user-data-forms/{id}/state/":                          `{"enabled": true}`,
+	"POST /api/user-data-forms/{id}/implementations/":                 `{"user": {formuser}, "answers": {"income": "1", "risk": "low"}}`,
+	"PUT /api/user-data-forms/{id}/implementations/{user}/":           `{"answers": {"income": "2.50", "risk": "high"}}`,
+	"POST /api/investor-preference-forms/":                            `{"name": "Robust {n}", "fields": [{"name": "horizon", "label": "Horizon", "type": "choice", "choices": ["short", "long"], "required": true}], "classifications": ["person_accredited", "person_non_accredited", "company_accredited", "company_non_accredited", "trust_accredited", "trust_non_accredited", "trust_ira_accredited", "trust_ira_non_accredited"], "editable": true, "enforcement_type": "required"}`,
+	"DELETE /api/investor-preference-forms/{id}/":                     `{}`,
+	"PATCH /api/investor-preference-forms/{id}/state/":                `{"enabled": true}`,
+	"PATCH /api/investor-preference-forms/{id}/classifications/":      `{"classifications": ["person_accredited", "person_non_accredited", "company_accredited", "company_non_accredited", "trust_accredited", "trust_non_accredited", "trust_ira_accredited", "trust_ira_non_accredited"]}`,
+	"PATCH /api/investor-preference-forms/{id}/editable/":             `{"editable": true}`,
+	"PATCH /api/investor-preference-forms/{id}/enforcement-type/":     `{"enforcement_type": "required"}`,
+	"POST /api/investor-preference-forms/{id}/implementations/":       `{"user": {formuser}, "answers": {"horizon": "long"}}`,
+	"PUT /api/investor-preference-forms/{id}/implementations/{user}/": `{"answers": {"horizon": "short"}}`,
+
 	// The webhook's base body is the repository's sample Clerk event
 	// (events/webhooks-user-created.json), read by webhookBody.
 

@@ -346,6 +346,13 @@ func (w *world) goodID(r routes.Route, name string) string {
 		return "all" // seed 001's {type}: every user
 	case r.Function == "profiles":
 		return w.ids["profile"]
+	case strings.HasPrefix(r.Path, "/api/user-data-forms/") && name == "user",
+		strings.HasPrefix(r.Path, "/api/investor-preference-forms/") && name == "user":
+		return w.ids["formuser"]
+	case strings.HasPrefix(r.Path, "/api/user-data-forms/"):
+		return w.ids["userdataform"]
+	case strings.HasPrefix(r.Path, "/api/investor-preference-forms/"):
+		return w.ids["preferenceform"]
 	}
 	w.t.Fatalf("%s: no good value for {%s}", r.Key(), name)
 	return ""
@@ -358,6 +365,7 @@ func (w *world) fill(body string) string {
 		"{offering}", w.ids["offering"], "{investor}", w.ids["investor"], "{user}", w.ids["user"],
 		"{issuer}", w.ids["issuer"], "{company}", w.ids["company"], "{n}", strconv.Itoa(w.seq),
 		"{w9sha}", w.ids["w9sha"],
+		"{formuser}", w.ids["formuser"],
 	).Replace(body)
 }
 
@@ -509,7 +517,7 @@ func TestCoverage(t *testing.T) {
 		var fields []string
 		if b, ok := baseBody(r); ok {
 			var v any
-			if err := json.Unmarshal([]byte(strings.NewReplacer("{offering}", "1", "{investor}", "1", "{user}", "1", "{issuer}", "1", "{company}", "1", "{n}", "1").Replace(b)), &v); err != nil {
+			if err := json.Unmarshal([]byte(strings.NewReplacer("{offering}", "1", "{investor}", "1", "{user}", "1", "{issuer}", "1", "{company}", "1", "{n}", "1", "{formuser}", "1").Replace(b)), &v); err != nil {
 				t.Errorf("%s: base body is not JSON: %v", r.Key(), err)
 			}
 			leaves(v, "", func(f string) { fields = append(fields, f) })

@@ -159,6 +159,28 @@ func newWorld(t *testing.T) *world {
 		t.Fatalf("setup: user group: %s", res.body)
 	}
 	w.ids["usergroup"] = fmt.Sprint(grp.ID)
+
+	// A user data form and an investor preference form (shown to every
+	// classification), each held by the user of the first investor, so
+	// the forms routes' good paths name real objects and DELETE is
+	// refused (409) rather than emptying the world.
+	w.ids["formuser"] = fmt.Sprint(d.Investors[0].User)
+	for _, f := range []struct{ kind, path, body, answers string }{
+		{"userdataform", "/api/user-data-forms/", `{"name": "Robust", "fields": [{"name": "income", "label": "Income", "type": "number", "required": true}, {"name": "risk", "label": "Risk", "type": "choice", "choices": ["low", "high"]}]}`, `{"income": "1"}`},
+		{"preferenceform", "/api/investor-preference-forms/", `{"name": "Robust", "fields": [{"name": "horizon", "label": "Horizon", "type": "choice", "choices": ["short", "long"], "required": true}], "classifications": ["person_accredited", "person_non_accredited", "company_accredited", "company_non_accredited", "trust_accredited", "trust_non_accredited", "trust_ira_accredited", "trust_ira_non_accredited"]}`, `{"horizon": "long"}`},
+	} {
+		res := w.send(request{method: "POST", path: f.path, authz: w.bearer, body: []byte(f.body)})
+		var form struct{ ID int64 }
+		if res.status != 201 || json.Unmarshal(res.body, &form) != nil {
+			t.Fatalf("setup: %s: %d %s", f.path, res.status, res.body)
+		}
+		w.ids[f.kind] = fmt.Sprint(form.ID)
+		res = w.send(request{method: "POST", path: fmt.Sprintf("%s%d/implementations/", f.path, form.ID), authz: w.bearer,
+			body: []byte(`{"user": ` + w.ids["formuser"] + `, "answers": ` + f.answers + `}`)})
+		if res.status != 201 {
+			t.Fatalf("setup: %s implementation: %d %s", f.path, res.status, res.body)
+		}
+	}
 	// A real unsubscribe link of an investor of the workspace.
 	mk, err := db.MailKey(ctx, ws.ID)
 	if err != nil {

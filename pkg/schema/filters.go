@@ -1,6 +1,9 @@
 package schema
 
-import "github.com/tranche-dev/tranche/pkg/filter"
+import (
+	"github.com/tranche-dev/tranche/pkg/filter"
+	"github.com/tranche-dev/tranche/pkg/forms"
+)
 
 // filterSets are the FilterSets whose parameters each route accepts: the
 // lists, and the detail, summary and values routes that apply the same
@@ -25,6 +28,31 @@ var filterSets = map[string]*filter.Set{
 	"GET /api/user-types/{type}/users/":  filter.UserFilters001,
 	"GET /api/user-types/{type}/export/": filter.UserFilters001,
 	"GET /api/users/export/":             filter.UserFilters001,
+
+	// forms — seed 001 (issue 12)
+	"GET /api/user-data-forms/":                   forms.FormFilters,
+	"GET /api/user-data-forms/enabled/":           forms.FormFilters,
+	"GET /api/user-data-forms/enabled/me/":        forms.FormFilters,
+	"GET /api/investor-preference-forms/":         forms.FormFilters,
+	"GET /api/investor-preference-forms/enabled/": forms.FormFilters,
+	"GET /api/user-data-forms/data/":              forms.DataFilters,
+	"GET /api/investor-preference-forms/data/":    forms.DataFilters,
+}
+
+// pageNumberLists are the lists beyond seed 000 paginated by page
+// numbers (PageNumberPagination), with the listing parameters each
+// accepts.
+var pageNumberLists = map[string]struct{ ordering, search bool }{
+	// forms — seed 001 (issue 12)
+	"GET /api/user-data-forms/":                   {ordering: true, search: true},
+	"GET /api/user-data-forms/enabled/":           {ordering: true, search: true},
+	"GET /api/user-data-forms/enabled/me/":        {ordering: true, search: true},
+	"GET /api/user-data-forms/data/":              {ordering: true},
+	"GET /api/investor-preference-forms/":         {ordering: true, search: true},
+	"GET /api/investor-preference-forms/enabled/": {ordering: true, search: true},
+	"GET /api/investor-preference-forms/data/":    {ordering: true},
+	// users — seed 001 (issue 12)
+	"GET /api/user-types/{type}/users/": {ordering: true, search: true},
 }
 
 // limitOffsetLists are seed 004's lists paginated by limit and offset,

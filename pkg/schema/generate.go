@@ -109,7 +109,7 @@ var paginated = map[string]bool{"offerings": true, "investments": true, "investo
 
 // integerIDs lists the functions whose {id} is an integer (DESIGN.md:
 // integer ids where the contract shows integers).
-var integerIDs = map[string]bool{"offerings": true, "investments": true, "investors": true, "users": true}
+var integerIDs = map[string]bool{"offerings": true, "investments": true, "investors": true, "users": true, "forms": true}
 
 var pathParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\+?\}`)
 
@@ -181,7 +181,7 @@ func operation(r routes.Route) *Operation {
 	}
 	for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
 		s := &Schema{Type: "string"}
-		if m[1] == "id" && integerIDs[r.Function] {
+		if (m[1] == "id" || m[1] == "user") && integerIDs[r.Function] {
 			s = &Schema{Type: "integer"}
 		}
 		op.Parameters = append(op.Parameters, &Parameter{Name: m[1], In: "path", Required: true, Schema: s})
@@ -333,6 +333,17 @@ func queryParams(r routes.Route) []Param {
 			Param{Name: "ordering", Description: "Which field to use when ordering the results; `-` for descending, comma-separated."},
 			Param{Name: "search", Description: "A search term: words split on whitespace and commas, quoted phrases kept."},
 		)
+	}
+	if pn, ok := pageNumberLists[r.Key()]; ok {
+		out = append(out,
+			Param{Name: "page", Description: "A page number within the paginated result set, or `last`.", Pattern: `^([1-9][0-9]*|last)$`},
+			Param{Name: "page_size", Description: "Number of results to return per page.", Type: "integer"})
+		if pn.ordering {
+			out = append(out, Param{Name: "ordering", Description: "Which field to use when ordering the results; `-` for descending, comma-separated."})
+		}
+		if pn.search {
+			out = append(out, Param{Name: "search", Description: "A search term: words split on whitespace and commas, quoted phrases kept."})
+		}
 	}
 	if lo, ok := limitOffsetLists[r.Key()]; ok {
 		for _, pp := range page.Offsets.Params() {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tranche-dev/tranche/pkg/forms"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/profiles"
 )
@@ -33,16 +34,40 @@ var responseTypes = map[string]reflect.Type{
 	"POST /api/investments/{id}/reconfirm/":        reflect.TypeFor[model.InvestmentView](),
 	"PUT /api/investors/{id}/accreditation/":       reflect.TypeFor[model.AccreditationView](),
 
-	// users and invitations — seed 001 (issue 12). The 201 answers of
-	// POST /api/invitations/, /internal/ and /login-token/
-	// (model.SeedInvitation, model.LoginToken) stay the generic Created
-	// object: typedResponse types 200 answers only.
+	// users and invitations — seed 001 (issue 12)
+	"POST /api/invitations/":                      reflect.TypeFor[model.SeedInvitation](),
+	"POST /api/invitations/internal/":             reflect.TypeFor[model.SeedInvitation](),
+	"POST /api/invitations/login-token/":          reflect.TypeFor[model.LoginToken](),
 	"GET /api/user-types/{type}/users/":           reflect.TypeFor[model.SeedUserPage](),
 	"GET /api/users/{id}/all/":                    reflect.TypeFor[model.UserGraph](),
 	"PATCH /api/users/{id}/profile/":              reflect.TypeFor[model.SeedUser](),
 	"PATCH /api/users/me/":                        reflect.TypeFor[model.SeedUser](),
 	"POST /api/invitations/{id}/resend/":          reflect.TypeFor[model.SeedInvitation](),
 	"POST /api/invitations/login-token/exchange/": reflect.TypeFor[model.LoginTokenExchange](),
+
+	// forms — seed 001 (issue 12)
+	"GET /api/user-data-forms/":                                       reflect.TypeFor[forms.UserDataFormPage](),
+	"POST /api/user-data-forms/":                                      reflect.TypeFor[forms.UserDataFormView](),
+	"GET /api/user-data-forms/data/":                                  reflect.TypeFor[forms.ImplementationPage](),
+	"GET /api/user-data-forms/enabled/":                               reflect.TypeFor[forms.UserDataFormPage](),
+	"GET /api/user-data-forms/enabled/me/":                            reflect.TypeFor[forms.EnabledUserDataFormPage](),
+	"GET /api/user-data-forms/{id}/":                                  reflect.TypeFor[forms.UserDataFormView](),
+	"PATCH /api/user-data-forms/{id}/state/":                          reflect.TypeFor[forms.UserDataFormView](),
+	"POST /api/user-data-forms/{id}/implementations/":                 reflect.TypeFor[forms.ImplementationView](),
+	"GET /api/user-data-forms/{id}/implementations/{user}/":           reflect.TypeFor[forms.ImplementationView](),
+	"PUT /api/user-data-forms/{id}/implementations/{user}/":           reflect.TypeFor[forms.ImplementationView](),
+	"GET /api/investor-preference-forms/":                             reflect.TypeFor[forms.PreferenceFormPage](),
+	"POST /api/investor-preference-forms/":                            reflect.TypeFor[forms.PreferenceFormView](),
+	"GET /api/investor-preference-forms/data/":                        reflect.TypeFor[forms.ImplementationPage](),
+	"GET /api/investor-preference-forms/enabled/":                     reflect.TypeFor[forms.EnabledPreferenceFormPage](),
+	"GET /api/investor-preference-forms/{id}/":                        reflect.TypeFor[forms.PreferenceFormView](),
+	"PATCH /api/investor-preference-forms/{id}/classifications/":      reflect.TypeFor[forms.PreferenceFormView](),
+	"PATCH /api/investor-preference-forms/{id}/editable/":             reflect.TypeFor[forms.PreferenceFormView](),
+	"PATCH /api/investor-preference-forms/{id}/enforcement-type/":     reflect.TypeFor[forms.PreferenceFormView](),
+	"PATCH /api/investor-preference-forms/{id}/state/":                reflect.TypeFor[forms.PreferenceFormView](),
+	"POST /api/investor-preference-forms/{id}/implementations/":       reflect.TypeFor[forms.ImplementationView](),
+	"GET /api/investor-preference-forms/{id}/implementations/{user}/": reflect.TypeFor[forms.ImplementationView](),
+	"PUT /api/investor-preference-forms/{id}/implementations/{user}/": reflect.TypeFor[forms.ImplementationView](),
 }
 
 // Seed 002's profiles (issue 13), under /api and the document's
@@ -86,6 +111,18 @@ var requestTypes = map[string]reflect.Type{
 
 	// issue 13: the W-9 signing page (its GET and POST answer HTML)
 	"POST /api/documents/w9/{token}/": reflect.TypeFor[model.W9SignRequest](),
+	// forms — seed 001 (issue 12)
+	"POST /api/user-data-forms/":                                      reflect.TypeFor[forms.UserDataFormRequest](),
+	"PATCH /api/user-data-forms/{id}/state/":                          reflect.TypeFor[forms.StateRequest](),
+	"POST /api/user-data-forms/{id}/implementations/":                 reflect.TypeFor[forms.AssignRequest](),
+	"PUT /api/user-data-forms/{id}/implementations/{user}/":           reflect.TypeFor[forms.SubmitRequest](),
+	"POST /api/investor-preference-forms/":                            reflect.TypeFor[forms.PreferenceFormRequest](),
+	"PATCH /api/investor-preference-forms/{id}/state/":                reflect.TypeFor[forms.StateRequest](),
+	"PATCH /api/investor-preference-forms/{id}/classifications/":      reflect.TypeFor[forms.ClassificationsRequest](),
+	"PATCH /api/investor-preference-forms/{id}/editable/":             reflect.TypeFor[forms.EditableRequest](),
+	"PATCH /api/investor-preference-forms/{id}/enforcement-type/":     reflect.TypeFor[forms.EnforcementTypeRequest](),
+	"POST /api/investor-preference-forms/{id}/implementations/":       reflect.TypeFor[forms.AssignRequest](),
+	"PUT /api/investor-preference-forms/{id}/implementations/{user}/": reflect.TypeFor[forms.SubmitRequest](),
 }
 
 var (
