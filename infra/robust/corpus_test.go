@@ -146,6 +146,15 @@ var baseBodies = map[string]string{
 
 	// The webhook's base body is the repository's sample Clerk event
 	// (events/webhooks-user-created.json), read by webhookBody.
+
+	// users and invitations — seed 001 (issue 12)
+	"PATCH /api/users/{id}/profile/":              `{"first_name": "Robust", "last_name": "Profile"}`,
+	"PATCH /api/users/me/":                        `{"first_name": "Robust"}`,
+	"POST /api/invitations/":                      `{"email": "u{n}@robust.test", "type": "investor", "first_name": "Rob"}`,
+	"POST /api/invitations/internal/":             `{"email": "t{n}@robust.test", "auth_group": 3}`,
+	"POST /api/invitations/{id}/resend/":          `{}`,
+	"POST /api/invitations/login-token/":          `{"user": {user}, "group": 1}`,
+	"POST /api/invitations/login-token/exchange/": `{"token": "tlt_robust"}`,
 }
 
 // webhookBody is the body of the sample Clerk event.

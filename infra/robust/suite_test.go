@@ -342,6 +342,8 @@ func (w *world) goodID(r routes.Route, name string) string {
 		return w.ids["investor"]
 	case strings.HasPrefix(r.Path, "/api/users/"):
 		return w.ids["user"]
+	case strings.HasPrefix(r.Path, "/api/user-types/"):
+		return "all" // seed 001's {type}: every user
 	case r.Function == "profiles":
 		return w.ids["profile"]
 	case strings.HasPrefix(r.Path, "/api/user-data-forms/") && name == "user",

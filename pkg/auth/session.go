@@ -170,6 +170,16 @@ func (s *Sessions) signIn(ctx context.Context, id *store.Identity, sid string) {
 		log.WarnContext(ctx, "sign-in: accept invitations", slog.String("error", err.Error()))
 		return
 	}
+	// Seed 001 (issue 12): a member has a user record in each of their
+	// workspaces, matched or created by e-mail.
+	if err := s.db.LinkMemberUsers(ctx, id.ClerkID, id.Email, id.FirstName, id.LastName); err != nil {
+		log.WarnContext(ctx, "sign-in: link member users", slog.String("error", err.Error()))
+		return
+	}
+	if err := s.db.AcceptUserInvitations(ctx, id.ClerkID, id.Email); err != nil {
+		log.WarnContext(ctx, "sign-in: accept user invitations", slog.String("error", err.Error()))
+		return
+	}
 	t := model.NewTime(s.cfg.Clock.Now())
 	if err := s.db.RecordSignIn(ctx, id.ClerkID, sid, t); err != nil {
 		log.WarnContext(ctx, "sign-in: record session", slog.String("error", err.Error()))

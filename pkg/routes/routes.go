@@ -110,6 +110,19 @@ var All = []Route{
 	{Function: "invitations", Method: "POST", Path: "/api/accounts/invitations/", Auth: AuthJWT, Seed: "004", Summary: "Invite a user into the active workspace (e-mail sent)"},
 	{Function: "invitations", Method: "GET", Path: "/api/accounts/invitations/{id}/", Auth: AuthJWT, Seed: "004", Summary: "Invitation status"},
 
+	// users and invitations — seed 001 (issue 12)
+	{Function: "users", Method: "GET", Path: "/api/user-types/{type}/users/", Auth: AuthJWT, Seed: "001", Summary: "Users of one type (internal, issuer, investor, user; all: every user), with filters, search and ordering (view_user)"},
+	{Function: "users", Method: "GET", Path: "/api/user-types/{type}/export/", Auth: AuthJWT, Seed: "001", Summary: "CSV export of the users of one type (view_user; large exports redirect to a presigned URL)"},
+	{Function: "users", Method: "GET", Path: "/api/users/export/", Auth: AuthJWT, Seed: "001", Summary: "CSV export of every user (view_user; large exports redirect to a presigned URL)"},
+	{Function: "users", Method: "GET", Path: "/api/users/{id}/all/", Auth: AuthJWT, Seed: "001", Summary: "A user with their full data graph (view_user)"},
+	{Function: "users", Method: "PATCH", Path: "/api/users/{id}/profile/", Auth: AuthJWT, Seed: "001", Summary: "Update a user's profile fields (change_user)"},
+	{Function: "users", Method: "PATCH", Path: "/api/users/me/", Auth: AuthJWT, Seed: "001", Summary: "Update the caller's own profile fields"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/", Auth: AuthJWT, Seed: "001", Summary: "Create an invitation of a user (investor, issuer or user; e-mail sent; add_user)"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/internal/", Auth: AuthJWT, Seed: "001", Summary: "Create an invitation of an internal team member with a workspace role (e-mail sent)"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/{id}/resend/", Auth: AuthJWT, Seed: "001", Summary: "Resend an invitation's e-mail (rate-limited; 400 once accepted or revoked)"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/login-token/", Auth: AuthJWT, Seed: "001", Summary: "Create a single-use impersonation login token for a user and group (OWNER/ADMIN; audited)"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/login-token/exchange/", Auth: AuthJWT, Seed: "001", Summary: "Spend an impersonation login token: the impersonated user (OWNER/ADMIN; audited)"},
+
 	// groups and roles — seed 001 (issue 12)
 	{Function: "groups", Method: "GET", Path: "/api/user-groups/", Auth: AuthJWT, Seed: "001", Summary: "List the workspace's user groups"},
 	{Function: "groups", Method: "POST", Path: "/api/user-groups/", Auth: AuthJWT, Seed: "001", Summary: "Create a user group (its lead and members in one transaction)"},

@@ -24,6 +24,11 @@ var filterSets = map[string]*filter.Set{
 	"GET /api/accounts/companies/":  filter.CompanyFilters,
 	"GET /api/accounts/users/":      filter.AccountUserFilters,
 
+	// users — seed 001 (issue 12)
+	"GET /api/user-types/{type}/users/":  filter.UserFilters001,
+	"GET /api/user-types/{type}/export/": filter.UserFilters001,
+	"GET /api/users/export/":             filter.UserFilters001,
+
 	// forms — seed 001 (issue 12)
 	"GET /api/user-data-forms/":                   forms.FormFilters,
 	"GET /api/user-data-forms/enabled/":           forms.FormFilters,
@@ -46,6 +51,8 @@ var pageNumberLists = map[string]struct{ ordering, search bool }{
 	"GET /api/investor-preference-forms/":         {ordering: true, search: true},
 	"GET /api/investor-preference-forms/enabled/": {ordering: true, search: true},
 	"GET /api/investor-preference-forms/data/":    {ordering: true},
+	// users — seed 001 (issue 12)
+	"GET /api/user-types/{type}/users/": {ordering: true, search: true},
 }
 
 // limitOffsetLists are seed 004's lists paginated by limit and offset,

@@ -34,6 +34,17 @@ var responseTypes = map[string]reflect.Type{
 	"POST /api/investments/{id}/reconfirm/":        reflect.TypeFor[model.InvestmentView](),
 	"PUT /api/investors/{id}/accreditation/":       reflect.TypeFor[model.AccreditationView](),
 
+	// users and invitations — seed 001 (issue 12)
+	"POST /api/invitations/":                      reflect.TypeFor[model.SeedInvitation](),
+	"POST /api/invitations/internal/":             reflect.TypeFor[model.SeedInvitation](),
+	"POST /api/invitations/login-token/":          reflect.TypeFor[model.LoginToken](),
+	"GET /api/user-types/{type}/users/":           reflect.TypeFor[model.SeedUserPage](),
+	"GET /api/users/{id}/all/":                    reflect.TypeFor[model.UserGraph](),
+	"PATCH /api/users/{id}/profile/":              reflect.TypeFor[model.SeedUser](),
+	"PATCH /api/users/me/":                        reflect.TypeFor[model.SeedUser](),
+	"POST /api/invitations/{id}/resend/":          reflect.TypeFor[model.SeedInvitation](),
+	"POST /api/invitations/login-token/exchange/": reflect.TypeFor[model.LoginTokenExchange](),
+
 	// forms — seed 001 (issue 12)
 	"GET /api/user-data-forms/":                                       reflect.TypeFor[forms.UserDataFormPage](),
 	"POST /api/user-data-forms/":                                      reflect.TypeFor[forms.UserDataFormView](),
@@ -89,6 +100,14 @@ var requestTypes = map[string]reflect.Type{
 	"PUT /api/investors/{id}/accreditation/":    reflect.TypeFor[model.VerificationRequest](),
 	"POST /api/offerings/{id}/early-close/":     reflect.TypeFor[model.EarlyCloseRequest](),
 	"POST /api/offerings/{id}/material-change/": reflect.TypeFor[model.MaterialChangeRequest](),
+
+	// users and invitations — seed 001 (issue 12)
+	"PATCH /api/users/{id}/profile/":              reflect.TypeFor[model.UserProfileRequest](),
+	"PATCH /api/users/me/":                        reflect.TypeFor[model.UserProfileRequest](),
+	"POST /api/invitations/":                      reflect.TypeFor[model.InviteUserRequest](),
+	"POST /api/invitations/internal/":             reflect.TypeFor[model.InviteInternalRequest](),
+	"POST /api/invitations/login-token/":          reflect.TypeFor[model.LoginTokenRequest](),
+	"POST /api/invitations/login-token/exchange/": reflect.TypeFor[model.LoginTokenExchangeRequest](),
 
 	// issue 13: the W-9 signing page (its GET and POST answer HTML)
 	"POST /api/documents/w9/{token}/": reflect.TypeFor[model.W9SignRequest](),

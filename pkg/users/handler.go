@@ -2,6 +2,7 @@ package users
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
@@ -14,10 +15,38 @@ const Function = "users"
 
 // NewHandler returns the group's handler.
 func NewHandler(deps app.Deps) http.Handler {
+	return newHandler(deps, Exporter{Blobs: blobsOf(deps), Inline: DefaultInline, LinkTTL: DefaultLinkTTL})
+}
+
+func newHandler(deps app.Deps, ex Exporter) http.Handler {
 	rt := httpapi.NewRouter(Function)
 	rt.Use(auth.FromDeps(deps).For)
 	addRoutes(rt, deps)
+	add001(rt, deps, ex)
 	return rt.Handler()
+}
+
+// add001 binds seed 001's users routes (issue 12).
+func add001(rt *httpapi.Router, deps app.Deps, ex Exporter) {
+	rt.HandleFunc("GET /api/user-types/{type}/users/", typedList(deps))
+	rt.HandleFunc("GET /api/user-types/{type}/export/", handleExport(deps, ex, true))
+	rt.HandleFunc("GET /api/users/export/", handleExport(deps, ex, false))
+	rt.HandleFunc("GET /api/users/{id}/all/", handleGraph(deps))
+	rt.HandleFunc("PATCH /api/users/{id}/profile/", handleProfile(deps))
+	rt.HandleFunc("PATCH /api/users/me/", handleMe(deps))
+}
+
+// BindInvitations binds seed 001's invitation routes (issue 12) on the
+// invitations function's router (pkg/workspaces.NewInvitationsHandler),
+// beside seed 004's. gap is the least time between two e-mails of an
+// invitation (ResendGap).
+func BindInvitations(rt *httpapi.Router, deps app.Deps, m Mailer, gap time.Duration) {
+	s := Service{DB: deps.DB}
+	rt.HandleFunc("POST /api/invitations/", handleInvite(s, m, false))
+	rt.HandleFunc("POST /api/invitations/internal/", handleInvite(s, m, true))
+	rt.HandleFunc("POST /api/invitations/{id}/resend/", handleResend(s, m, gap))
+	rt.HandleFunc("POST /api/invitations/login-token/", handleLoginToken(s))
+	rt.HandleFunc("POST /api/invitations/login-token/exchange/", handleExchange(s))
 }
 
 func addRoutes(rt *httpapi.Router, deps app.Deps) {

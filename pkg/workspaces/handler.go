@@ -12,6 +12,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/mail"
 	"github.com/tranche-dev/tranche/pkg/store"
+	"github.com/tranche-dev/tranche/pkg/users"
 )
 
 // Function is the Lambda function that serves this group.
@@ -54,7 +55,8 @@ func NewInvitationsHandler(deps app.Deps) (http.Handler, error) {
 	rt := httpapi.NewRouter("invitations")
 	rt.Use(a.For)
 	BindInvitations(rt, deps.DB, mail.FromDeps(deps), deps.Log)
-	groups.BindInvitations(rt, deps.DB, mail.FromDeps(deps), deps.Log) // shell, signatory (issue 12)
+	users.BindInvitations(rt, deps, mail.FromDeps(deps), users.ResendGap) // seed 001 (issue 12)
+	groups.BindInvitations(rt, deps.DB, mail.FromDeps(deps), deps.Log)    // shell, signatory (issue 12)
 	return rt.Handler(), nil
 }
 

@@ -1,0 +1,215 @@
+package users
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/guregu/dynamo/v2"
+
+	"github.com/tranche-dev/tranche/pkg/apierr"
+	"github.com/tranche-dev/tranche/pkg/app"
+	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/store"
+)
+
+// The data graph's types (package model, for the OpenAPI document).
+type (
+	Graph           = model.UserGraph
+	GraphMembership = model.UserGraphMembership
+	GraphInvestor   = model.UserGraphInvestor
+	Invitation      = model.SeedInvitation
+	ImpersonationAt = model.ImpersonationRecord
+)
+
+func newInvitation(inv *store.UserInvitation) Invitation {
+	out := Invitation{ID: inv.ID, Email: inv.Email, Type: inv.UserType, Status: inv.Status, SentCount: inv.SentCount,
+		CreatedAt: inv.CreatedAt, AcceptedAt: inv.AcceptedAt}
+	if inv.AuthGroup != 0 {
+		g := inv.AuthGroup
+		out.AuthGroup = &g
+	}
+	if out.Type == "" {
+		// A seed 004 invitation (a workspace role) is internal; a shell
+		// invitation (pkg/groups: the invitee leads a group) is a user's.
+		out.Type = TypeUser
+		if inv.Role != "" {
+			out.Type = TypeInternal
+		}
+	}
+	if out.SentCount == 0 {
+		out.SentCount = 1
+	}
+	return out
+}
+
+// Graph assembles the user's data graph; dynamo.ErrNotFound when the
+// workspace has no such user.
+func (s Service) Graph(ctx context.Context, ws string, id int64) (*Graph, error) {
+	v, f, err := s.Open(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	defer v.Close()
+	u := v.User(id)
+	if u == nil {
+		return nil, dynamo.ErrNotFound
+	}
+	g := &Graph{User: newUser(ws, u, f.TypeOf(u)), Investors: []GraphInvestor{}, Invitations: []Invitation{}, ImpersonationAudit: []ImpersonationAt{}}
+	if m := f.Membership(u); m != nil {
+		gm := &GraphMembership{Role: m.Role, CreatedAt: m.CreatedAt}
+		if grp, ok := auth.GroupOfRole(m.Role); ok {
+			gm.AuthGroup = grp.ID
+		}
+		g.Membership = gm
+	}
+	for _, inv := range f.Investors[u.ID] {
+		gr := v.Graph(inv.ID)
+		g.Investors = append(g.Investors, GraphInvestor{Investor: inv, Entity: gr.Entity, IndividualEntity: gr.IndividualEntity})
+	}
+	invs, err := s.DB.InvitationsOfEmail(ctx, ws, u.Email)
+	if err != nil {
+		return nil, err
+	}
+	for i := range invs {
+		g.Invitations = append(g.Invitations, newInvitation(&invs[i]))
+	}
+	trail, err := s.DB.AuditTrail(ctx, ws, store.AuditUser, u.ID)
+	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
+		return nil, err
+	}
+	for _, a := range trail {
+		if strings.HasPrefix(a.Action, "impersonation_") {
+			g.ImpersonationAudit = append(g.ImpersonationAudit, ImpersonationAt{Action: a.Action, Actor: a.Actor, Group: strings.TrimPrefix(a.To, "group:"), Detail: a.Detail, At: a.At})
+		}
+	}
+	return g, nil
+}
+
+// handleGraph is GET /api/users/{id}/all/ (view_user).
+func handleGraph(deps app.Deps) httpapi.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := auth.Must(r)
+		if err != nil {
+			return err
+		}
+		if err := mayView(p); err != nil {
+			return err
+		}
+		id, err := httpapi.PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		g, err := Service{DB: deps.DB}.Graph(r.Context(), p.Workspace, id)
+		if err != nil {
+			return notFound(err)
+		}
+		return httpapi.JSON(w, http.StatusOK, g)
+	}
+}
+
+// profileForm reads the profile fields of a PATCH: first_name, last_name
+// (each at most 150 characters, Django's AbstractUser). Unknown fields are
+// ignored, as DRF does.
+func profileForm(w http.ResponseWriter, r *http.Request) (first, last *string, err error) {
+	var raw map[string]json.RawMessage
+	if err := httpapi.Decode(w, r, &raw); err != nil {
+		return nil, nil, err
+	}
+	f := model.NewForm(raw, true)
+	first, _ = f.String("first_name", model.Str{MaxLen: 150, AllowBlank: true})
+	last, _ = f.String("last_name", model.Str{MaxLen: 150, AllowBlank: true})
+	return first, last, apierr.Fields(f.Errors)
+}
+
+// UpdateProfile sets the user's profile fields (nil: unchanged) with a
+// versioned write, retried on a concurrent change.
+func (s Service) UpdateProfile(ctx context.Context, ws string, id int64, first, last *string) (*model.User, error) {
+	var out *model.User
+	err := store.Retry(ctx, func() error {
+		u, err := s.DB.UserForWrite(ctx, ws, id)
+		if err != nil {
+			return err
+		}
+		old := u.Version
+		if first != nil {
+			u.FirstName = *first
+		}
+		if last != nil {
+			u.LastName = *last
+		}
+		out = u
+		return s.DB.UpdateUser(ctx, ws, u, old, u.Email)
+	})
+	return out, err
+}
+
+// handleProfile is PATCH /api/users/{id}/profile/ (change_user): the
+// user's profile fields; the answer is the seed 001 user.
+func handleProfile(deps app.Deps) httpapi.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := auth.Must(r)
+		if err != nil {
+			return err
+		}
+		if p.Workspace == "" || !p.HasPermission("change_user") {
+			return apierr.Forbid()
+		}
+		id, err := httpapi.PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		first, last, err := profileForm(w, r)
+		if err != nil {
+			return err
+		}
+		return saveProfile(w, r, deps, p.Workspace, id, first, last)
+	}
+}
+
+func saveProfile(w http.ResponseWriter, r *http.Request, deps app.Deps, ws string, id int64, first, last *string) error {
+	s := Service{DB: deps.DB}
+	u, err := s.UpdateProfile(r.Context(), ws, id, first, last)
+	if err != nil {
+		return notFound(err)
+	}
+	v, f, err := s.Open(r.Context(), ws)
+	if err != nil {
+		return err
+	}
+	v.Close()
+	return httpapi.JSON(w, http.StatusOK, newUser(ws, u, f.TypeOf(u)))
+}
+
+// handleMe is PATCH /api/users/me/: the caller's own profile fields, on
+// the caller's user record in the active workspace (matched, or created,
+// by the e-mail of their identity).
+func handleMe(deps app.Deps) httpapi.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := auth.Must(r)
+		if err != nil {
+			return err
+		}
+		if p.Workspace == "" || p.UserID == "" {
+			return apierr.Forbid()
+		}
+		first, last, err := profileForm(w, r)
+		if err != nil {
+			return err
+		}
+		ctx := r.Context()
+		id, err := deps.DB.Identity(ctx, p.UserID)
+		if err != nil {
+			return notFound(err)
+		}
+		u, err := deps.DB.EnsureUser(ctx, p.Workspace, id.Email, id.FirstName, id.LastName)
+		if err != nil {
+			return err
+		}
+		return saveProfile(w, r, deps, p.Workspace, u.ID, first, last)
+	}
+}
