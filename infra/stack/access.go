@@ -51,6 +51,17 @@ var documentObjects = map[string][]string{
 	"documents-web": {"s3:GetObject"},
 }
 
+// exportsPrefix is the key prefix of large exports (users.Export writes
+// exports/<ws>/users/<uuid>.csv and presigns it); exportObjects are the
+// S3 actions of the functions that write them: a multipart upload needs
+// PutObject (its parts and completion) and AbortMultipartUpload, the
+// presigned download GetObject. The bucket expires exports/ after 7 days.
+const exportsPrefix = "exports/"
+
+var exportObjects = map[string][]string{
+	"users": {"s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"},
+}
+
 // documentEnqueuers send the documents queue a message per job they
 // enqueue (the profiles routes); linkSigners build or verify the signing
 // page's links and read the generated link key.
@@ -82,6 +93,7 @@ type Access struct {
 	TaxKey bool     // make and unwrap data keys under the tax data key (profiles)
 
 	Objects []string // S3 actions on the documents bucket's w9/ objects
+	Exports []string // S3 actions on the bucket's exports/ objects
 	Enqueue bool     // send to the documents queue
 	Consume bool     // the documents queue's event source (routes.Queued)
 	LinkKey bool     // read the generated link key secret
@@ -105,6 +117,7 @@ func (a Access) Actions() []string {
 		out = append(out, secretActions...)
 	}
 	out = append(out, a.Objects...)
+	out = append(out, a.Exports...)
 	if a.Enqueue {
 		out = append(out, enqueueActions...)
 	}
@@ -176,6 +189,7 @@ func AccessFor(fn string) Access {
 	}
 	a.Mail = mailers[fn]
 	a.Objects = documentObjects[fn]
+	a.Exports = exportObjects[fn]
 	a.Enqueue = documentEnqueuers[fn]
 	a.LinkKey = linkSigners[fn]
 	return a

@@ -136,6 +136,18 @@ func newDocuments(stack awscdk.Stack, fns map[string]awslambda.Function, alarms 
 				Resources: &[]*string{d.bucket.ArnForObjects(jsii.String(documentsPrefix + "*"))},
 			}))
 		}
+		if len(acc.Exports) > 0 {
+			cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
+				Id:        jsii.String("AwsSolutions-IAM5"),
+				Reason:    jsii.String("The " + fn + " function writes large exports, keyed exports/<ws>/<kind>/<uuid>.csv, and presigns their download: the prefix, not one key, is the resource."),
+				AppliesTo: &[]any{"Resource::<" + *bucketID + ".Arn>/" + exportsPrefix + "*"},
+			}}, jsii.Bool(true))
+			f.AddEnvironment(jsii.String(EnvBlobBucket), d.bucket.BucketName(), nil)
+			role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings(acc.Exports...),
+				Resources: &[]*string{d.bucket.ArnForObjects(jsii.String(exportsPrefix + "*"))},
+			}))
+		}
 		if acc.Enqueue {
 			f.AddEnvironment(jsii.String(app.EnvDocumentsQueueURL), d.queue.QueueUrl(), nil)
 			role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

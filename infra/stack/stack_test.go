@@ -773,7 +773,7 @@ func TestDocuments(t *testing.T) {
 	for _, fn := range Functions() {
 		acc := AccessFor(fn)
 		env := res[fnIDs[fn]].Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
-		if _, ok := env[EnvBlobBucket]; ok != (len(acc.Objects) > 0) {
+		if _, ok := env[EnvBlobBucket]; ok != (len(acc.Objects) > 0 || len(acc.Exports) > 0) {
 			t.Errorf("%s: %s set %v", fn, EnvBlobBucket, ok)
 		}
 		if _, ok := env["DOCUMENTS_QUEUE_URL"]; ok != acc.Enqueue {
@@ -789,9 +789,12 @@ func TestDocuments(t *testing.T) {
 		if strings.Contains(doc, `"s3:`) && !strings.Contains(doc, bucketID) {
 			t.Errorf("an S3 grant not on the documents bucket: %s", doc)
 		}
-		if strings.Contains(doc, `"s3:`) && !strings.Contains(doc, "/w9/*") {
-			t.Errorf("an S3 grant beyond w9/: %s", doc)
+		if strings.Contains(doc, `"s3:`) && !strings.Contains(doc, "/w9/*") && !strings.Contains(doc, "/exports/*") {
+			t.Errorf("an S3 grant beyond w9/ and exports/: %s", doc)
 		}
+	}
+	if len(AccessFor("users").Exports) == 0 {
+		t.Errorf("users: no grant on exports/ for its large exports")
 	}
 	if !AccessFor("documents").Consume || len(AccessFor("documents-web").Objects) != 1 {
 		t.Errorf("documents %+v, documents-web %+v", AccessFor("documents"), AccessFor("documents-web"))
