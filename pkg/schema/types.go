@@ -8,6 +8,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/forms"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/profiles"
+	"github.com/tranche-dev/tranche/pkg/users"
 )
 
 // responseTypes are the Go types the seed 000 routes render, by route key:
@@ -39,7 +40,7 @@ var responseTypes = map[string]reflect.Type{
 	"POST /api/invitations/internal/":             reflect.TypeFor[model.SeedInvitation](),
 	"POST /api/invitations/login-token/":          reflect.TypeFor[model.LoginToken](),
 	"GET /api/user-types/{type}/users/":           reflect.TypeFor[model.SeedUserPage](),
-	"GET /api/users/{id}/all/":                    reflect.TypeFor[model.UserGraph](),
+	"GET /api/users/{id}/all/":                    reflect.TypeFor[users.GraphView](),
 	"PATCH /api/users/{id}/profile/":              reflect.TypeFor[model.SeedUser](),
 	"PATCH /api/users/me/":                        reflect.TypeFor[model.SeedUser](),
 	"POST /api/invitations/{id}/resend/":          reflect.TypeFor[model.SeedInvitation](),

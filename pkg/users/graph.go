@@ -12,6 +12,8 @@ import (
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/forms"
+	"github.com/tranche-dev/tranche/pkg/groups"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -47,8 +49,50 @@ func newInvitation(inv *store.UserInvitation) Invitation {
 	return out
 }
 
-// Graph assembles the user's data graph; dynamo.ErrNotFound when the
-// workspace has no such user.
+// GraphView is the data graph as GET /api/users/{id}/all/ renders it: the
+// user's own parts (model.UserGraph) and the parts other packages own:
+// the user's groups with its role in each (pkg/groups) and its form
+// implementations with their answers (pkg/forms). model cannot name
+// those packages' types, so the whole view is declared here.
+type GraphView struct {
+	User                model.SeedUser              `json:"user"`
+	Membership          *GraphMembership            `json:"membership"`
+	Investors           []GraphInvestor             `json:"investors"`
+	Groups              []groups.Membership         `json:"groups"`
+	FormImplementations []*forms.ImplementationView `json:"form_implementations"`
+	Invitations         []Invitation                `json:"invitations"`
+	ImpersonationAudit  []ImpersonationAt           `json:"impersonation_audit"`
+}
+
+// View assembles the whole data graph: Graph, then the user's groups and
+// form implementations (one GSI1 Query each).
+func (s Service) View(ctx context.Context, ws string, id int64) (*GraphView, error) {
+	g, err := s.Graph(ctx, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := groups.NewService(s.DB, nil).OfUser(ctx, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	ims, err := s.DB.ImplementationsOfUser(ctx, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &GraphView{User: g.User, Membership: g.Membership, Investors: g.Investors, Groups: ms,
+		FormImplementations: make([]*forms.ImplementationView, 0, len(ims)),
+		Invitations:         g.Invitations, ImpersonationAudit: g.ImpersonationAudit}
+	if v.Groups == nil {
+		v.Groups = []groups.Membership{}
+	}
+	for i := range ims {
+		v.FormImplementations = append(v.FormImplementations, forms.ImplementationOf(ws, &ims[i]))
+	}
+	return v, nil
+}
+
+// Graph assembles the user's own parts of its data graph;
+// dynamo.ErrNotFound when the workspace has no such user.
 func (s Service) Graph(ctx context.Context, ws string, id int64) (*Graph, error) {
 	v, f, err := s.Open(ctx, ws)
 	if err != nil {
@@ -104,7 +148,7 @@ func handleGraph(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		g, err := Service{DB: deps.DB}.Graph(r.Context(), p.Workspace, id)
+		g, err := Service{DB: deps.DB}.View(r.Context(), p.Workspace, id)
 		if err != nil {
 			return notFound(err)
 		}

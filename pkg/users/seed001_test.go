@@ -460,3 +460,37 @@ func TestLoginTokens(t *testing.T) {
 		t.Error("the graph shows the token")
 	}
 }
+
+// The data graph shows the user's groups (with its role) and its form
+// implementations with their answers, which pkg/groups and pkg/forms own.
+func TestGraphGroupsAndForms(t *testing.T) {
+	w := newWorld001(t, Exporter{Inline: DefaultInline}, ResendGap)
+	ctx := context.Background()
+	now := model.NewTime(time.Now())
+	g := &store.UserGroup{Name: "Family office", CreatedAt: now, UpdatedAt: now}
+	if err := w.db.CreateUserGroup(ctx, w.wsA.ID, g, []store.UserGroupMember{{User: w.investor, Role: "viewer", JoinedAt: now}}); err != nil {
+		t.Fatal(err)
+	}
+	f := &store.Form{Kind: store.FormUserData, Name: "Income", Enabled: true, CreatedAt: now, UpdatedAt: now,
+		Fields: []store.FormField{{Name: "income", Label: "Income", Type: "number"}}}
+	if err := w.db.CreateForm(ctx, w.wsA.ID, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.CreateImplementation(ctx, w.wsA.ID, f, &store.Implementation{Kind: f.Kind, Form: f.ID, User: w.investor,
+		Status: "submitted", Answers: `{"income":"120000"}`, AssignedBy: "owner_a", CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	rec := w.ok("owner_a", "GET", fmt.Sprintf("/api/users/%d/all/", w.investor), "", 200)
+	v := decodeAs[GraphView](t, rec)
+	if len(v.Groups) != 1 || v.Groups[0].Group.Name != "Family office" || v.Groups[0].Role != "viewer" {
+		t.Errorf("groups: %+v", v.Groups)
+	}
+	if len(v.FormImplementations) != 1 || v.FormImplementations[0].Form != f.ID || !strings.Contains(rec.Body.String(), `"income":"120000"`) {
+		t.Errorf("form implementations: %s", rec.Body)
+	}
+	// Another user's graph has neither, as empty lists.
+	rec = w.ok("owner_a", "GET", fmt.Sprintf("/api/users/%d/all/", w.plain), "", 200)
+	if !strings.Contains(rec.Body.String(), `"groups":[]`) || !strings.Contains(rec.Body.String(), `"form_implementations":[]`) {
+		t.Errorf("plain user's graph: %s", rec.Body)
+	}
+}
