@@ -153,7 +153,7 @@ var baseBodies = map[string]string{
 	"POST /api/invitations/":                      `{"email": "u{n}@robust.test", "type": "investor", "first_name": "Rob"}`,
 	"POST /api/invitations/internal/":             `{"email": "t{n}@robust.test", "auth_group": 3}`,
 	"POST /api/invitations/{id}/resend/":          `{}`,
-	"POST /api/invitations/login-token/":          `{"user": {user}, "group": 1}`,
+	"POST /api/invitations/login-token/":          `{"user": {user}, "group": {usergroup}}`,
 	"POST /api/invitations/login-token/exchange/": `{"token": "tlt_robust"}`,
 }
 

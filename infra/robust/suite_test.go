@@ -365,7 +365,7 @@ func (w *world) fill(body string) string {
 		"{offering}", w.ids["offering"], "{investor}", w.ids["investor"], "{user}", w.ids["user"],
 		"{issuer}", w.ids["issuer"], "{company}", w.ids["company"], "{n}", strconv.Itoa(w.seq),
 		"{w9sha}", w.ids["w9sha"],
-		"{formuser}", w.ids["formuser"],
+		"{formuser}", w.ids["formuser"], "{usergroup}", w.ids["usergroup"],
 	).Replace(body)
 }
 
@@ -517,7 +517,7 @@ func TestCoverage(t *testing.T) {
 		var fields []string
 		if b, ok := baseBody(r); ok {
 			var v any
-			if err := json.Unmarshal([]byte(strings.NewReplacer("{offering}", "1", "{investor}", "1", "{user}", "1", "{issuer}", "1", "{company}", "1", "{n}", "1", "{formuser}", "1").Replace(b)), &v); err != nil {
+			if err := json.Unmarshal([]byte(strings.NewReplacer("{offering}", "1", "{investor}", "1", "{user}", "1", "{issuer}", "1", "{company}", "1", "{n}", "1", "{formuser}", "1", "{usergroup}", "1").Replace(b)), &v); err != nil {
 				t.Errorf("%s: base body is not JSON: %v", r.Key(), err)
 			}
 			leaves(v, "", func(f string) { fields = append(fields, f) })

@@ -264,6 +264,17 @@ func handleLoginToken(s Service) httpapi.HandlerFunc {
 		} else if err != nil {
 			return err
 		}
+		// The token acts for the user within one group it belongs to.
+		if _, err := s.DB.UserGroupMember(ctx, p.Workspace, *group, *user); errors.Is(err, store.ErrNotMember) {
+			if _, gerr := s.DB.UserGroup(ctx, p.Workspace, *group); errors.Is(gerr, dynamo.ErrNotFound) {
+				return apierr.Field("group", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", *group))
+			} else if gerr != nil {
+				return gerr
+			}
+			return apierr.Field("user", "The user is not a member of this group.")
+		} else if err != nil {
+			return err
+		}
 		secret, err := newSecret()
 		if err != nil {
 			return err

@@ -19,6 +19,7 @@ func TestPermissionMatrix(t *testing.T) {
 	w.ok("owner_a", "GET", "/api/user-types/all/users/", "", 200)
 	inv := decodeAs[Invitation](t, w.ok("owner_a", "POST", "/api/invitations/", `{"email": "matrix-`+w.suffix+`@example.com", "type": "user"}`, 201))
 	invitee := userID(t, w, "matrix-"+w.suffix+"@example.com") // an id workspace B does not reach
+	invGroup := w.group(invitee)
 	n := 0
 	uniq := func(prefix string) string { n++; return fmt.Sprintf("%s-%d-%s@example.com", prefix, n, w.suffix) }
 	token := func() string {
@@ -45,7 +46,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST /api/invitations/", "/api/invitations/", func() string { return `{"email": "` + uniq("u") + `", "type": "user"}` }, [4]int{201, 201, 403, 201}},
 		{"POST /api/invitations/internal/", "/api/invitations/internal/", func() string { return `{"email": "` + uniq("t") + `", "auth_group": 3}` }, [4]int{201, 201, 201, 201}},
 		{"POST /api/invitations/{id}/resend/", "/api/invitations/" + inv.ID + "/resend/", none, [4]int{200, 200, 403, 404}},
-		{"POST /api/invitations/login-token/", "/api/invitations/login-token/", func() string { return fmt.Sprintf(`{"user": %d, "group": 1}`, invitee) }, [4]int{201, 201, 403, 400}},
+		{"POST /api/invitations/login-token/", "/api/invitations/login-token/", func() string { return fmt.Sprintf(`{"user": %d, "group": %d}`, invitee, invGroup) }, [4]int{201, 201, 403, 400}},
 		{"POST /api/invitations/login-token/exchange/", "/api/invitations/login-token/exchange/", func() string { return `{"token": "` + token() + `"}` }, [4]int{200, 200, 403, 400}},
 	}
 	covered := map[string]bool{}

@@ -395,22 +395,30 @@ func TestResendTooSoon(t *testing.T) {
 
 func TestLoginTokens(t *testing.T) {
 	w := newWorld001(t, Exporter{Inline: DefaultInline}, ResendGap)
-	body := fmt.Sprintf(`{"user": %d, "group": 7}`, w.investor)
+	grp := w.group(w.investor)
+	body := fmt.Sprintf(`{"user": %d, "group": %d}`, w.investor, grp)
 	tok := decodeAs[LoginToken](t, w.ok("owner_a", "POST", "/api/invitations/login-token/", body, 201))
-	if !strings.HasPrefix(tok.Token, "tlt_") || tok.User != w.investor || tok.Group != 7 || time.Until(tok.ExpiresAt.Time) > LoginTokenTTL {
+	if !strings.HasPrefix(tok.Token, "tlt_") || tok.User != w.investor || tok.Group != grp || time.Until(tok.ExpiresAt.Time) > LoginTokenTTL {
 		t.Errorf("token: %+v", tok)
 	}
 	w.ok("member_a", "POST", "/api/invitations/login-token/", body, 403)
 	w.ok("admin_a", "POST", "/api/invitations/login-token/", body, 201)
 	w.ok("owner_b", "POST", "/api/invitations/login-token/", body, 400) // A's user is not B's
 	w.ok("owner_a", "POST", "/api/invitations/login-token/", `{"user": 999, "group": 7}`, 400)
+	// Scoped to a group the user belongs to: another group, or none, is refused.
+	if rec := w.ok("owner_a", "POST", "/api/invitations/login-token/", fmt.Sprintf(`{"user": %d, "group": %d}`, w.plain, grp), 400); !strings.Contains(rec.Body.String(), "not a member") {
+		t.Errorf("non-member: %s", rec.Body)
+	}
+	if rec := w.ok("owner_a", "POST", "/api/invitations/login-token/", fmt.Sprintf(`{"user": %d, "group": 999}`, w.investor), 400); !strings.Contains(rec.Body.String(), `"group"`) {
+		t.Errorf("unknown group: %s", rec.Body)
+	}
 	w.ok("owner_a", "POST", "/api/invitations/login-token/", `{"user": 0}`, 400)
 
 	ex := `{"token": "` + tok.Token + `"}`
 	w.ok("member_a", "POST", "/api/invitations/login-token/exchange/", ex, 403)
 	w.ok("owner_b", "POST", "/api/invitations/login-token/exchange/", ex, 400) // another workspace's: not spent
 	got := decodeAs[Exchange](t, w.ok("admin_a", "POST", "/api/invitations/login-token/exchange/", ex, 200))
-	if got.User.ID != w.investor || got.User.Type != TypeInvestor || got.Group != 7 || got.ImpersonatedBy != "user:owner_a" {
+	if got.User.ID != w.investor || got.User.Type != TypeInvestor || got.Group != grp || got.ImpersonatedBy != "user:owner_a" {
 		t.Errorf("exchange: %+v", got)
 	}
 	w.ok("owner_a", "POST", "/api/invitations/login-token/exchange/", ex, 400) // single use
@@ -452,7 +460,8 @@ func TestLoginTokens(t *testing.T) {
 	for _, a := range g.ImpersonationAudit {
 		actions = append(actions, a.Action+"/"+a.Actor+"/"+a.Group)
 	}
-	want := []string{"impersonation_token_minted/user:owner_a/7", "impersonation_token_minted/user:admin_a/7", "impersonation_token_used/user:admin_a/7"}
+	gs := fmt.Sprint(grp)
+	want := []string{"impersonation_token_minted/user:owner_a/" + gs, "impersonation_token_minted/user:admin_a/" + gs, "impersonation_token_used/user:admin_a/" + gs}
 	if !slices.Equal(actions, want) {
 		t.Errorf("audit = %v, want %v", actions, want)
 	}
@@ -493,4 +502,15 @@ func TestGraphGroupsAndForms(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), `"groups":[]`) || !strings.Contains(rec.Body.String(), `"form_implementations":[]`) {
 		t.Errorf("plain user's graph: %s", rec.Body)
 	}
+}
+
+// group makes a user group of workspace A with the user as its one member.
+func (w *world001) group(user int64) int64 {
+	w.t.Helper()
+	now := model.NewTime(time.Now())
+	g := &store.UserGroup{Name: fmt.Sprintf("Group of %d", user), CreatedAt: now, UpdatedAt: now}
+	if err := w.db.CreateUserGroup(context.Background(), w.wsA.ID, g, []store.UserGroupMember{{User: user, Role: "member", JoinedAt: now}}); err != nil {
+		w.t.Fatal(err)
+	}
+	return g.ID
 }
