@@ -15,7 +15,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Extra flags for go test, e.g. make test TESTFLAGS='-run Import -v'.
 TESTFLAGS ?=
 
-.PHONY: help deps test fuzz run build synth deploy diff deploy-local bench lint invoke
+.PHONY: help node-version deps test fuzz run build synth deploy diff deploy-local bench lint invoke
 
 help:
 	@echo 'make run           install what is missing, then go run ./infra/cmd/tranche dev'
@@ -30,11 +30,20 @@ help:
 	@echo 'make diff|deploy   cdk diff / cdk deploy to the AWS account of your credentials'
 	@echo 'make deploy-local  cdklocal deploy to the LocalStack at AWS_ENDPOINT_URL'
 
+# The Node.js that runs the pinned npm packages (the CDK CLI, the SES
+# emulator and their dependencies; DynamoDB Local runs on Java, only its jar
+# is used) must satisfy package.json's engines.node: checked first, so an old
+# Node fails here with the version to install, not later inside npm or the
+# emulator with a syntax error.
+node-version:
+	@command -v node >/dev/null || { echo 'make: Node.js is not installed: install Node.js (see engines.node in package.json) with npm' >&2; exit 1; }
+	@node scripts/check-node.cjs
+
 # npm ci when node_modules is missing or older than package-lock.json.
-deps: $(NPM_STAMP)
+deps: node-version $(NPM_STAMP)
 	$(GO) mod download
 
-$(NPM_STAMP): package-lock.json
+$(NPM_STAMP): package-lock.json | node-version
 	npm ci --no-audit --no-fund
 	@touch $@
 
