@@ -142,7 +142,7 @@ func handleEscrowClose(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return httpapi.JSON(w, http.StatusOK, map[string]any{"offering": o.ID, "escrow_closed": len(moved), "investments": moved})
+		return httpapi.JSON(w, http.StatusOK, EscrowCloseResult{Offering: o.ID, EscrowClosed: len(moved), Investments: moved})
 	}
 }
 
@@ -181,7 +181,7 @@ func handleRefunds(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return httpapi.JSON(w, http.StatusOK, map[string]any{"offering": o.ID, "refunded": len(moved), "failed_minimum": failed, "investments": moved})
+		return httpapi.JSON(w, http.StatusOK, RefundsResult{Offering: o.ID, Refunded: len(moved), FailedMinimum: failed, Investments: moved})
 	}
 }
 

@@ -119,7 +119,7 @@ func handleListKeys(deps app.Deps) httpapi.HandlerFunc {
 		for i := range keys {
 			out = append(out, viewKey(&keys[i]))
 		}
-		return httpapi.JSON(w, http.StatusOK, map[string]any{"count": len(out), "results": out})
+		return httpapi.JSON(w, http.StatusOK, KeyList{Count: len(out), Results: out})
 	}
 }
 
