@@ -40,6 +40,8 @@ func TestLiveResponsesMatchDocument(t *testing.T) {
 	openapi3filter.RegisterBodyDecoder(schema.MediaYAML, openapi3filter.YamlBodyDecoder)
 	openapi3filter.RegisterBodyDecoder(schema.MediaJSON, openapi3filter.JSONBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/css", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/javascript", openapi3filter.PlainBodyDecoder)
 	w := newWorld(t)
 	alts := alternatives(t, w)
 	raw, err := json.Marshal(schema.Generate())

@@ -212,6 +212,21 @@ func operation(r routes.Route) *Operation {
 		}
 		op.Parameters = append(op.Parameters, &Parameter{Name: m[1], In: "path", Required: true, Schema: s})
 	}
+	if r.Key() == "GET /api/schema/" {
+		op.Parameters = append(op.Parameters,
+			&Parameter{Name: "format", In: "query", Schema: &Schema{Type: "string", Enum: []any{"json", "yaml"}}},
+			&Parameter{Name: "lang", In: "query", Description: "Accepted and ignored: the document is in English.", Schema: &Schema{Type: "string"}})
+	}
+	if r.Key() == "GET /api/schema/ui/{file}" {
+		var names []string
+		for n := range uiAssets {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			op.Parameters[0].Schema.Enum = append(op.Parameters[0].Schema.Enum, n)
+		}
+	}
 	for _, p := range queryParams(r) {
 		op.Parameters = append(op.Parameters, p.parameter())
 	}
@@ -330,7 +345,7 @@ func typedResponse(r routes.Route, op *Operation, g *gen) []string {
 	if !ok {
 		return []string{r.Key() + ": no response type in responseTypes (pkg/schema/types.go)"}
 	}
-	if r.Function == "schema" {
+	if r.Key() == "GET /api/schema/" {
 		doc := &Schema{Type: "object", AdditionalProperties: true, Description: "An OpenAPI 3.0 document."}
 		op.Responses["200"] = &Response{Description: "The OpenAPI 3 document.", Content: map[string]MediaType{
 			MediaYAML: {Schema: doc}, MediaYAMLPlain: {Schema: doc}, MediaJSON: {Schema: doc}, MediaJSONPlain: {Schema: doc},
@@ -345,6 +360,10 @@ func typedResponse(r routes.Route, op *Operation, g *gen) []string {
 	case htmlPage:
 		op.Responses[status] = &Response{Description: "An HTML page.", Content: map[string]MediaType{
 			"text/html": {Schema: &Schema{Type: "string"}}}}
+		return nil
+	case uiAsset:
+		op.Responses[status] = &Response{Description: "The file.", Content: map[string]MediaType{
+			"text/javascript": {Schema: &Schema{Type: "string"}}, "text/css": {Schema: &Schema{Type: "string"}}}}
 		return nil
 	}
 	item := g.schema(t)

@@ -87,6 +87,7 @@ func NewHandler(_ app.Deps) http.Handler {
 		}
 		return nil
 	})
+	addUIRoutes(rt)
 	return rt.Handler()
 }
 

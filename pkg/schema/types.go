@@ -65,7 +65,11 @@ var responseTypes = map[string]reflect.Type{
 	"PATCH /api/users/{id}/":                   reflect.TypeFor[model.UserRef](),
 
 	// seed 003 (the schema route's own document is described in operation)
-	"GET /api/schema/":                       reflect.TypeFor[Document](),
+	"GET /api/schema/": reflect.TypeFor[Document](),
+	// issue 14: the reference pages and their assets
+	"GET /api/schema/swagger-ui/":            htmlPage,
+	"GET /api/schema/redoc/":                 htmlPage,
+	"GET /api/schema/ui/{file}":              uiAsset,
 	"GET /api/v1/account/user/":              reflect.TypeFor[account.UserView](),
 	"POST /api/v1/account/user/":             reflect.TypeFor[account.UserView](),
 	"GET /api/v1/account/userextension/":     reflect.TypeFor[store.Extension](),
@@ -180,10 +184,12 @@ func (Partial[T]) partial() {}
 var partialType = reflect.TypeFor[interface{ partial() }]()
 
 // noBody marks a route that answers 204 (response) or reads no body
-// (request); htmlPage a route that answers an HTML page.
+// (request); htmlPage a route that answers an HTML page; uiAsset one that
+// answers a script or a stylesheet.
 var (
 	noBody   = reflect.TypeFor[struct{ noBody bool }]()
 	htmlPage = reflect.TypeFor[struct{ htmlPage bool }]()
+	uiAsset  = reflect.TypeFor[struct{ uiAsset bool }]()
 )
 
 var (
