@@ -171,9 +171,7 @@ func generate() (*Document, []string) {
 	}
 	sort.Slice(doc.Tags, func(i, j int) bool { return doc.Tags[i].Name < doc.Tags[j].Name })
 	g.schema(reflect.TypeFor[investments.EnvelopeError]())
-	for _, e := range g.errs {
-		problems = append(problems, e)
-	}
+	problems = append(problems, g.errs...)
 	return doc, problems
 }
 

@@ -244,13 +244,8 @@ func (g *gen) componentName(t reflect.Type) string {
 	return name
 }
 
-// schemaOf returns the schema of t, adding named structs to comps and
-// referring to them.
-func schemaOf(t reflect.Type, comps map[string]*Schema) *Schema {
-	g := &gen{comps: comps, types: map[string]reflect.Type{}}
-	return g.schema(t)
-}
-
+// schema returns the schema of t, adding named structs to the components
+// and referring to them.
 func (g *gen) schema(t reflect.Type) *Schema {
 	nullable := false
 	for t.Kind() == reflect.Pointer {
