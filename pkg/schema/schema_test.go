@@ -224,12 +224,26 @@ func TestEvent(t *testing.T) {
 	load(t, []byte(resp.Body))
 }
 
+// BenchmarkGenerate is a cold start's first document in both encodings.
 func BenchmarkGenerate(b *testing.B) {
 	for b.Loop() {
 		d := &rendered{}
-		d.build()
-		if d.err != nil {
-			b.Fatal(d.err)
+		if _, err := d.jsonBytes(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := d.yamlBytes(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGenerateJSON is a cold start's first JSON document (the
+// reference pages' request).
+func BenchmarkGenerateJSON(b *testing.B) {
+	for b.Loop() {
+		d := &rendered{}
+		if _, err := d.jsonBytes(); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
