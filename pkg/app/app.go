@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/tranche-dev/tranche/pkg/blob"
 	"github.com/tranche-dev/tranche/pkg/readmodel"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
@@ -44,6 +45,12 @@ const (
 	// slash): the reminders link their unsubscribe route under it. Empty:
 	// reminders carry no unsubscribe link.
 	EnvPublicURL = "PUBLIC_API_URL"
+	// EnvBucketName is the stack's S3 bucket (package blob: large exports,
+	// generated documents); empty: the function keeps no files, and
+	// Deps.Blobs is nil. EnvS3EndpointURL is the S3 endpoint when it differs
+	// from AWS_ENDPOINT_URL (the S3 server devstack embeds).
+	EnvBucketName    = "BUCKET_NAME"
+	EnvS3EndpointURL = "S3_ENDPOINT_URL"
 )
 
 // Config is what the environment says.
@@ -62,6 +69,8 @@ type Config struct {
 	SvixSecret             string
 	SESEndpointURL         string
 	PublicURL              string
+	BucketName             string
+	S3EndpointURL          string
 }
 
 // Deps are what handlers are built from.
@@ -70,6 +79,7 @@ type Deps struct {
 	Log    *slog.Logger
 	AWS    aws.Config
 	DB     *store.DB
+	Blobs  *blob.Store // nil without BUCKET_NAME
 }
 
 // ParseConfig validates the environment, reporting every problem together.
@@ -86,6 +96,8 @@ func ParseConfig(getenv func(string) string) (Config, error) {
 		SvixSecret:     getenv(EnvSvixSecret),
 		SESEndpointURL: getenv(EnvSESEndpointURL),
 		PublicURL:      strings.TrimRight(getenv(EnvPublicURL), "/"),
+		BucketName:     getenv(EnvBucketName),
+		S3EndpointURL:  getenv(EnvS3EndpointURL),
 	}
 	for _, p := range strings.Split(getenv(EnvClerkAuthorizedParties), ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -148,7 +160,21 @@ func FromEnv(ctx context.Context, getenv func(string) string) (Deps, error) {
 	}
 	db := store.New(DynamoClient(awsCfg, cfg), cfg.TableName)
 	readmodel.Of(db).SetLimit(cfg.ReadModelMaxBytes)
-	return Deps{Config: cfg, Log: logger, AWS: awsCfg, DB: db}, nil
+	return Deps{Config: cfg, Log: logger, AWS: awsCfg, DB: db, Blobs: Blobs(awsCfg, cfg)}, nil
+}
+
+// Blobs returns the store of the configured bucket, or nil without one.
+// The endpoint is S3_ENDPOINT_URL, else AWS_ENDPOINT_URL (LocalStack
+// serves S3 on the same one), else AWS's.
+func Blobs(awsCfg aws.Config, cfg Config) *blob.Store {
+	if cfg.BucketName == "" {
+		return nil
+	}
+	ep := cfg.S3EndpointURL
+	if ep == "" {
+		ep = cfg.EndpointURL
+	}
+	return blob.New(awsCfg, ep, cfg.BucketName)
 }
 
 // DynamoClient returns the DynamoDB client. Against an emulator it skips

@@ -31,7 +31,10 @@ func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // transaction that kept colliding (store.ErrStale, store.ErrBusy) is 409
 // naming the route's object, an illegal lifecycle transition or an unmet
 // precondition (*model.TransitionError, *model.PreconditionError) is 409
-// with its own message. Internal errors are logged with the request id and
+// with its own message, an item that already exists (store.ErrExists) or
+// a running-total cap (*store.LimitError) that no service explained is
+// 409 too. The domain services (investments, offerings, investors) return
+// only these, *apierr.Error and dynamo.ErrNotFound. Internal errors are logged with the request id and
 // the client sees nothing of them.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apierr.Error
@@ -40,10 +43,17 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var tooBig *http.MaxBytesError
 	var trans *model.TransitionError
 	var pre *model.PreconditionError
+	var lim *store.LimitError
 	switch {
 	case errors.As(err, &ae):
 	case errors.Is(err, store.ErrStale), errors.Is(err, store.ErrBusy):
 		ae = &apierr.Error{Kind: apierr.Conflict, Detail: "The " + changedObject(r) + " was changed by another request; retry.", Err: err}
+	case errors.Is(err, store.ErrExists):
+		ae = &apierr.Error{Kind: apierr.Conflict, Detail: "The " + changedObject(r) + " already exists.", Err: err}
+	case errors.As(err, &lim):
+		// The investing service explains a running-total refusal as a
+		// field error; one that reaches here is still the client's 409.
+		ae = &apierr.Error{Kind: apierr.Conflict, Detail: "The " + changedObject(r) + " would exceed the offering's limit: " + lim.Limit + ".", Err: err}
 	case errors.As(err, &trans):
 		ae = &apierr.Error{Kind: apierr.Conflict, Detail: trans.Error(), Err: err}
 	case errors.As(err, &pre):

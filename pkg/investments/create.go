@@ -2,20 +2,15 @@ package investments
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
-	"github.com/guregu/dynamo/v2"
-
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/emf"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
-	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // now is the clock of the write handlers (a variable for tests).
@@ -25,13 +20,30 @@ func invalidPK(field string, id int64) error {
 	return apierr.Field(field, fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", id))
 }
 
-// createForm is the body of POST /api/investments/.
+// CreateInput is what starting an investment takes: POST
+// /api/investments/'s body, decoded and field-checked (readCreate).
+type CreateInput struct {
+	Offering, Investor int64
+	// Quantity or Amount prices the sale (one of them is required).
+	Quantity       *int64
+	Amount         *model.Money
+	ProcessingFees model.Money
+	// details are the optional payment and signing fields.
+	details details
+}
+
+// createForm is the body of POST /api/investments/ as read (readCreate).
 type createForm struct {
 	offering, investor int64
 	quantity           *int64
 	amount             *model.Money
 	processing         model.Money
 	details            details
+}
+
+// input is the service's input the form says.
+func (c *createForm) input() CreateInput {
+	return CreateInput{Offering: c.offering, Investor: c.investor, Quantity: c.quantity, Amount: c.amount, ProcessingFees: c.processing, details: c.details}
 }
 
 // details are the payment and signing fields a client may set on create
@@ -134,10 +146,9 @@ func readCreate(w http.ResponseWriter, r *http.Request) (*createForm, error) {
 	return c, nil
 }
 
-// handleCreate starts an investment: status started, priced from the
-// offering, every offering and regulation rule applied, written with the
-// running totals in one transaction.
-func handleCreate(deps app.Deps) httpapi.HandlerFunc {
+// handleCreate starts an investment: the body decoded here, every rule
+// and the write in Service.Create.
+func handleCreate(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Writer(r)
 		if err != nil {
@@ -147,202 +158,11 @@ func handleCreate(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx := r.Context()
-		var inv *model.Investment
-		var graph model.InvestorGraph
-		err = store.Retry(ctx, func() error {
-			o, version, err := deps.DB.OfferingForWrite(ctx, p.Workspace, c.offering)
-			if errors.Is(err, dynamo.ErrNotFound) || (err == nil && !p.SeesOffering(o.ID, o.Issuer)) {
-				return invalidPK("offering", c.offering)
-			}
-			if err != nil {
-				return err
-			}
-			graphs, err := deps.DB.InvestorGraphs(ctx, p.Workspace, []int64{c.investor})
-			if err != nil {
-				return err
-			}
-			g, ok := graphs[c.investor]
-			if !ok {
-				return invalidPK("investor", c.investor)
-			}
-			graph = g
-			var plan *store.InvestmentCreate
-			inv, plan, err = newInvestment(r, deps, p, o, g, c)
-			if err != nil {
-				return err
-			}
-			plan.OfferingVersion = version
-			err = deps.DB.CreateInvestment(ctx, p.Workspace, inv, *plan)
-			var lim *store.LimitError
-			if errors.As(err, &lim) {
-				return limitError(r, deps, p.Workspace, o, inv, lim)
-			}
-			return err
-		})
+		inv, graph, err := svc.Create(r.Context(), p, c.input())
 		if err != nil {
 			return err
 		}
-		emf.Add(ctx, emf.MetricInvestmentsCreated, 1)
+		emf.Add(r.Context(), emf.MetricInvestmentsCreated, 1)
 		return httpapi.JSON(w, http.StatusCreated, inv.View(graph.InInvestment()))
 	}
-}
-
-// entityOf is the entity the rules read: the investor's entity, or its
-// user's personal entity when it has none.
-func entityOf(g model.InvestorGraph) *model.Entity {
-	if g.Entity != nil {
-		return g.Entity
-	}
-	return g.IndividualEntity
-}
-
-func orZero(m *model.Money) model.Money {
-	if m == nil {
-		return zero
-	}
-	return *m
-}
-
-// newInvestment applies the offering's settings and the regulation's rules
-// and builds the investment and its write plan.
-func newInvestment(r *http.Request, deps app.Deps, p *auth.Principal, o *model.Offering, g model.InvestorGraph, c *createForm) (*model.Investment, *store.InvestmentCreate, error) {
-	ctx := r.Context()
-	t := now()
-	if err := model.OfferingOpen(o, t); err != nil {
-		var re *model.RegulationError
-		errors.As(err, &re)
-		return nil, nil, apierr.Field(re.Field, re.Message)
-	}
-	pricing, errs := model.Price(o, c.quantity, c.amount, c.processing)
-	if len(errs) > 0 {
-		return nil, nil, apierr.Fields(errs)
-	}
-	if errs := model.CheckAmount(o, pricing.Price); len(errs) > 0 {
-		return nil, nil, apierr.Fields(errs)
-	}
-	// What the investor record already holds in the offering: the
-	// per-investor max_investment_amount and Reg A Tier 2's limit count it
-	// (the holding item's committed_price, written under a version
-	// condition with every sale, so racing sales are re-checked).
-	held, err := deps.DB.CommittedPriceInOffering(ctx, p.Workspace, o.ID, g.Investor.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if errs := model.CheckInvestorMax(o, pricing.Price, held); len(errs) > 0 {
-		return nil, nil, apierr.Fields(errs)
-	}
-	e := entityOf(g)
-	if errs := model.CheckInvestorAllowed(o, e); len(errs) > 0 {
-		return nil, nil, apierr.Fields(errs)
-	}
-	reg := model.RegulationFor(o)
-	facts := model.InvestorFacts{InvestorID: g.Investor.ID, At: t, Accredited: model.Accredited(e), Verification: g.Investor.AccreditationVerification,
-		VerificationRequired: o.AccreditationVerificationRequired}
-	us, known := model.USPersonOf(e)
-	facts.USPerson, facts.USPersonUnknown = us, !known
-	if e != nil {
-		facts.AnnualIncome = orZero(e.AnnualIncome)
-		facts.NetWorth = orZero(e.NetWorth)
-		facts.RegCFThisYear = orZero(e.AmountInvestedInRegCFOfferingThisYear)
-		facts.RegCFOtherPlatforms = orZero(e.AmountInvestedInRegCFOfferingThisYearOtherPlatforms)
-	}
-	// The rolling-12-month units: the issuer's sales under the regulation
-	// (its ceiling) and, for Reg CF, the person's purchases across all its
-	// investor records, each one maintained ledger (store/ledger.go).
-	ceilingKey, personKey := model.CeilingLedger(o), model.PersonLedger(o, g.Investor)
-	ledgers, err := deps.DB.Ledgers(ctx, p.Workspace, ceilingKey, personKey)
-	if err != nil {
-		return nil, nil, err
-	}
-	first := model.WindowStart(t)
-	// The limits count securities sold (prices), not investor-paid fees.
-	switch reg.Limit {
-	case model.RegCFLimit:
-		facts.RegCFThisPlatform = ledgers[personKey].Since(first)
-	case model.RegATier2Limit:
-		facts.InOffering = held
-	}
-	nonAcc, nonAccSoFar, counted := 0, 0, false
-	if reg.MaxNonAccredited > 0 && !facts.Accredited {
-		aggs, err := deps.DB.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
-		if err != nil {
-			return nil, nil, err
-		}
-		nonAcc = int(aggs[o.ID].NonAccredited)
-		nonAccSoFar = nonAcc
-		// An investor already counted as non-accredited does not count
-		// twice; one who bought only as accredited so far becomes a
-		// non-accredited purchaser with this sale (status at each sale).
-		counted, err = deps.DB.HoldingCountedNonAccredited(ctx, p.Workspace, o.ID, g.Investor.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		if counted {
-			nonAcc = 0
-		}
-	}
-	if re := reg.CheckInvestor(pricing.Price, facts, nonAcc); re != nil {
-		return nil, nil, apierr.Field(re.Field, re.Message)
-	}
-	var ceilingPrior *model.Money
-	if ceilingKey != "" {
-		sold := ledgers[ceilingKey].Since(first)
-		if re := reg.CheckCeiling(pricing.Price, sold); re != nil {
-			return nil, nil, apierr.Field(re.Field, re.Message)
-		}
-		ceilingPrior = &sold
-	}
-	at := model.NewTime(t)
-	inv := &model.Investment{
-		Quantity: pricing.Quantity, Price: pricing.Price, PriceFees: pricing.PriceFees,
-		PricePaymentProcessingFees: pricing.ProcessingFees, Amount: pricing.Amount,
-		Status: model.StatusStarted, Offering: o.ID, Investor: g.Investor.ID, Issuer: o.Issuer,
-		UpdatedAt: at, CreatedAt: at, WatchlistEntitySet: []model.Watchlist{},
-	}
-	shares := pricing.Price
-	inv.SharesAmount = &shares
-	if e != nil {
-		inv.AccreditedInvestor, inv.NetWorth, inv.AnnualIncome = e.AccreditedInvestor, e.NetWorth, e.AnnualIncome
-		inv.USPerson, inv.ExemptFromBackupWithholding = e.USPerson, e.ExemptFromBackupWithholding
-		inv.AmountInvestedInRegCFOfferingThisYear, inv.AccreditedInvestorType = e.AmountInvestedInRegCFOfferingThisYear, e.AccreditedInvestorType
-	}
-	if ind := g.IndividualEntity; ind != nil && ind.FirstName != nil && ind.LastName != nil {
-		name := *ind.FirstName + " " + *ind.LastName
-		inv.InvestorIndividualName = &name
-	}
-	c.details.apply(inv)
-	plan := &store.InvestmentCreate{
-		Maximum: o.MaximumAmountRaised, NonAccredited: !facts.Accredited,
-		MaxNonAcc: reg.MaxNonAccredited, Actor: p.Actor(),
-		Decision: decision(decisionFacts{o: o, reg: reg, g: g, e: e, facts: facts, price: pricing.Price, total: pricing.Amount,
-			held: held, ceilingPrior: ceilingPrior, nonAcc: nonAccSoFar, nonAccounted: counted, t: t}),
-	}
-	for _, k := range []string{ceilingKey, personKey} {
-		if k != "" {
-			plan.Ledgers = append(plan.Ledgers, ledgers[k])
-		}
-	}
-	return inv, plan, nil
-}
-
-// limitError explains which running-total condition refused the write.
-func limitError(r *http.Request, deps app.Deps, ws string, o *model.Offering, inv *model.Investment, lim *store.LimitError) error {
-	aggs, err := deps.DB.OfferingAggregates(r.Context(), ws, []int64{o.ID})
-	if err != nil {
-		return err
-	}
-	a := aggs[o.ID]
-	if o.MaximumAmountRaised != nil && a.Committed.Amount.Add(inv.Amount.Decimal).GreaterThan(o.MaximumAmountRaised.Decimal) {
-		left := o.MaximumAmountRaised.Sub(a.Committed.Amount.Decimal)
-		if left.IsNegative() {
-			left = zero.Decimal
-		}
-		return apierr.Field("amount", fmt.Sprintf("This investment would exceed the offering's maximum amount raised of %s; %s remains.", o.MaximumAmountRaised.String(), model.Money{Decimal: left}.String()))
-	}
-	reg := model.RegulationFor(o)
-	if lim.Limit == "non_accredited" || reg.MaxNonAccredited > 0 {
-		return apierr.Field("investor", fmt.Sprintf("%s offerings may have at most %d non-accredited purchasers (%s).", reg.Name, reg.MaxNonAccredited, reg.MaxNonAccreditedCFR))
-	}
-	return store.ErrStale
 }

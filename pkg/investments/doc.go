@@ -8,6 +8,11 @@
 // ledgers and write them back in the sale's transaction, and the sale's
 // limit decision (decision.go) is stored with its audit record.
 //
+// The writes (create, the lifecycle actions, reconfirm, PATCH) are the
+// investing Service's (service.go): it owns the rules, the re-planning
+// retries and the domain errors and is tested without HTTP; the handlers
+// decode, call it and render.
+//
 // Beyond seed 000 (issue 16; README "Compliance routes"):
 //
 //	GET  /api/investments/{id}/audit/      the investment's trail: its limit decision and every state change

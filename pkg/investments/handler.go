@@ -22,16 +22,17 @@ func NewHandler(deps app.Deps) http.Handler {
 }
 
 func addRoutes(rt *httpapi.Router, deps app.Deps) {
+	svc := NewService(deps.DB)
 	rt.HandleFunc("GET /api/investments/statuses/", handleStatuses())
 	rt.HandleFunc("GET /api/investments/", listing.Handler(listSpec(deps)))
 	rt.HandleFunc("GET /api/investments/values/", handleValues(deps))
 	rt.HandleFunc("GET /api/investments/summary/", handleSummary(deps))
 	rt.HandleFunc("GET /api/investments/{id}/", handleDetail(deps))
 	rt.HandleFunc("GET /api/investments/{id}/audit/", handleAudit(deps))
-	rt.Handle("POST /api/investments/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCreate(deps)))
-	rt.HandleFunc("PATCH /api/investments/{id}/", handleUpdate(deps))
-	rt.Handle("POST /api/investments/{id}/reconfirm/", deps.DB.Idempotent(auth.IdempotencyCaller, handleReconfirm(deps)))
+	rt.Handle("POST /api/investments/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCreate(svc)))
+	rt.HandleFunc("PATCH /api/investments/{id}/", handleUpdate(svc))
+	rt.Handle("POST /api/investments/{id}/reconfirm/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleReconfirm(svc)))
 	for _, a := range model.Actions {
-		rt.Handle("POST /api/investments/{id}/"+string(a)+"/", deps.DB.Idempotent(auth.IdempotencyCaller, handleAction(deps, a)))
+		rt.Handle("POST /api/investments/{id}/"+string(a)+"/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleAction(svc, a)))
 	}
 }

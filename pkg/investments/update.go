@@ -1,12 +1,12 @@
 package investments
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
@@ -59,17 +59,12 @@ func readWatchlist(f *model.Form) ([]watchlistForm, bool) {
 	return out, true
 }
 
-// handleUpdate changes an investment's payment and signing details while
-// it is editable, and its AML screening results at any time (resolving a
-// hit unblocks approval). Amount, status and the other read-only fields are
-// ignored, as DRF ignores read-only fields.
-func handleUpdate(deps app.Deps) httpapi.HandlerFunc {
+// handleUpdate is PATCH /api/investments/{id}/: the body decoded here,
+// the rules and the write in Service.Update. Amount, status and the other
+// read-only fields are ignored, as DRF ignores read-only fields.
+func handleUpdate(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := auth.Writer(r)
-		if err != nil {
-			return err
-		}
-		id, err := httpapi.PathID(r, "id")
+		p, id, err := auth.WriterOn(r)
 		if err != nil {
 			return err
 		}
@@ -78,51 +73,25 @@ func handleUpdate(deps app.Deps) httpapi.HandlerFunc {
 			return err
 		}
 		f := model.NewForm(raw, true)
-		d := readDetails(f)
-		wl, wlSet := readWatchlist(f)
+		in := UpdateInput{details: readDetails(f)}
+		in.watchlist, in.watchlistSet = readWatchlist(f)
 		if err := apierr.Fields(f.Errors); err != nil {
 			return err
 		}
-		ctx := r.Context()
-		var after *model.Investment
-		err = store.Retry(ctx, func() error {
-			inv, err := deps.DB.InvestmentForWrite(ctx, p.Workspace, id)
-			if err != nil {
-				return err
-			}
-			if !p.SeesOffering(inv.Offering, inv.Issuer) {
-				return apierr.NotFoundError()
-			}
-			if len(d.set) > 0 && !editable(inv.Status) {
-				return apierr.ConflictError(fmt.Sprintf("Cannot change the payment or signing details of an investment whose status is %s.", inv.Status))
-			}
-			next := *inv
-			next.WatchlistEntitySet = append([]model.Watchlist(nil), inv.WatchlistEntitySet...)
-			d.apply(&next)
-			if wlSet {
-				if err := applyWatchlist(r, deps, p.Workspace, &next, wl); err != nil {
-					return err
-				}
-			}
-			next.UpdatedAt = model.NewTime(now())
-			after = &next
-			return deps.DB.UpdateInvestment(ctx, p.Workspace, inv, &next, nil, p.Actor(), now())
-		})
+		after, graph, err := svc.Update(r.Context(), p, id, in)
 		if err != nil {
 			return err
 		}
-		graphs, err := deps.DB.InvestorGraphs(ctx, p.Workspace, []int64{after.Investor})
-		if err != nil {
-			return err
-		}
-		return httpapi.JSON(w, http.StatusOK, after.View(graphs[after.Investor].InInvestment()))
+		return httpapi.JSON(w, http.StatusOK, after.View(graph.InInvestment()))
 	}
 }
 
-func applyWatchlist(r *http.Request, deps app.Deps, ws string, inv *model.Investment, items []watchlistForm) error {
+// applyWatchlist applies a PATCH's screening results to inv: an item with
+// an id updates that screening, one without adds a new one.
+func (s *Service) applyWatchlist(ctx context.Context, ws string, inv *model.Investment, items []watchlistForm) error {
 	t := model.NewTime(now())
 	var entity int64
-	if graphs, err := deps.DB.InvestorGraphs(r.Context(), ws, []int64{inv.Investor}); err == nil {
+	if graphs, err := s.db.InvestorGraphs(ctx, ws, []int64{inv.Investor}); err == nil {
 		if e := entityOf(graphs[inv.Investor]); e != nil {
 			entity = e.ID
 		}
@@ -155,7 +124,7 @@ func applyWatchlist(r *http.Request, deps app.Deps, ws string, inv *model.Invest
 			}
 			continue
 		}
-		wid, err := deps.DB.NextID(r.Context(), ws, store.KindWatchlist)
+		wid, err := s.db.NextID(ctx, ws, store.KindWatchlist)
 		if err != nil {
 			return err
 		}

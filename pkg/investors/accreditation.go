@@ -2,19 +2,15 @@ package investors
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/guregu/dynamo/v2"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
-	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // now is the clock of the verification handlers (a variable for tests).
@@ -60,10 +56,7 @@ func handleAccreditation(deps app.Deps) httpapi.HandlerFunc {
 			return apierr.NotFoundError()
 		}
 		inv, ent, ind, err := deps.DB.InvestorForWrite(r.Context(), p.Workspace, id)
-		if errors.Is(err, dynamo.ErrNotFound) {
-			return apierr.NotFoundError()
-		}
-		if err != nil {
+		if err != nil { // a missing investor is WriteError's 404
 			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, accreditationOf(inv, ent, ind, now()))
@@ -120,8 +113,9 @@ func readVerification(raw map[string]json.RawMessage, t time.Time) (*model.Accre
 }
 
 // handleVerify records (replaces) the investor's accreditation
-// verification, with an audit record naming the caller.
-func handleVerify(deps app.Deps) httpapi.HandlerFunc {
+// verification (Service.Verify). Who may is checked before the body is
+// read.
+func handleVerify(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -143,31 +137,7 @@ func handleVerify(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v.RecordedBy, v.RecordedAt = p.Actor(), model.NewTime(t)
-		ctx := r.Context()
-		var out model.AccreditationView
-		err = store.Retry(ctx, func() error {
-			inv, ent, ind, err := deps.DB.InvestorForWrite(ctx, p.Workspace, id)
-			if errors.Is(err, dynamo.ErrNotFound) {
-				return apierr.NotFoundError()
-			}
-			if err != nil {
-				return err
-			}
-			from := "unverified"
-			if inv.AccreditationVerification != nil {
-				from = inv.AccreditationVerification.Method
-			}
-			inv.AccreditationVerification = v
-			if err := deps.DB.SaveAccreditationVerification(ctx, p.Workspace, inv, inv.Version, from, p.Actor(), t); err != nil {
-				return err
-			}
-			out = accreditationOf(inv, ent, ind, t)
-			return nil
-		})
-		if errors.Is(err, store.ErrStale) || errors.Is(err, store.ErrBusy) {
-			return apierr.ConflictError("The investor was changed by another request; retry.")
-		}
+		out, err := svc.Verify(r.Context(), p, id, v, t)
 		if err != nil {
 			return err
 		}

@@ -2,18 +2,12 @@ package investors
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 
-	"github.com/guregu/dynamo/v2"
-
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
-	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 var (
@@ -135,8 +129,9 @@ func fieldErrors(f *model.Form, nestedErrs map[string]any) error {
 // individual_entity, receive_sms, receive_emails, utm_parameters}. A person
 // invests as the user's own entity (entity and individual_entity are the
 // same); a company, trust or IRA trust invests through its entity, with
-// the user's personal entity as individual_entity when given.
-func handleCreate(deps app.Deps) httpapi.HandlerFunc {
+// the user's personal entity as individual_entity when given
+// (Service.Create).
+func handleCreate(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Writer(r)
 		if err != nil {
@@ -168,40 +163,11 @@ func handleCreate(deps app.Deps) httpapi.HandlerFunc {
 		if err := fieldErrors(f, nestedErrs); err != nil {
 			return err
 		}
-		ctx := r.Context()
-		if _, err := deps.DB.User(ctx, p.Workspace, *user); errors.Is(err, dynamo.ErrNotFound) {
-			return apierr.Field("user", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", *user))
-		} else if err != nil {
-			return err
-		}
-		inv.User, inv.Type = *user, *typ
-		entities := []store.EntityVersion{{Entity: ent, New: true}}
-		if ind != nil {
-			entities = append(entities, store.EntityVersion{Entity: ind, New: true})
-		}
-		for _, ev := range entities {
-			if ev.Entity.ID, err = deps.DB.NextID(ctx, p.Workspace, store.KindEntity); err != nil {
-				return err
-			}
-		}
-		inv.Entity = &ent.ID
-		switch {
-		case person:
-			inv.IndividualEntity = &ent.ID
-		case ind != nil:
-			inv.IndividualEntity = &ind.ID
-		}
-		if inv.ID, err = deps.DB.NextID(ctx, p.Workspace, store.KindInvestor); err != nil {
-			return err
-		}
-		err = deps.DB.SaveInvestor(ctx, p.Workspace, inv, 0, true, entities)
-		if errors.Is(err, dynamo.ErrNotFound) {
-			return apierr.Field("user", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", *user))
-		}
+		g, err := svc.Create(r.Context(), p, CreateInput{User: *user, Type: *typ, Investor: inv, Entity: ent, Individual: ind})
 		if err != nil {
 			return err
 		}
-		return respond(w, r, deps, p.Workspace, inv.ID, http.StatusCreated)
+		return httpapi.JSON(w, http.StatusCreated, g.View())
 	}
 }
 
@@ -215,14 +181,6 @@ func readInvestorFlags(f *model.Form, inv *model.Investor) {
 	if v, set := f.JSON("utm_parameters"); set {
 		inv.UTMParameters = v
 	}
-}
-
-func respond(w http.ResponseWriter, r *http.Request, deps app.Deps, ws string, id int64, status int) error {
-	graphs, err := deps.DB.InvestorGraphs(r.Context(), ws, []int64{id})
-	if err != nil {
-		return err
-	}
-	return httpapi.JSON(w, status, graphs[id].View())
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -21,11 +21,12 @@ func NewHandler(deps app.Deps) http.Handler {
 }
 
 func addRoutes(rt *httpapi.Router, deps app.Deps) {
+	svc := NewService(deps.DB)
 	rt.HandleFunc("GET /api/investors/{id}/", handleDetail(deps))
 	rt.HandleFunc("GET /api/investors/", listing.Handler(listSpec(deps)))
 	rt.HandleFunc("GET /api/investors/values/", handleValues(deps))
-	rt.Handle("POST /api/investors/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCreate(deps)))
-	rt.HandleFunc("PATCH /api/investors/{id}/", handleUpdate(deps))
+	rt.Handle("POST /api/investors/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCreate(svc)))
+	rt.HandleFunc("PATCH /api/investors/{id}/", handleUpdate(svc))
 	rt.HandleFunc("GET /api/investors/{id}/accreditation/", handleAccreditation(deps))
-	rt.HandleFunc("PUT /api/investors/{id}/accreditation/", handleVerify(deps))
+	rt.HandleFunc("PUT /api/investors/{id}/accreditation/", handleVerify(svc))
 }

@@ -2,14 +2,10 @@ package offerings
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 
-	"github.com/guregu/dynamo/v2"
-
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
@@ -42,24 +38,20 @@ func viewKey(k *store.APIKey) keyView {
 
 // keyOffering reads the offering of an api-keys route that the caller may
 // manage: a writer that sees the offering.
-func keyOffering(r *http.Request, deps app.Deps) (*auth.Principal, *model.Offering, error) {
-	p, err := auth.Writer(r)
+func keyOffering(r *http.Request, svc *Service) (*auth.Principal, *model.Offering, error) {
+	p, id, err := auth.WriterOn(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	id, err := httpapi.PathID(r, "id")
-	if err != nil {
-		return nil, nil, err
-	}
-	o, _, err := loadForWrite(r, deps, p, id)
+	o, err := svc.KeyOffering(r.Context(), p, id)
 	return p, o, err
 }
 
 // handleMintKey mints a key scoped to the offering: {name, write} →
 // 201 with the secret in "key", shown this once.
-func handleMintKey(deps app.Deps) httpapi.HandlerFunc {
+func handleMintKey(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, o, err := keyOffering(r, deps)
+		p, o, err := keyOffering(r, svc)
 		if err != nil {
 			return err
 		}
@@ -80,7 +72,7 @@ func handleMintKey(deps app.Deps) httpapi.HandlerFunc {
 		if write != nil {
 			wr = *write
 		}
-		k, err := auth.Mint(r.Context(), deps.DB, p.Workspace, auth.ScopeOffering, o.ID, wr, n, now())
+		k, err := svc.MintKey(r.Context(), p, o, n, wr)
 		if err != nil {
 			return err
 		}
@@ -88,30 +80,15 @@ func handleMintKey(deps app.Deps) httpapi.HandlerFunc {
 	}
 }
 
-// offeringKeys lists the keys scoped to the offering.
-func offeringKeys(r *http.Request, deps app.Deps, ws string, offering int64) ([]store.APIKey, error) {
-	all, err := deps.DB.APIKeys(r.Context(), ws)
-	if err != nil {
-		return nil, err
-	}
-	var out []store.APIKey
-	for _, k := range all {
-		if k.Scope == string(auth.ScopeOffering) && k.ScopeID == offering {
-			out = append(out, k)
-		}
-	}
-	return out, nil
-}
-
 // handleListKeys lists the offering's keys, masked, oldest first, with
 // their last use and revocation.
-func handleListKeys(deps app.Deps) httpapi.HandlerFunc {
+func handleListKeys(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, o, err := keyOffering(r, deps)
+		p, o, err := keyOffering(r, svc)
 		if err != nil {
 			return err
 		}
-		keys, err := offeringKeys(r, deps, p.Workspace, o.ID)
+		keys, err := svc.Keys(r.Context(), p, o)
 		if err != nil {
 			return err
 		}
@@ -125,9 +102,9 @@ func handleListKeys(deps app.Deps) httpapi.HandlerFunc {
 
 // handleRevokeKey revokes one of the offering's keys, named by key_id in
 // the body or the query. 204; an unknown key is a 404.
-func handleRevokeKey(deps app.Deps) httpapi.HandlerFunc {
+func handleRevokeKey(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, o, err := keyOffering(r, deps)
+		p, o, err := keyOffering(r, svc)
 		if err != nil {
 			return err
 		}
@@ -144,21 +121,10 @@ func handleRevokeKey(deps app.Deps) httpapi.HandlerFunc {
 			}
 			keyID = *v
 		}
-		keys, err := offeringKeys(r, deps, p.Workspace, o.ID)
-		if err != nil {
+		if err := svc.RevokeKey(r.Context(), p, o, keyID); err != nil {
 			return err
 		}
-		for _, k := range keys {
-			if k.ID == keyID {
-				if _, err := deps.DB.RevokeAPIKey(r.Context(), p.Workspace, keyID, now()); errors.Is(err, dynamo.ErrNotFound) {
-					return apierr.NotFoundError()
-				} else if err != nil {
-					return err
-				}
-				w.WriteHeader(http.StatusNoContent)
-				return nil
-			}
-		}
-		return apierr.NotFoundError()
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
 }

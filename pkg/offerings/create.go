@@ -2,7 +2,6 @@ package offerings
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -11,10 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/guregu/dynamo/v2"
-
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
@@ -206,10 +202,11 @@ func slugify(s string) string {
 	return strings.TrimSuffix(b.String(), "-")
 }
 
-// handleCreate creates an offering in status incomplete. The issuer comes
+// handleCreate creates an offering in status incomplete (the body read
+// here, the issuer, slug and settings checked by Service.Create). The issuer comes
 // from an issuer-scoped key, or from the body for a workspace key or an
 // admin session; an offering-scoped key may not create offerings.
-func handleCreate(deps app.Deps) httpapi.HandlerFunc {
+func handleCreate(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Writer(r)
 		if err != nil {
@@ -253,32 +250,9 @@ func handleCreate(deps app.Deps) httpapi.HandlerFunc {
 			return err
 		}
 		o.Issuer = *issuer
-		if _, err := deps.DB.Issuer(r.Context(), p.Workspace, o.Issuer); errors.Is(err, dynamo.ErrNotFound) {
-			return apierr.Field("issuer", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", o.Issuer))
-		} else if err != nil {
-			return err
-		}
-		if o.Slug == "" {
-			o.Slug = slugify(o.Name)
-		}
-		if err := apierr.Fields(model.CheckOfferingSettings(o)); err != nil {
-			return err
-		}
-		if err := deps.DB.CreateOffering(r.Context(), p.Workspace, o, p.Actor()); err != nil {
+		if err := svc.Create(r.Context(), p, o); err != nil {
 			return err
 		}
 		return httpapi.JSON(w, http.StatusCreated, o)
 	}
-}
-
-// loadForWrite reads an offering the caller may write, with its version.
-func loadForWrite(r *http.Request, deps app.Deps, p *auth.Principal, id int64) (*model.Offering, int64, error) {
-	o, v, err := deps.DB.OfferingForWrite(r.Context(), p.Workspace, id)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !p.SeesOffering(o.ID, o.Issuer) {
-		return nil, 0, apierr.NotFoundError()
-	}
-	return o, v, nil
 }

@@ -2,6 +2,12 @@
 // offerings, as the issuer API key or the session user's workspace sees
 // them.
 //
+// The writes (create, PATCH, open/pause/close, escrow close, refunds, the
+// Reg CF actions and API keys) are the offering lifecycle Service's
+// (service*.go): it owns the rules, the re-planning retries, the notices
+// and the domain errors and is tested without HTTP; the handlers decode,
+// call it and render.
+//
 // Beyond seed 000 (issue 16; README "Compliance routes"):
 //
 //	GET  /api/offerings/{id}/audit/               the offering's trail: state changes, every sale with its limit decision

@@ -22,25 +22,27 @@ func NewHandler(deps app.Deps) http.Handler {
 }
 
 func addRoutes(rt *httpapi.Router, deps app.Deps) {
+	// The write routes share one service; its Reg CF notices go out
+	// through SES.
+	svc := NewService(deps.DB, mail.FromDeps(deps), deps.Log)
 	rt.HandleFunc("GET /api/offerings/{id}/", handleDetail(deps))
 	rt.HandleFunc("GET /api/offerings/{id}/audit/", handleAudit(deps))
 	rt.HandleFunc("GET /api/offerings/", listing.Handler(listSpec(deps)))
-	rt.Handle("POST /api/offerings/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCreate(deps)))
-	rt.HandleFunc("PATCH /api/offerings/{id}/", handleUpdate(deps))
+	rt.Handle("POST /api/offerings/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCreate(svc)))
+	rt.HandleFunc("PATCH /api/offerings/{id}/", handleUpdate(svc))
 	for _, a := range []string{"open", "pause", "close"} {
-		rt.Handle("POST /api/offerings/{id}/"+a+"/", deps.DB.Idempotent(auth.IdempotencyCaller, handleStatus(deps, a)))
+		rt.Handle("POST /api/offerings/{id}/"+a+"/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleStatus(svc, a)))
 	}
-	rt.Handle("POST /api/offerings/{id}/escrow-close/", deps.DB.Idempotent(auth.IdempotencyCaller, handleEscrowClose(deps)))
-	rt.Handle("POST /api/offerings/{id}/refunds/", deps.DB.Idempotent(auth.IdempotencyCaller, handleRefunds(deps)))
+	rt.Handle("POST /api/offerings/{id}/escrow-close/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleEscrowClose(svc)))
+	rt.Handle("POST /api/offerings/{id}/refunds/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleRefunds(svc)))
 	// Reg CF's 227.304 actions (regcf.go); idempotent, so a retried
 	// request does not e-mail investors twice.
-	sender := mail.FromDeps(deps)
-	rt.Handle("POST /api/offerings/{id}/early-close/", deps.DB.Idempotent(auth.IdempotencyCaller, handleEarlyClose(deps, sender)))
-	rt.Handle("POST /api/offerings/{id}/material-change/", deps.DB.Idempotent(auth.IdempotencyCaller, handleMaterialChange(deps, sender)))
-	rt.Handle("POST /api/offerings/{id}/cancel-unconfirmed/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCancelUnconfirmed(deps)))
+	rt.Handle("POST /api/offerings/{id}/early-close/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleEarlyClose(svc)))
+	rt.Handle("POST /api/offerings/{id}/material-change/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleMaterialChange(svc)))
+	rt.Handle("POST /api/offerings/{id}/cancel-unconfirmed/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCancelUnconfirmed(svc)))
 	// Not idempotent on purpose: a stored first answer would keep the
 	// secret, which is only ever stored as a hash.
-	rt.HandleFunc("POST /api/offerings/{id}/api-keys/", handleMintKey(deps))
-	rt.HandleFunc("GET /api/offerings/{id}/api-keys/", handleListKeys(deps))
-	rt.HandleFunc("DELETE /api/offerings/{id}/api-keys/", handleRevokeKey(deps))
+	rt.HandleFunc("POST /api/offerings/{id}/api-keys/", handleMintKey(svc))
+	rt.HandleFunc("GET /api/offerings/{id}/api-keys/", handleListKeys(svc))
+	rt.HandleFunc("DELETE /api/offerings/{id}/api-keys/", handleRevokeKey(svc))
 }

@@ -213,6 +213,16 @@
 //	    E#<seq+1> and the last entry key (reads nothing when nothing
 //	    changed), then consistent BatchGets of the objects named (LoadRefs).
 //
+// # Files of the write side
+//
+// writes.go is the transaction core: the txn type (tagged conditions, the
+// change feed entry, retries of conflicts), Retry, versionCond and the
+// write errors. Each aggregate's writes have a file: write_offerings.go,
+// write_investments.go (with write_totals.go, the running totals and
+// holdings one investment write moves), write_investors.go,
+// write_users.go; audit.go the audit trails; idempotency.go the
+// Idempotency-Key records (httpapi.Idempotent is their HTTP side).
+//
 // A request path never scans. Items read are counted per request (see
 // Stats) so the X-Tranche-Plan header shows what a list cost, the sync and
 // any cold build included.

@@ -23,6 +23,6 @@ func NewHandler(deps app.Deps) http.Handler {
 func addRoutes(rt *httpapi.Router, deps app.Deps) {
 	rt.HandleFunc("GET /api/users/{id}/", handleDetail(deps))
 	rt.HandleFunc("GET /api/users/", listing.Handler(listSpec(deps)))
-	rt.Handle("POST /api/users/", deps.DB.Idempotent(auth.IdempotencyCaller, handleCreate(deps)))
+	rt.Handle("POST /api/users/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCreate(deps)))
 	rt.HandleFunc("PATCH /api/users/{id}/", handleUpdate(deps))
 }

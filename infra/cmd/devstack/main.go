@@ -4,7 +4,7 @@
 //	devstack test [-logs DIR] -- CMD [ARG...]
 //
 // starts both in memory on free loopback ports, runs CMD with
-// TRANCHE_TEST_DYNAMODB and TRANCHE_TEST_SES set to their URLs, stops them
+// TRANCHE_TEST_DYNAMODB, TRANCHE_TEST_SES and TRANCHE_TEST_S3 set to their URLs, stops them
 // and exits with CMD's status (128+N if a signal N ended it). make test runs
 // `devstack test -- go test ./...`.
 //
@@ -88,12 +88,12 @@ func runTest(args []string) int {
 			fmt.Fprintln(os.Stderr, err)
 		}
 	}()
-	fmt.Fprintf(os.Stderr, "devstack: DynamoDB Local %s (ready in %s), SES emulator %s (ready in %s)\n",
-		s.DynamoURL, s.Dynamo.Startup.Round(time.Millisecond), s.SESURL, s.SES.Startup.Round(time.Millisecond))
+	fmt.Fprintf(os.Stderr, "devstack: DynamoDB Local %s (ready in %s), SES emulator %s (ready in %s), S3 %s\n",
+		s.DynamoURL, s.Dynamo.Startup.Round(time.Millisecond), s.SESURL, s.SES.Startup.Round(time.Millisecond), s.S3URL)
 
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), "TRANCHE_TEST_DYNAMODB="+s.DynamoURL, "TRANCHE_TEST_SES="+s.SESURL)
+	cmd.Env = append(os.Environ(), "TRANCHE_TEST_DYNAMODB="+s.DynamoURL, "TRANCHE_TEST_SES="+s.SESURL, "TRANCHE_TEST_S3="+s.S3URL)
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "devstack:", err)
 		return 127
@@ -121,6 +121,7 @@ func runUp(args []string) int {
 	fs.StringVar(&opts.DataDir, "data", "", "DynamoDB Local data directory (default: in memory)")
 	fs.IntVar(&opts.DynamoPort, "dynamo-port", 0, "DynamoDB Local port (default: a free one)")
 	fs.IntVar(&opts.SESPort, "ses-port", 0, "SES emulator port (default: a free one)")
+	fs.IntVar(&opts.S3Port, "s3-port", 0, "S3 server port (default: a free one)")
 	fs.StringVar(&opts.LogDir, "logs", "", "directory for the emulators' logs (default: a temporary one, removed)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -142,7 +143,8 @@ func runUp(args []string) int {
 		s.DynamoURL, storage, s.Dynamo.PID, s.Dynamo.Startup.Round(time.Millisecond), s.Dynamo.LogFile)
 	fmt.Printf("SES emulator    %s  (sent mail at %s/; pid %d; ready in %s; log %s)\n",
 		s.SESURL, s.SESURL, s.SES.PID, s.SES.Startup.Round(time.Millisecond), s.SES.LogFile)
-	fmt.Printf("\nexport TRANCHE_TEST_DYNAMODB=%s TRANCHE_TEST_SES=%s\n\nCtrl-C stops both.\n", s.DynamoURL, s.SESURL)
+	fmt.Printf("S3 server       %s  (in this process)\n", s.S3URL)
+	fmt.Printf("\nexport TRANCHE_TEST_DYNAMODB=%s TRANCHE_TEST_SES=%s TRANCHE_TEST_S3=%s\n\nCtrl-C stops them.\n", s.DynamoURL, s.SESURL, s.S3URL)
 
 	<-ctx.Done()
 	t0 := time.Now()

@@ -28,7 +28,7 @@ import (
 // It is the one command that creates a table.
 func devCmd(getenv func(string) string) *cobra.Command {
 	var addr, dir string
-	var dynamoPort, sesPort int
+	var dynamoPort, sesPort, s3Port int
 	c := &cobra.Command{
 		Use:   "dev [--addr localhost:8080]",
 		Short: "Run the whole API locally on the emulators (make run)",
@@ -37,21 +37,22 @@ table, import the sample issuer into workspace "demo" on first run, mint a
 demo API key and serve every function on one port until Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return dev(cmd.Context(), getenv, addr, dir, dynamoPort, sesPort)
+			return dev(cmd.Context(), getenv, addr, dir, dynamoPort, sesPort, s3Port)
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "localhost:8080", "where to serve the API")
 	c.Flags().IntVar(&dynamoPort, "dynamodb-port", 8000, "DynamoDB Local port")
 	c.Flags().IntVar(&sesPort, "ses-port", 8005, "SES v2 emulator port")
+	c.Flags().IntVar(&s3Port, "s3-port", 8006, "S3 server port (exports and documents; presigned links point here)")
 	c.Flags().StringVar(&dir, "dir", ".local", "where data, logs and the demo key live")
 	return c
 }
 
-func dev(ctx context.Context, getenv func(string) string, addr, dir string, dynamoPort, sesPort int) error {
+func dev(ctx context.Context, getenv func(string) string, addr, dir string, dynamoPort, sesPort, s3Port int) error {
 
 	stack, err := devstack.Start(ctx, devstack.Options{
 		DataDir: filepath.Join(dir, "dynamodb"), LogDir: filepath.Join(dir, "logs"),
-		DynamoPort: dynamoPort, SESPort: sesPort, CallerHandlesSignals: true,
+		DynamoPort: dynamoPort, SESPort: sesPort, S3Port: s3Port, CallerHandlesSignals: true,
 	})
 	if err != nil {
 		return err
@@ -75,6 +76,8 @@ func dev(ctx context.Context, getenv func(string) string, addr, dir string, dyna
 		app.EnvRegion:         "us-east-1",
 		app.EnvLogLevel:       "info",
 		app.EnvSESEndpointURL: stack.SESURL,
+		app.EnvBucketName:     "tranche",
+		app.EnvS3EndpointURL:  stack.S3URL,
 		app.EnvClerkJWKSURL:   "http://" + addr + "/.well-known/jwks.json",
 		app.EnvClerkIssuer:    li.Issuer,
 		app.EnvSvixSecret:     svix,
@@ -102,6 +105,9 @@ func dev(ctx context.Context, getenv func(string) string, addr, dir string, dyna
 	defer apiLog.Close()
 	deps.Log = slog.New(slog.NewJSONHandler(apiLog, &slog.HandlerOptions{Level: deps.Config.LogLevel}))
 	if err := store.EnsureTable(ctx, deps.DB.Client(), deps.DB.Name()); err != nil {
+		return err
+	}
+	if err := deps.Blobs.EnsureBucket(ctx); err != nil {
 		return err
 	}
 	ws, key, err := demoData(ctx, deps.DB, filepath.Join(dir, "demo-api-key"))
