@@ -5,6 +5,7 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/account"
 	"github.com/tranche-dev/tranche/pkg/app"
+	"github.com/tranche-dev/tranche/pkg/groups"
 	"github.com/tranche-dev/tranche/pkg/investments"
 	"github.com/tranche-dev/tranche/pkg/investors"
 	"github.com/tranche-dev/tranche/pkg/offerings"
@@ -32,6 +33,7 @@ var Handlers = map[string]func(app.Deps) (http.Handler, error){
 	"account":     account.NewHandler,
 	"trades":      trades.NewHandler,
 	"mail":        plain(schedule.NewUnsubscribeHandler),
+	"groups":      groups.NewHandler,
 }
 
 func plain(f func(app.Deps) http.Handler) func(app.Deps) (http.Handler, error) {

@@ -104,6 +104,16 @@ var baseBodies = map[string]string{
 	"PUT /api/v1/account/devtest/":                 `{}`,
 	"DELETE /api/v1/account/devtest/":              `{}`,
 	"POST /api/v1/ibkr/trades/":                    `[{"trade_id": "T-{n}", "symbol": "MSFT", "side": "BUY", "qty": 1, "trade_price": 400}]`,
+	// groups and roles — seed 001 (issue 12)
+	"POST /api/user-groups/":                        `{"name": "Robust {n}", "description": "A group", "lead_user": {user}, "feature_flags": {"early_access": true}}`,
+	"PATCH /api/user-groups/{id}/":                  `{"name": "Robust renamed {n}", "description": "About it"}`,
+	"DELETE /api/user-groups/{id}/":                 `{}`,
+	"POST /api/user-groups/{id}/users/":             `{"user": {user}, "role": "member"}`,
+	"DELETE /api/user-groups/{id}/users/{user_id}/": `{}`,
+	"PATCH /api/user-groups/{id}/role/":             `{"user": {user}, "role": "viewer"}`,
+	"PATCH /api/user-groups/{id}/feature-flags/":    `{"flag": "early_access", "enabled": true}`,
+	"POST /api/invitations/shell/":                  `{"email": "shell{n}@robust.test", "name": "Shell {n}", "description": "Pre-built"}`,
+	"POST /api/invitations/signatory/":              `{"user": {user}}`,
 	// The webhook's base body is the repository's sample Clerk event
 	// (events/webhooks-user-created.json), read by webhookBody.
 }

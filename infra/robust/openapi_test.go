@@ -66,7 +66,10 @@ func TestLiveResponsesMatchDocument(t *testing.T) {
 	lastKey := "" // the key POST api-keys minted, for DELETE
 	var unexercised []string
 	validated := 0
-	for _, r := range ordered(routes.All) {
+	// Deletes last: they remove the world's objects the other routes name.
+	all := ordered(routes.All)
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Method != "DELETE" && all[j].Method == "DELETE" })
+	for _, r := range all {
 		op := doc.Paths.Find(r.Path).GetOperation(r.Method)
 		if op == nil {
 			t.Errorf("%s: not in the document", r.Key())
@@ -119,7 +122,7 @@ func TestLiveResponsesMatchDocument(t *testing.T) {
 		}
 		switch {
 		case res.status < 300:
-		case res.status == http.StatusConflict || res.status == http.StatusBadRequest && r.Method == "POST":
+		case res.status == http.StatusConflict || res.status == http.StatusBadRequest && (r.Method == "POST" || requiredQuery(op)):
 			// The sample holds no object in the state this action needs
 			// (a Reg CF offering with a material change, say): its
 			// refusal was validated above; its success body is not.
@@ -209,6 +212,17 @@ func alternatives(t *testing.T, w *world) map[string][]string {
 func validateRequest(doc *openapi3.T, r routes.Route, op *openapi3.Operation, req request) error {
 	in := requestInput(doc, r, op, req)
 	return openapi3filter.ValidateRequest(context.Background(), in)
+}
+
+// requiredQuery reports whether the operation has a required query
+// parameter (the good request of the world does not know its value).
+func requiredQuery(op *openapi3.Operation) bool {
+	for _, p := range op.Parameters {
+		if p.Value.In == "query" && p.Value.Required {
+			return true
+		}
+	}
+	return false
 }
 
 func withHeader(h map[string]string, k, v string) map[string]string {

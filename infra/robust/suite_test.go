@@ -323,6 +323,11 @@ func (w *world) build(c testCase) request {
 // goodID is the world's object for a wildcard of route r.
 func (w *world) goodID(r routes.Route, name string) string {
 	switch {
+	case strings.HasPrefix(r.Path, "/api/user-groups/"):
+		if name == "user_id" {
+			return w.ids["user"]
+		}
+		return w.ids["usergroup"]
 	case r.Function == "invitations":
 		return w.ids["invitation"]
 	case strings.HasPrefix(r.Path, "/api/schema/ui/"):

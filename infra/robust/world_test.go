@@ -134,6 +134,19 @@ func newWorld(t *testing.T) *world {
 		t.Fatalf("setup: invite: %s", res.body)
 	}
 	w.ids["invitation"] = inv.ID
+	// A user group led by the last user, with {user} as a member, for
+	// the groups routes' good paths.
+	lead := d.Users[len(d.Users)-1].ID
+	res = w.send(request{method: "POST", path: "/api/user-groups/", authz: w.bearer,
+		body: fmt.Appendf(nil, `{"name": "Robust group", "lead_user": %d, "members": [{"user": %s}]}`, lead, w.ids["user"])})
+	if res.status != 201 {
+		t.Fatalf("setup: user group: %d %s", res.status, res.body)
+	}
+	var grp struct{ ID int64 }
+	if err := json.Unmarshal(res.body, &grp); err != nil || grp.ID == 0 {
+		t.Fatalf("setup: user group: %s", res.body)
+	}
+	w.ids["usergroup"] = fmt.Sprint(grp.ID)
 	// A real unsubscribe link of an investor of the workspace.
 	mk, err := db.MailKey(ctx, ws.ID)
 	if err != nil {

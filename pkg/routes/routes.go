@@ -115,6 +115,23 @@ var All = []Route{
 	{Function: "invitations", Method: "POST", Path: "/api/accounts/invitations/", Auth: AuthJWT, Seed: "004", Summary: "Invite a user into the active workspace (e-mail sent)"},
 	{Function: "invitations", Method: "GET", Path: "/api/accounts/invitations/{id}/", Auth: AuthJWT, Seed: "004", Summary: "Invitation status"},
 
+	// groups and roles — seed 001 (issue 12)
+	{Function: "groups", Method: "GET", Path: "/api/user-groups/", Auth: AuthJWT, Seed: "001", Summary: "List the workspace's user groups"},
+	{Function: "groups", Method: "POST", Path: "/api/user-groups/", Auth: AuthJWT, Seed: "001", Summary: "Create a user group (its lead and members in one transaction)"},
+	{Function: "groups", Method: "GET", Path: "/api/user-groups/search/", Auth: AuthJWT, Seed: "001", Summary: "Search user groups by name and other criteria"},
+	{Function: "groups", Method: "GET", Path: "/api/user-groups/by-lead-user/", Auth: AuthJWT, Seed: "001", Summary: "The user group whose lead user has the UUID (?uuid=)"},
+	{Function: "groups", Method: "GET", Path: "/api/user-groups/{id}/", Auth: AuthJWT, Seed: "001", Summary: "Retrieve a user group"},
+	{Function: "groups", Method: "PATCH", Path: "/api/user-groups/{id}/", Auth: AuthJWT, Seed: "001", Summary: "Update a user group (name, description, lead user)"},
+	{Function: "groups", Method: "GET", Path: "/api/user-groups/{id}/users/", Auth: AuthJWT, Seed: "001", Summary: "List a user group's members"},
+	{Function: "groups", Method: "POST", Path: "/api/user-groups/{id}/users/", Auth: AuthJWT, Seed: "001", Summary: "Create a membership: add a user to a user group"},
+	{Function: "groups", Method: "DELETE", Path: "/api/user-groups/{id}/users/{user_id}/", Auth: AuthJWT, Seed: "001", Summary: "Remove a user from a user group"},
+	{Function: "groups", Method: "PATCH", Path: "/api/user-groups/{id}/role/", Auth: AuthJWT, Seed: "001", Summary: "Change a member's role in a user group"},
+	{Function: "groups", Method: "PATCH", Path: "/api/user-groups/{id}/feature-flags/", Auth: AuthJWT, Seed: "001", Summary: "Enable or disable a feature flag of a user group"},
+	{Function: "groups", Method: "DELETE", Path: "/api/user-groups/{id}/", Auth: AuthJWT, Seed: "001", Summary: "Delete a user group, its memberships and its pending shell invitation"},
+	{Function: "groups", Method: "GET", Path: "/api/roles/", Auth: AuthJWT, Seed: "001", Summary: "Roles available for assignment in groups, with their permissions"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/shell/", Auth: AuthJWT, Seed: "001", Summary: "Create a shell group and invite a user to take it over as lead (e-mail sent)"},
+	{Function: "invitations", Method: "POST", Path: "/api/invitations/signatory/", Auth: AuthJWT, Seed: "001", Summary: "Mark a user as signatory within their group"},
+
 	// account — seed 003
 	{Function: "account", Method: "GET", Path: "/api/v1/account/user/", Auth: AuthJWT, Seed: "003", Summary: "The current user"},
 	{Function: "account", Method: "POST", Path: "/api/v1/account/user/", Auth: AuthJWT, Seed: "003", Summary: "Partially update the current user"},

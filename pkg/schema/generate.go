@@ -450,8 +450,12 @@ func typedRequest(r routes.Route, op *Operation, g *gen) []string {
 }
 
 func isList(r routes.Route) bool {
-	return r.Method == "GET" && paginated[r.Function] && r.Path == "/api/"+r.Function+"/"
+	return r.Method == "GET" && (paginated[r.Function] && r.Path == "/api/"+r.Function+"/" || pagedLists[r.Key()])
 }
+
+// pagedLists are page-number lists beyond each function's collection GET,
+// by route key (groups.go adds seed 001's).
+var pagedLists = map[string]bool{}
 
 // queryParams are the built-in parameters of r, replaced or extended by
 // the registered ones.

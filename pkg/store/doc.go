@@ -223,6 +223,19 @@
 // write_users.go; audit.go the audit trails; idempotency.go the
 // Idempotency-Key records (httpapi.Idempotent is their HTTP side).
 //
+// # User groups (usergroups.go, seed 001)
+//
+//	group         WS#<ws>#UGROUP                  <id, 12 digits>
+//	member        WS#<ws>#UGROUP#<id>#MEMBER      <user, 12 digits>   GSI1 WS#<ws>#USER#<user>#UGROUP / <id>
+//	lead          WS#<ws>#UGLEAD#<lead uuid>      UNIQUE              id (one group per lead; by-lead lookup)
+//
+// Group lists are not in the read model: a list request is one Query of
+// the workspace's group partition, a members list one Query of the
+// group's. A group and its members are one transaction; membership
+// changes bump the group's version so a versioned group Put never loses
+// them. A shell invitation is a seed 004 invitation with shell_group and
+// shell_user; AcceptInvitations adds the takeover to its transaction.
+//
 // A request path never scans. Items read are counted per request (see
 // Stats) so the X-Tranche-Plan header shows what a list cost, the sync and
 // any cold build included.

@@ -43,6 +43,11 @@ type Invitation struct {
 	AcceptedBy string      `dynamo:"accepted_by"`
 	CreatedAt  model.Time  `dynamo:"created_at"`
 	AcceptedAt *model.Time `dynamo:"accepted_at"`
+
+	// A shell invitation (usergroups.go) names the group the invitee
+	// takes over as lead and the invitee's user record; zero otherwise.
+	ShellGroup int64 `dynamo:"shell_group,omitempty"`
+	ShellUser  int64 `dynamo:"shell_user,omitempty"`
 }
 
 func inviteeEmailPK(ws, email string) string {
@@ -117,7 +122,11 @@ func (db *DB) AcceptInvitations(ctx context.Context, clerkID, email string) ([]s
 				Set("status", InvitationAccepted).Set("accepted_by", clerkID).Set("accepted_at", t).
 				Remove("GSI1PK", "GSI1SK").If("$ = ?", "status", InvitationPending)).
 			delete(tagNone, db.table.Delete(AttrPK, inviteeEmailPK(inv.Workspace, inv.Email)).Range(AttrSK, skUnique))
-		if _, err := db.Membership(ctx, inv.Workspace, clerkID); errors.Is(err, dynamo.ErrNotFound) {
+		if inv.ShellGroup != 0 {
+			// The invitee leads the shell group as a user of the workspace,
+			// not a member of its team: no workspace role (usergroups.go).
+			tx = db.shellTakeover(tx, &inv)
+		} else if _, err := db.Membership(ctx, inv.Workspace, clerkID); errors.Is(err, dynamo.ErrNotFound) {
 			m, err := db.newMembership(ctx, inv.Workspace, clerkID, inv.Role)
 			if err != nil {
 				return joined, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/groups"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/mail"
@@ -53,6 +54,7 @@ func NewInvitationsHandler(deps app.Deps) (http.Handler, error) {
 	rt := httpapi.NewRouter("invitations")
 	rt.Use(a.For)
 	BindInvitations(rt, deps.DB, mail.FromDeps(deps), deps.Log)
+	groups.BindInvitations(rt, deps.DB, mail.FromDeps(deps), deps.Log) // shell, signatory (issue 12)
 	return rt.Handler(), nil
 }
 

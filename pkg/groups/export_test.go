@@ -1,0 +1,4 @@
+package groups
+
+// AddRoutesForTest binds the routes on a test router.
+var AddRoutesForTest = addRoutes
