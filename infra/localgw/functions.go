@@ -5,10 +5,12 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/account"
 	"github.com/tranche-dev/tranche/pkg/app"
+	"github.com/tranche-dev/tranche/pkg/documents"
 	"github.com/tranche-dev/tranche/pkg/groups"
 	"github.com/tranche-dev/tranche/pkg/investments"
 	"github.com/tranche-dev/tranche/pkg/investors"
 	"github.com/tranche-dev/tranche/pkg/offerings"
+	"github.com/tranche-dev/tranche/pkg/profiles"
 	"github.com/tranche-dev/tranche/pkg/schedule"
 	"github.com/tranche-dev/tranche/pkg/schema"
 	"github.com/tranche-dev/tranche/pkg/trades"
@@ -34,6 +36,9 @@ var Handlers = map[string]func(app.Deps) (http.Handler, error){
 	"trades":      trades.NewHandler,
 	"mail":        plain(schedule.NewUnsubscribeHandler),
 	"groups":      groups.NewHandler,
+	"profiles":    profiles.NewHandler, // seed 002 (issue 13)
+	// documents — W-9 signing page (issue 13)
+	"documents-web": documents.NewHandler,
 }
 
 func plain(f func(app.Deps) http.Handler) func(app.Deps) (http.Handler, error) {

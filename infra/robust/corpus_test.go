@@ -57,6 +57,13 @@ func isWrite(r routes.Route) bool {
 	return false
 }
 
+// Seed 002's profile bodies (issue 13): a new user per request ({n}).
+const (
+	profileBody     = `{"user_id": null, "email": "robust{n}@robust.test", "type": "individual", "role": "investor", "first_name": "Ada", "last_name": "Lovelace", "phone": 2125550100, "date_of_birth": "1980-02-03", "tax_id": "123-45-6789", "address1": "1 Main St", "city": "New York", "country_id": 840, "state_id": 363, "zip": "10001", "accredited_investor_document": [5]}`
+	profileUpdate   = `{"type": "individual", "role": "investor", "first_name": "Ada", "last_name": "Lovelace", "phone": 2125550100, "date_of_birth": "1980-02-03", "address1": "2 Main St", "city": "New York", "country_id": 840, "state_id": 363, "zip": "10001", "accredited_investor_document": [5]}`
+	bankAccountBody = `{"account_type": "checking", "routing_number": "021000021", "account_number": "000123456789"}`
+)
+
 // baseBodies are a good body of each write route, the starting point that
 // field cases spoil one field of. Placeholders {offering}, {investor},
 // {user}, {issuer}, {company} are the world's objects; {n} is unique per
@@ -64,6 +71,12 @@ func isWrite(r routes.Route) bool {
 // fields its GET sibling and the OpenAPI document show (TestCoverage
 // lists it, so a new route is given a base body deliberately).
 var baseBodies = map[string]string{
+	"POST /api/profiles":                           profileBody,
+	"PUT /api/profiles/{id}":                       profileUpdate,
+	"POST /api/profiles/{id}/bank-account":         bankAccountBody,
+	"POST /api/v1/api/profiles":                    profileBody,
+	"PUT /api/v1/api/profiles/{id}":                profileUpdate,
+	"POST /api/v1/api/profiles/{id}/bank-account":  bankAccountBody,
 	"POST /api/offerings/":                         `{"issuer": {issuer}, "name": "Robust {n}", "type": "reg_cf", "unit_price": "1.00", "deadline_date": "2030-01-31", "accent_color": "#1A2B3C"}`,
 	"PATCH /api/offerings/{id}/":                   `{"name": "Robust renamed", "description": "About it", "logo": "https://example.com/logo.png", "favicon": "https://example.com/favicon.ico", "signing_email": "sign@example.com", "minimum_investment_amount": "100.00"}`,
 	"POST /api/offerings/{id}/open/":               `{}`,
@@ -96,6 +109,7 @@ var baseBodies = map[string]string{
 	"POST /api/v1/account/usersubscription/":       `{}`,
 	"POST /api/v1/account/devtest/":                `{}`,
 	"POST /api/mail/unsubscribe/{token}/":          `{}`,
+	"POST /api/documents/w9/{token}/":              `{"name": "Robust Signer", "consent": true, "sha256": "{w9sha}"}`,
 	"POST /api/offerings/{id}/early-close/":        `{"deadline_date": "2030-01-15"}`,
 	"POST /api/offerings/{id}/material-change/":    `{"description": "The use of proceeds changed."}`,
 	"POST /api/offerings/{id}/cancel-unconfirmed/": `{}`,

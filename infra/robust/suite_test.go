@@ -334,6 +334,8 @@ func (w *world) goodID(r routes.Route, name string) string {
 		return "swagger-ui.css"
 	case strings.HasPrefix(r.Path, "/api/mail/unsubscribe/"):
 		return w.ids["unsubscribe"]
+	case strings.HasPrefix(r.Path, "/api/documents/w9/"):
+		return w.ids["w9link"]
 	case strings.HasPrefix(r.Path, "/api/offerings/"):
 		return w.ids["offering"]
 	case strings.HasPrefix(r.Path, "/api/investments/"):
@@ -342,6 +344,8 @@ func (w *world) goodID(r routes.Route, name string) string {
 		return w.ids["investor"]
 	case strings.HasPrefix(r.Path, "/api/users/"):
 		return w.ids["user"]
+	case r.Function == "profiles":
+		return w.ids["profile"]
 	}
 	w.t.Fatalf("%s: no good value for {%s}", r.Key(), name)
 	return ""
@@ -353,6 +357,7 @@ func (w *world) fill(body string) string {
 	return strings.NewReplacer(
 		"{offering}", w.ids["offering"], "{investor}", w.ids["investor"], "{user}", w.ids["user"],
 		"{issuer}", w.ids["issuer"], "{company}", w.ids["company"], "{n}", strconv.Itoa(w.seq),
+		"{w9sha}", w.ids["w9sha"],
 	).Replace(body)
 }
 

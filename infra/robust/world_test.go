@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +24,8 @@ import (
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/auth/sessiontest"
+	"github.com/tranche-dev/tranche/pkg/blob/blobtest"
+	"github.com/tranche-dev/tranche/pkg/documents"
 	"github.com/tranche-dev/tranche/pkg/importer"
 	"github.com/tranche-dev/tranche/pkg/importer/sample"
 	"github.com/tranche-dev/tranche/pkg/mail/mailtest"
@@ -87,16 +90,25 @@ func newWorld(t *testing.T) *world {
 	if deps.AWS, err = app.LoadAWS(ctx, app.Config{EndpointURL: ses, Region: "us-east-1"}); err != nil {
 		t.Fatal(err)
 	}
-	gw, err := localgw.New(deps)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The documents bucket and link key (issue 13): the signing page's
+	// routes open a real W-9 (below).
+	deps.Blobs = blobtest.New(t)
+	deps.Config.DocumentLinkKey = []byte(rand.Text() + rand.Text())
 	signer, err := svix.NewWebhook(deps.Config.SvixSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	k, err := auth.Mint(ctx, db, ws.ID, auth.ScopeWorkspace, 0, true, "robust", time.Now())
+	// The profiles routes (seed 002) need the accounts scopes; the key's
+	// bucket is large enough that the corpus is served, not throttled
+	// (pkg/profiles tests the 429).
+	deps.Config.TaxKeyFile = filepath.Join(t.TempDir(), "tax-kek")
+	deps.Config.ProfilesRate = app.RateLimit{Burst: 1_000_000, Per: time.Minute}
+	k, err := auth.MintScoped(ctx, db, ws.ID, auth.ScopeWorkspace, 0, true, "robust", []string{auth.ScopeAccountsWrite}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := localgw.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,6 +165,35 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.ids["unsubscribe"] = schedule.UnsubscribeToken(mk, ws.ID, d.Investors[0].ID)
+	// A US profile (seed 002), so the profile routes' good paths name one.
+	res = w.send(request{method: "POST", path: "/api/profiles", authz: w.key, body: []byte(w.fill(baseBodies["POST /api/profiles"]))})
+	var prof struct{ ID int64 }
+	if res.status != 200 || json.Unmarshal(res.body, &prof) != nil || prof.ID == 0 {
+		t.Fatalf("setup: profile: %d %s", res.status, res.body)
+	}
+	w.ids["profile"] = fmt.Sprint(prof.ID)
+
+	// A generated W-9 and its signing link (the {token} of documents-web;
+	// {w9sha} in its base body is the document's hash).
+	in := model.W9Input{ProfileID: 1, Version: 1, Name: "Robust Signer", Classification: model.W9Individual,
+		Address: "1 Main St", CityStateZIP: "Springfield, NY 10001", TINKind: "ssn", TINLast4: "1234"}
+	if err := db.PutW9Job(ctx, ws.ID, in, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	worker, err := documents.NewWorker(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := worker.Process(ctx, ws.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	w9, err := db.W9State(ctx, ws.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := documents.EmbedLink("https://robust.test", ws.ID, 1, w9.ShareUUID, time.Now())
+	w.ids["w9link"] = strings.TrimSuffix(link[strings.LastIndex(strings.TrimSuffix(link, "/"), "/")+1:], "/")
+	w.ids["w9sha"] = w9.SHA256
 	return w
 }
 

@@ -32,6 +32,31 @@ var (
 	// record to its on-failure destination with the function's role.
 	failureActions = []string{"sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"}
 	secretActions  = []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"}
+
+	// Documents (issue 13, documents.go). enqueueActions on the documents
+	// queue; consumeActions are what Lambda's SQS event source grants the
+	// queued function on it.
+	enqueueActions = []string{"sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"}
+	consumeActions = []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"}
+)
+
+// documentsPrefix is the key prefix of the W-9 PDFs (documents.ObjectKey);
+// the grants below are on it only.
+const documentsPrefix = "w9/"
+
+// documentObjects are the S3 actions a function gets on the W-9 PDFs: the
+// worker writes and reads them, the signing page presigns reads.
+var documentObjects = map[string][]string{
+	"documents":     {"s3:GetObject", "s3:PutObject"},
+	"documents-web": {"s3:GetObject"},
+}
+
+// documentEnqueuers send the documents queue a message per job they
+// enqueue (the profiles routes); linkSigners build or verify the signing
+// page's links and read the generated link key.
+var (
+	documentEnqueuers = map[string]bool{"profiles": true}
+	linkSigners       = map[string]bool{"profiles": true, "documents-web": true}
 )
 
 // noTable lists the functions that never touch the table.
@@ -54,7 +79,17 @@ type Access struct {
 	Table  []string // DynamoDB actions on the table and its indexes
 	Mail   bool     // ses:SendEmail on the SES identity
 	Secret bool     // read the Svix/Clerk secret
+	TaxKey bool     // make and unwrap data keys under the tax data key (profiles)
+
+	Objects []string // S3 actions on the documents bucket's w9/ objects
+	Enqueue bool     // send to the documents queue
+	Consume bool     // the documents queue's event source (routes.Queued)
+	LinkKey bool     // read the generated link key secret
 }
+
+// taxKeyActions seal and open profiles' tax ids and bank numbers
+// (package seal): nothing else, on that key only.
+var taxKeyActions = []string{"kms:Decrypt", "kms:GenerateDataKey"}
 
 // Actions is every IAM action the function gets, sorted.
 func (a Access) Actions() []string {
@@ -63,10 +98,30 @@ func (a Access) Actions() []string {
 	if a.Mail {
 		out = append(out, mailActions...)
 	}
-	if a.Secret {
+	if a.TaxKey {
+		out = append(out, taxKeyActions...)
+	}
+	if a.Secret || a.LinkKey {
 		out = append(out, secretActions...)
 	}
+	out = append(out, a.Objects...)
+	if a.Enqueue {
+		out = append(out, enqueueActions...)
+	}
+	if a.Consume {
+		out = append(out, consumeActions...)
+	}
 	sort.Strings(out)
+	return dedupe(out)
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
 	return out
 }
 
@@ -77,6 +132,11 @@ func AccessFor(fn string) Access {
 	for _, s := range routes.Scheduled {
 		if s == fn {
 			write = true
+		}
+	}
+	for _, q := range routes.Queued {
+		if q == fn {
+			write, a.Consume = true, true
 		}
 	}
 	for _, r := range routes.ByFunction(fn) {
@@ -94,6 +154,7 @@ func AccessFor(fn string) Access {
 			write, a.Secret = true, true
 		}
 	}
+	a.TaxKey = fn == "profiles"
 	if !noTable[fn] {
 		set := map[string]bool{}
 		add := func(xs []string) {
@@ -114,15 +175,18 @@ func AccessFor(fn string) Access {
 		sort.Strings(a.Table)
 	}
 	a.Mail = mailers[fn]
+	a.Objects = documentObjects[fn]
+	a.Enqueue = documentEnqueuers[fn]
+	a.LinkKey = linkSigners[fn]
 	return a
 }
 
 // Functions is every Lambda the stack deploys: each function that owns a
-// route, then the scheduled ones, without duplicates.
+// route, then the scheduled and the queued ones, without duplicates.
 func Functions() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, fn := range append(routes.Functions(), routes.Scheduled...) {
+	for _, fn := range append(append(routes.Functions(), routes.Scheduled...), routes.Queued...) {
 		if !seen[fn] {
 			seen[fn] = true
 			out = append(out, fn)

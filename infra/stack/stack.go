@@ -178,8 +178,8 @@ func NewStack(scope constructs.Construct, id string, props *Props) (awscdk.Stack
 
 	fns := map[string]awslambda.Function{}
 	scheduled := map[string]bool{}
-	for _, fn := range routes.Scheduled {
-		scheduled[fn] = true
+	for _, fn := range append(append([]string(nil), routes.Scheduled...), routes.Queued...) {
+		scheduled[fn] = true // the scheduled functions' timeout
 	}
 	for _, fn := range Functions() {
 		dir, _, err := assetDir(props.Root, fn, props.RequireBuild)
@@ -190,14 +190,32 @@ func NewStack(scope constructs.Construct, id string, props *Props) (awscdk.Stack
 		newFunctionAlarms(stack, fn, fns[fn], alarms)
 	}
 
+	// Seed 002's profiles seal tax ids and bank account numbers with data
+	// keys from this key (package seal); only the profiles function may
+	// make or unwrap them.
+	if f, ok := fns["profiles"]; ok && AccessFor("profiles").TaxKey {
+		taxKey := awskms.NewKey(stack, jsii.String("TaxDataKey"), &awskms.KeyProps{
+			Description:       jsii.String("Tranche: wraps the data keys of profiles' tax ids and bank account numbers"),
+			EnableKeyRotation: jsii.Bool(true),
+			RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+		})
+		f.AddEnvironment(jsii.String(app.EnvTaxKMSKeyID), taxKey.KeyArn(), nil)
+		acts := make([]*string, len(taxKeyActions))
+		for i, a := range taxKeyActions {
+			acts[i] = jsii.String(a)
+		}
+		taxKey.Grant(f, acts...)
+	}
+
 	api := newAPI(stack, props, fns)
 	for _, fn := range routes.Scheduled {
 		// Reminders link the unsubscribe route (function mail) under the
 		// API's URL. No cycle: the scheduled functions are no integration.
 		fns[fn].AddEnvironment(jsii.String(app.EnvPublicURL), api.ApiEndpoint(), nil)
-		newSchedule(stack, fn, fns[fn], failures)
+		newSchedule(stack, fn, fns[fn], failures, hourly(), "hourly")
 		newDeadSendsAlarm(stack, fn, alarms)
 	}
+	newDocuments(stack, fns, alarms, failures)
 	newTableAlarm(stack, table, alarms)
 	newAPIAlarms(stack, api, alarms)
 	for _, fn := range routes.Functions() {
@@ -466,12 +484,17 @@ func scheduledEvent(fn string) map[string]any {
 	}
 }
 
-// newSchedule invokes fn hourly. Scheduler retries an invocation it could
+// hourly is the scheduled functions' schedule.
+func hourly() awsscheduler.ScheduleExpression {
+	return awsscheduler.ScheduleExpression_Cron(&awsscheduler.CronOptionsWithTimezone{Minute: jsii.String("0")})
+}
+
+// newSchedule invokes fn on expr (every says when, for people). Scheduler retries an invocation it could
 // not deliver (throttling) and then puts the event on failures; Lambda
 // retries a run that returned an error twice (a retry of the same
 // scheduled time uses no attempt of a send) and then records it on
 // failures too.
-func newSchedule(stack awscdk.Stack, fn string, f awslambda.Function, failures awssqs.Queue) {
+func newSchedule(stack awscdk.Stack, fn string, f awslambda.Function, failures awssqs.Queue, expr awsscheduler.ScheduleExpression, every string) {
 	id := constructID(fn)
 	f.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
 		OnFailure:     awslambdadestinations.NewSqsDestination(failures),
@@ -488,8 +511,8 @@ func newSchedule(stack awscdk.Stack, fn string, f awslambda.Function, failures a
 		AppliesTo: &[]any{"Resource::<" + *fnID + ".Arn>:*"},
 	}}, nil)
 	awsscheduler.NewSchedule(stack, jsii.String(id+"Schedule"), &awsscheduler.ScheduleProps{
-		Description: jsii.String("Tranche " + fn + ", hourly"),
-		Schedule:    awsscheduler.ScheduleExpression_Cron(&awsscheduler.CronOptionsWithTimezone{Minute: jsii.String("0")}),
+		Description: jsii.String("Tranche " + fn + ", " + every),
+		Schedule:    expr,
 		Target: awsschedulertargets.NewLambdaInvoke(f, &awsschedulertargets.ScheduleTargetBaseProps{
 			Input:           awsscheduler.ScheduleTargetInput_FromObject(scheduledEvent(fn)),
 			RetryAttempts:   jsii.Number(2),

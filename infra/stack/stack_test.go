@@ -397,12 +397,13 @@ func TestPolicies(t *testing.T) {
 			if p, ok := pinned[fn]; ok {
 				want = append(append(append([]string(nil), p...), logActions...), xrayActions...)
 			}
-			for _, s := range routes.Scheduled {
+			for _, s := range append(append([]string(nil), routes.Scheduled...), routes.Queued...) {
 				if s == fn {
 					want = append(want, failureActions...)
 				}
 			}
 			sort.Strings(want)
+			want = dedupe(want)
 			got := keys(actions[fn])
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("actions\n got %v\nwant %v", got, want)
@@ -438,8 +439,13 @@ func TestSchedules(t *testing.T) {
 			t.Errorf("schedule input %v is not an EventBridge event", input)
 		}
 	}
-	if len(got) != len(routes.Scheduled) {
-		t.Errorf("%d schedules, want %d", len(got), len(routes.Scheduled))
+	if len(got) != len(routes.Scheduled)+len(routes.Queued) {
+		t.Errorf("%d schedules, want %d", len(got), len(routes.Scheduled)+len(routes.Queued))
+	}
+	for _, fn := range routes.Queued {
+		if e := got[fnIDs[fn]]; e != "rate(5 minutes)" {
+			t.Errorf("%s: schedule %q, want a sweep every 5 minutes", fn, e)
+		}
 	}
 	for _, fn := range routes.Scheduled {
 		if e := got[fnIDs[fn]]; e != "cron(0 * * * ? *)" {
@@ -486,8 +492,13 @@ func TestIdentityResources(t *testing.T) {
 	tpl, res := synthesized(t)
 	tpl.HasResourceProperties(jsii.String("AWS::SES::EmailIdentity"), &map[string]any{"EmailIdentity": DefaultMailFrom})
 	secrets := ofType(res, "AWS::SecretsManager::Secret")
-	if len(secrets) != 1 {
-		t.Fatalf("%d secrets, want 1", len(secrets))
+	if len(secrets) != 2 {
+		t.Fatalf("%d secrets, want 2 (identity, document link key)", len(secrets))
+	}
+	for id := range secrets {
+		if strings.HasPrefix(id, "DocumentLinkKey") {
+			delete(secrets, id) // TestDocuments
+		}
 	}
 	for _, s := range secrets {
 		tmpl := s.Properties["GenerateSecretString"].(map[string]any)["SecretStringTemplate"].(string)
@@ -517,13 +528,17 @@ func TestNag(t *testing.T) {
 func TestScheduledFailures(t *testing.T) {
 	_, res := synthesized(t)
 	fnIDs := functionIDs(t, res)
-	queues := ofType(res, "AWS::SQS::Queue")
-	if len(queues) != 1 {
-		t.Fatalf("%d queues, want the one ScheduledFailures queue", len(queues))
-	}
 	var queueID string
-	for id := range queues {
-		queueID = id
+	for id := range ofType(res, "AWS::SQS::Queue") {
+		if strings.HasPrefix(id, "ScheduledFailures") {
+			if queueID != "" {
+				t.Fatalf("two ScheduledFailures queues")
+			}
+			queueID = id
+		}
+	}
+	if queueID == "" {
+		t.Fatalf("no ScheduledFailures queue")
 	}
 	for _, s := range ofType(res, "AWS::Scheduler::Schedule") {
 		target := s.Properties["Target"].(map[string]any)
@@ -542,7 +557,7 @@ func TestScheduledFailures(t *testing.T) {
 	for _, c := range ofType(res, "AWS::Lambda::EventInvokeConfig") {
 		configs[refID(c.Properties["FunctionName"])] = c.Properties
 	}
-	for _, fn := range routes.Scheduled {
+	for _, fn := range append(append([]string(nil), routes.Scheduled...), routes.Queued...) {
 		c := configs[fnIDs[fn]]
 		if c == nil {
 			t.Errorf("%s: no event invoke config", fn)
@@ -680,5 +695,105 @@ func TestStackID(t *testing.T) {
 		if got, err := StackID(env); err == nil {
 			t.Errorf("StackID(%q) = %q, want an error", env, got)
 		}
+	}
+}
+
+// TestDocuments (issue 13): the bucket is private, encrypted, TLS-only and
+// expires exports/; the documents queue has its dead-letter queue and the
+// queued function its SQS trigger (partial batch failures) and sweep; the
+// link key is generated; each grant sits on its own resource.
+func TestDocuments(t *testing.T) {
+	tpl, res := synthesized(t)
+	fnIDs := functionIDs(t, res)
+	tpl.HasResourceProperties(jsii.String("AWS::S3::Bucket"), &map[string]any{
+		"PublicAccessBlockConfiguration": map[string]any{
+			"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true,
+		},
+		"BucketEncryption": map[string]any{"ServerSideEncryptionConfiguration": []any{
+			map[string]any{"ServerSideEncryptionByDefault": map[string]any{"SSEAlgorithm": "AES256"}},
+		}},
+		"LifecycleConfiguration": map[string]any{"Rules": []any{assertions.Match_ObjectLike(&map[string]any{
+			"Prefix": "exports/", "ExpirationInDays": exportsExpireDays, "Status": "Enabled",
+		})}},
+	})
+	buckets := ofType(res, "AWS::S3::Bucket")
+	if len(buckets) != 1 {
+		t.Fatalf("%d buckets, want 1", len(buckets))
+	}
+	var bucketID string
+	for id, b := range buckets {
+		bucketID = id
+		if b.DeletionPolicy != "Retain" {
+			t.Errorf("bucket deletion policy %q", b.DeletionPolicy)
+		}
+	}
+	tlsOnly := false
+	for _, p := range ofType(res, "AWS::S3::BucketPolicy") {
+		b, _ := json.Marshal(p.Properties)
+		tlsOnly = tlsOnly || strings.Contains(string(b), `"aws:SecureTransport":"false"`)
+	}
+	if !tlsOnly {
+		t.Error("the bucket accepts plain HTTP")
+	}
+
+	var queueID, dlqID string
+	for id := range ofType(res, "AWS::SQS::Queue") {
+		switch {
+		case strings.HasPrefix(id, "DocumentsQueue"):
+			queueID = id
+		case strings.HasPrefix(id, "DocumentsDeadLetters"):
+			dlqID = id
+		}
+	}
+	q := res[queueID].Properties
+	redrive, _ := q["RedrivePolicy"].(map[string]any)
+	if redrive == nil || refID(redrive["deadLetterTargetArn"]) != dlqID || redrive["maxReceiveCount"] != float64(documentsMaxReceives) {
+		t.Errorf("documents queue redrive %v", q["RedrivePolicy"])
+	}
+	if q["VisibilityTimeout"] != float64(6*scheduledTimeoutSeconds) {
+		t.Errorf("visibility timeout %v", q["VisibilityTimeout"])
+	}
+	sources := 0
+	for _, m := range ofType(res, "AWS::Lambda::EventSourceMapping") {
+		sources++
+		p := m.Properties
+		if refID(p["EventSourceArn"]) != queueID || refID(p["FunctionName"]) != fnIDs["documents"] {
+			t.Errorf("event source %v", p)
+		}
+		if types := strs(p["FunctionResponseTypes"]); len(types) != 1 || types[0] != "ReportBatchItemFailures" {
+			t.Errorf("event source response types %v", types)
+		}
+	}
+	if sources != len(routes.Queued) {
+		t.Errorf("%d event sources, want %d", sources, len(routes.Queued))
+	}
+
+	// Grants: objects on w9/* of this bucket only; the queue's URL and the
+	// link key's ARN where the access says.
+	for _, fn := range Functions() {
+		acc := AccessFor(fn)
+		env := res[fnIDs[fn]].Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if _, ok := env[EnvBlobBucket]; ok != (len(acc.Objects) > 0) {
+			t.Errorf("%s: %s set %v", fn, EnvBlobBucket, ok)
+		}
+		if _, ok := env["DOCUMENTS_QUEUE_URL"]; ok != acc.Enqueue {
+			t.Errorf("%s: DOCUMENTS_QUEUE_URL set %v", fn, ok)
+		}
+		if _, ok := env["DOCUMENT_LINK_SECRET_ARN"]; ok != acc.LinkKey {
+			t.Errorf("%s: DOCUMENT_LINK_SECRET_ARN set %v", fn, ok)
+		}
+	}
+	for _, p := range ofType(res, "AWS::IAM::Policy") {
+		b, _ := json.Marshal(p.Properties["PolicyDocument"])
+		doc := string(b)
+		if strings.Contains(doc, `"s3:`) && !strings.Contains(doc, bucketID) {
+			t.Errorf("an S3 grant not on the documents bucket: %s", doc)
+		}
+		if strings.Contains(doc, `"s3:`) && !strings.Contains(doc, "/w9/*") {
+			t.Errorf("an S3 grant beyond w9/: %s", doc)
+		}
+	}
+	if !AccessFor("documents").Consume || len(AccessFor("documents-web").Objects) != 1 {
+		t.Errorf("documents %+v, documents-web %+v", AccessFor("documents"), AccessFor("documents-web"))
 	}
 }

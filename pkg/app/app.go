@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -51,7 +52,60 @@ const (
 	// from AWS_ENDPOINT_URL (the S3 server devstack embeds).
 	EnvBucketName    = "BUCKET_NAME"
 	EnvS3EndpointURL = "S3_ENDPOINT_URL"
+
+	// Seed 002's profiles (issue 13). Tax ids and bank account numbers are
+	// sealed with data keys from KMS under TAX_KMS_KEY_ID on AWS; locally
+	// (make run, tests) with a key file, TAX_KEY_FILE. On AWS (no
+	// AWS_ENDPOINT_URL) the profiles function refuses to start without the
+	// KMS key.
+	EnvTaxKMSKeyID = "TAX_KMS_KEY_ID"
+	EnvTaxKeyFile  = "TAX_KEY_FILE"
+	// EnvProfilesRateLimit is each caller's token bucket on the profiles
+	// routes: "N/s", "N/m" or "N/h" (N requests at once, refilled at N per
+	// period). Default DefaultProfilesRateLimit.
+	EnvProfilesRateLimit = "PROFILES_RATE_LIMIT"
+	// W-9 documents (issue 13, package documents). EnvDocumentsQueueURL is
+	// the SQS queue the documents function reads: set on the functions that
+	// enqueue document jobs; empty locally, where make run's in-process
+	// worker takes the notices (Deps.Documents). EnvDocumentLinkKey is the
+	// random string (32 characters or more) that signs the W-9 signing page's links;
+	// on AWS it comes from the generated secret named by
+	// EnvDocumentLinkSecretARN.
+	EnvDocumentsQueueURL     = "DOCUMENTS_QUEUE_URL"
+	EnvDocumentLinkKey       = "DOCUMENT_LINK_KEY"
+	EnvDocumentLinkSecretARN = "DOCUMENT_LINK_SECRET_ARN"
 )
+
+// RateLimit is a token bucket: Burst requests at once, refilled at Burst
+// per Per.
+type RateLimit struct {
+	Burst int
+	Per   time.Duration
+}
+
+// PerSecond is the refill rate.
+func (l RateLimit) PerSecond() float64 { return float64(l.Burst) / l.Per.Seconds() }
+
+// String renders the limit as it is configured ("120/m").
+func (l RateLimit) String() string {
+	unit := map[time.Duration]string{time.Second: "s", time.Minute: "m", time.Hour: "h"}[l.Per]
+	return fmt.Sprintf("%d/%s", l.Burst, unit)
+}
+
+// DefaultProfilesRateLimit: 120 requests a minute per caller, any 120 of
+// them at once.
+var DefaultProfilesRateLimit = RateLimit{Burst: 120, Per: time.Minute}
+
+// ParseRateLimit reads "N/s", "N/m" or "N/h".
+func ParseRateLimit(v string) (RateLimit, error) {
+	n, unit, ok := strings.Cut(strings.TrimSpace(v), "/")
+	per := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour}[unit]
+	burst, err := strconv.Atoi(n)
+	if !ok || per == 0 || err != nil || burst < 1 || burst > 1_000_000 {
+		return RateLimit{}, fmt.Errorf("app: rate limit %q: want N/s, N/m or N/h", v)
+	}
+	return RateLimit{Burst: burst, Per: per}, nil
+}
 
 // Config is what the environment says.
 type Config struct {
@@ -71,6 +125,12 @@ type Config struct {
 	PublicURL              string
 	BucketName             string
 	S3EndpointURL          string
+
+	TaxKMSKeyID       string
+	TaxKeyFile        string
+	ProfilesRate      RateLimit
+	DocumentsQueueURL string // EnvDocumentsQueueURL
+	DocumentLinkKey   []byte // EnvDocumentLinkKey, decoded; nil when unset
 }
 
 // Deps are what handlers are built from.
@@ -80,6 +140,18 @@ type Deps struct {
 	AWS    aws.Config
 	DB     *store.DB
 	Blobs  *blob.Store // nil without BUCKET_NAME
+	// Documents takes the notices of new W-9 document jobs when set: make
+	// run's in-process worker. Nil on AWS, where package documents sends
+	// them to EnvDocumentsQueueURL.
+	Documents Notifier
+}
+
+// Notifier is told that a profile has a new document job to render
+// (package documents implements it; the profiles code calls it after its
+// transaction). A lost notice only delays: the documents worker also
+// sweeps pending jobs on a schedule.
+type Notifier interface {
+	Notify(ctx context.Context, ws string, profileID int64) error
 }
 
 // ParseConfig validates the environment, reporting every problem together.
@@ -98,6 +170,24 @@ func ParseConfig(getenv func(string) string) (Config, error) {
 		PublicURL:      strings.TrimRight(getenv(EnvPublicURL), "/"),
 		BucketName:     getenv(EnvBucketName),
 		S3EndpointURL:  getenv(EnvS3EndpointURL),
+		TaxKMSKeyID:    getenv(EnvTaxKMSKeyID),
+		TaxKeyFile:     getenv(EnvTaxKeyFile),
+		ProfilesRate:   DefaultProfilesRateLimit,
+
+		DocumentsQueueURL: getenv(EnvDocumentsQueueURL),
+	}
+	if v := getenv(EnvProfilesRateLimit); v != "" {
+		rl, err := ParseRateLimit(v)
+		if err != nil {
+			problems = append(problems, EnvProfilesRateLimit+" must be N/s, N/m or N/h")
+		}
+		c.ProfilesRate = rl
+	}
+	if v := getenv(EnvDocumentLinkKey); v != "" {
+		if len(v) < 32 {
+			problems = append(problems, EnvDocumentLinkKey+" must be a random string of at least 32 characters")
+		}
+		c.DocumentLinkKey = []byte(v)
 	}
 	for _, p := range strings.Split(getenv(EnvClerkAuthorizedParties), ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -149,7 +239,7 @@ func FromEnv(ctx context.Context, getenv func(string) string) (Deps, error) {
 	if err != nil {
 		return Deps{}, err
 	}
-	if getenv(EnvSecretsARN) != "" {
+	if getenv(EnvSecretsARN) != "" || getenv(EnvDocumentLinkSecretARN) != "" {
 		layered, err := withSecrets(ctx, awsCfg, cfg, getenv)
 		if err != nil {
 			return Deps{}, err

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,8 +35,33 @@ type MintedKey struct {
 	Key    store.APIKey
 }
 
-// Mint creates and stores a key for the scope.
+// Mint creates and stores a key for the scope, without named scopes.
 func Mint(ctx context.Context, db *store.DB, ws string, scope Scope, scopeID int64, write bool, name string, now time.Time) (*MintedKey, error) {
+	return MintScoped(ctx, db, ws, scope, scopeID, write, name, nil, now)
+}
+
+// ErrUnknownScope is returned when a key is minted with a scope name that
+// is not one of KnownScopes.
+var ErrUnknownScope = errors.New("auth: unknown scope")
+
+// CheckScopes returns ErrUnknownScope (wrapped, naming it) for a scope
+// that is not one of KnownScopes.
+func CheckScopes(scopes []string) error {
+	for _, s := range scopes {
+		if !slices.Contains(KnownScopes, s) {
+			return fmt.Errorf("%w %q (known: %s)", ErrUnknownScope, s, strings.Join(KnownScopes, ", "))
+		}
+	}
+	return nil
+}
+
+// MintScoped is Mint with named scopes (KnownScopes), stored sorted and
+// without duplicates.
+func MintScoped(ctx context.Context, db *store.DB, ws string, scope Scope, scopeID int64, write bool, name string, scopes []string, now time.Time) (*MintedKey, error) {
+	if err := CheckScopes(scopes); err != nil {
+		return nil, err
+	}
+	scopes = slices.Compact(slices.Sorted(slices.Values(scopes)))
 	switch scope {
 	case ScopeWorkspace:
 		scopeID = 0
@@ -59,7 +85,7 @@ func Mint(ctx context.Context, db *store.DB, ws string, scope Scope, scopeID int
 	_, _ = rand.Read(id[:])
 	k := store.APIKey{
 		ID: strings.ToLower(b32.EncodeToString(id[:])), Workspace: ws, Name: name,
-		Scope: string(scope), ScopeID: scopeID, Write: write,
+		Scope: string(scope), ScopeID: scopeID, Write: write, Scopes: scopes,
 		Prefix: secret[:len(keyPrefix)+len(ws)+5], Last4: secret[len(secret)-4:],
 		CreatedAt: model.NewTime(now),
 	}
@@ -150,7 +176,7 @@ func Lookup(ctx context.Context, db *store.DB, secret string) (*Principal, *stor
 	if k.RevokedAt != nil {
 		return nil, nil, ErrInvalidKey
 	}
-	return &Principal{Workspace: k.Workspace, KeyID: k.ID, Scope: Scope(k.Scope), ScopeID: k.ScopeID, Write: k.Write}, k, nil
+	return &Principal{Workspace: k.Workspace, KeyID: k.ID, Scope: Scope(k.Scope), ScopeID: k.ScopeID, Write: k.Write, Scopes: k.Scopes}, k, nil
 }
 
 // SessionVerifier verifies a Clerk session token (implemented in session.go).

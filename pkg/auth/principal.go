@@ -25,11 +25,39 @@ type Principal struct {
 	Scope   Scope
 	ScopeID int64 // issuer or offering id; 0 for ScopeWorkspace
 	Write   bool  // the key may write (read keys may only read)
+	// Scopes are the key's named grants (ScopeAccountsRead…); nil for keys
+	// minted without any, which keep what Scope and Write give them on the
+	// routes that existed before scopes, and nothing on profiles.
+	Scopes []string
 
 	// Session users (Clerk).
 	UserID      string   // Clerk user id
 	Role        string   // OWNER, ADMIN or MEMBER in Workspace
 	Permissions []string // auth-group permission codenames, e.g. view_user
+}
+
+// Named key scopes (seed 002: "you will need to specify the
+// /accounts.write scope"). They are grants orthogonal to the data scope:
+// an offering key minted with accounts.read may read the workspace's
+// profiles, because whoever minted it (a workspace writer) granted that.
+const (
+	ScopeAccountsRead  = "accounts.read"
+	ScopeAccountsWrite = "accounts.write"
+)
+
+// KnownScopes are the scopes a key may be minted with.
+var KnownScopes = []string{ScopeAccountsRead, ScopeAccountsWrite}
+
+// HasScope reports whether the key carries the named scope. accounts.write
+// includes accounts.read: a caller allowed to change profiles may read what
+// it wrote.
+func (p *Principal) HasScope(s string) bool {
+	for _, have := range p.Scopes {
+		if have == s || (s == ScopeAccountsRead && have == ScopeAccountsWrite) {
+			return true
+		}
+	}
+	return false
 }
 
 // IsKey reports whether the caller used an API key.

@@ -20,6 +20,7 @@ type keyView struct {
 	Scope      string      `json:"scope"`
 	Offering   int64       `json:"offering"`
 	Write      bool        `json:"write"`
+	Scopes     []string    `json:"scopes"` // named grants: accounts.read, accounts.write (issue 13)
 	CreatedAt  model.Time  `json:"created_at"`
 	LastUsedAt *model.Time `json:"last_used_at"`
 	RevokedAt  *model.Time `json:"revoked_at"`
@@ -33,7 +34,7 @@ type mintedView struct {
 
 func viewKey(k *store.APIKey) keyView {
 	return keyView{KeyID: k.ID, Name: k.Name, Masked: auth.Masked(k), Scope: k.Scope, Offering: k.ScopeID,
-		Write: k.Write, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+		Write: k.Write, Scopes: append([]string{}, k.Scopes...), CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
 }
 
 // keyOffering reads the offering of an api-keys route that the caller may
@@ -47,7 +48,7 @@ func keyOffering(r *http.Request, svc *Service) (*auth.Principal, *model.Offerin
 	return p, o, err
 }
 
-// handleMintKey mints a key scoped to the offering: {name, write} →
+// handleMintKey mints a key scoped to the offering: {name, write, scopes} →
 // 201 with the secret in "key", shown this once.
 func handleMintKey(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -62,6 +63,7 @@ func handleMintKey(svc *Service) httpapi.HandlerFunc {
 		f := model.NewForm(raw, false)
 		name, _ := f.String("name", model.Str{AllowBlank: true, MaxLen: 100})
 		write, _ := f.Bool("write", false, false)
+		scopes, _ := f.Strings("scopes", func(s string) bool { return auth.CheckScopes([]string{s}) == nil })
 		if err := apierr.Fields(f.Errors); err != nil {
 			return err
 		}
@@ -72,7 +74,7 @@ func handleMintKey(svc *Service) httpapi.HandlerFunc {
 		if write != nil {
 			wr = *write
 		}
-		k, err := svc.MintKey(r.Context(), p, o, n, wr)
+		k, err := svc.MintKey(r.Context(), p, o, n, wr, scopes)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package offerings_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -117,8 +118,18 @@ func TestOfferingWrites(t *testing.T) {
 	if status != 201 || secret == "" || k["scope"] != "offering" || k["write"] != false {
 		t.Fatalf("mint = %d %s", status, body)
 	}
+	if fmt.Sprint(k["scopes"]) != "[]" {
+		t.Errorf("a key minted without scopes shows %v", k["scopes"])
+	}
+	// Named scopes (issue 13): listed with the key; unknown ones are a 400.
+	if status, sk, body := e.call("POST", path+"api-keys/", e.key, `{"name": "profiles", "scopes": ["accounts.read"]}`); status != 201 || fmt.Sprint(sk["scopes"]) != "[accounts.read]" {
+		t.Fatalf("mint with scopes = %d %s", status, body)
+	}
+	if status, _, body := e.call("POST", path+"api-keys/", e.key, `{"scopes": ["accounts.admin"]}`); status != 400 || !strings.Contains(body, "scopes") {
+		t.Fatalf("mint with an unknown scope = %d %s", status, body)
+	}
 	status, list, body := e.call("GET", path+"api-keys/", e.key, ``)
-	if status != 200 || strings.Contains(body, secret) || !strings.Contains(body, `"masked"`) || list["count"].(float64) != 1 {
+	if status != 200 || strings.Contains(body, secret) || !strings.Contains(body, `"masked"`) || list["count"].(float64) != 2 {
 		t.Fatalf("list = %d %s", status, body)
 	}
 	if status, _, _ := e.call("GET", path, secret, ``); status != 200 {

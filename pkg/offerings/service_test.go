@@ -151,7 +151,7 @@ func TestOfferingService(t *testing.T) {
 	}
 
 	// API keys of the offering.
-	k, err := svc.MintKey(ctx, p, o, "ci", false)
+	k, err := svc.MintKey(ctx, p, o, "ci", false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -159,8 +159,37 @@ var All = []Route{
 	{Function: "mail", Method: "GET", Path: "/api/mail/unsubscribe/{token}/", Auth: AuthNone, Summary: "Unsubscribe page of an e-mail's link (HTML; a button POSTs)"},
 	{Function: "mail", Method: "POST", Path: "/api/mail/unsubscribe/{token}/", Auth: AuthNone, Summary: "Unsubscribe: one-click (RFC 8058 List-Unsubscribe-Post) or the page's button; records the opt-out"},
 
+	// documents — W-9 signing page (issue 13): Tranche's own, reached by the
+	// expiring HMAC-signed embed link of document-share-link (package
+	// documents; the link is the credential)
+	{Function: "documents-web", Method: "GET", Path: "/api/documents/w9/{token}/", Auth: AuthNone, Summary: "W-9 signing page (HTML): the document and a signature form, or the signature once signed"},
+	{Function: "documents-web", Method: "POST", Path: "/api/documents/w9/{token}/", Auth: AuthNone, Summary: "Sign the W-9 (form: name, consent, sha256 of the document shown); once, and only for the current document"},
+
 	// webhooks — seed 003
 	{Function: "webhooks", Method: "POST", Path: "/api/v1/account/clerk_webhook/", Auth: AuthSvix, Seed: "003", Summary: "Clerk events, verified by Svix signature"},
+
+	// profiles — seed 002 (issue 13): the document's paths without trailing
+	// slashes, also under its /api/v1/api/ prefix
+	{Function: "profiles", Method: "GET", Path: "/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "List the caller's profiles (?user_id=); needs accounts.read"},
+	{Function: "profiles", Method: "POST", Path: "/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "New profile, answered 200 as the document does (user_id null creates the user); needs accounts.write; 422 on an invalid body"},
+	{Function: "profiles", Method: "PUT", Path: "/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Update a profile (the whole body; tax_id may be left out to keep it); needs accounts.write"},
+	{Function: "profiles", Method: "GET", Path: "/api/profile/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
+	{Function: "profiles", Method: "GET", Path: "/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
+	{Function: "profiles", Method: "GET", Path: "/api/profiles/{id}/document-share-link", Auth: AuthKeyOrJWT, Seed: "002", Summary: "The W-9's share_uuid and embed_link (409 while it is generated); needs accounts.read"},
+	{Function: "profiles", Method: "POST", Path: "/api/profiles/{id}/bank-account", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Link the profile's ACH bank account (US profiles only; replaces the active one); needs accounts.write"},
+	{Function: "profiles", Method: "GET", Path: "/api/countries", Auth: AuthKeyOrJWT, Seed: "002", Summary: "ISO 3166 countries with the ids profiles use"},
+	{Function: "profiles", Method: "GET", Path: "/api/states", Auth: AuthKeyOrJWT, Seed: "002", Summary: "US states and territories with the ids profiles use"},
+	{Function: "profiles", Method: "GET", Path: "/api/investor-qualifications", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Accredited investor qualifications (Rule 501(a))"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "List the caller's profiles (?user_id=); needs accounts.read"},
+	{Function: "profiles", Method: "POST", Path: "/api/v1/api/profiles", Auth: AuthKeyOrJWT, Seed: "002", Summary: "New profile, answered 200 as the document does (user_id null creates the user); needs accounts.write; 422 on an invalid body"},
+	{Function: "profiles", Method: "PUT", Path: "/api/v1/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Update a profile (the whole body; tax_id may be left out to keep it); needs accounts.write"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/profile/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/profiles/{id}", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Retrieve a profile; needs accounts.read"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/profiles/{id}/document-share-link", Auth: AuthKeyOrJWT, Seed: "002", Summary: "The W-9's share_uuid and embed_link (409 while it is generated); needs accounts.read"},
+	{Function: "profiles", Method: "POST", Path: "/api/v1/api/profiles/{id}/bank-account", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Link the profile's ACH bank account (US profiles only; replaces the active one); needs accounts.write"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/countries", Auth: AuthKeyOrJWT, Seed: "002", Summary: "ISO 3166 countries with the ids profiles use"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/states", Auth: AuthKeyOrJWT, Seed: "002", Summary: "US states and territories with the ids profiles use"},
+	{Function: "profiles", Method: "GET", Path: "/api/v1/api/investor-qualifications", Auth: AuthKeyOrJWT, Seed: "002", Summary: "Accredited investor qualifications (Rule 501(a))"},
 
 	// seed 000 write side (issue 5): offerings, investments, investors, users
 	{Function: "offerings", Method: "POST", Path: "/api/offerings/", Auth: AuthKeyOrJWT, Seed: "000", Summary: "Create an offering (status incomplete), validated per regulation type"},
@@ -226,6 +255,10 @@ func Functions() []string {
 
 // Scheduled lists the functions that run on a schedule rather than a route.
 var Scheduled = []string{"reminders", "summaries"}
+
+// Queued lists the functions that serve no route and run on their SQS
+// queue's messages and on a sweep schedule (issue 13: the W-9 documents).
+var Queued = []string{"documents"}
 
 // Methods returns, per path, the methods the table serves there, sorted. The
 // HTTP layer uses it for DRF's 405 and its Allow header.

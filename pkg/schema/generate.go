@@ -267,8 +267,7 @@ func operation(r routes.Route) *Operation {
 	// where credentials are needed; 404 and 405 everywhere; 409 where a
 	// state machine or a concurrent write refuses, and on idempotent
 	// routes; 422 for a reused Idempotency-Key and seed 002's profiles.
-	// Nothing sends 429 (the stage throttles at API Gateway, which
-	// answers its own 429 before a function runs).
+	// 429 as below.
 	if r.Function != "schema" {
 		op.Responses["400"] = &Response{Ref: "#/components/responses/ValidationError"}
 		if strings.HasSuffix(r.Path, "/values/") {
@@ -286,6 +285,18 @@ func operation(r routes.Route) *Operation {
 	}
 	if r.Seed == "002" || idempotent(r) {
 		op.Responses["422"] = &Response{Ref: "#/components/responses/Unprocessable"}
+	}
+	// 429: the profiles function limits each caller (package ratelimit)
+	// with Retry-After and the X-RateLimit headers; every other route is
+	// throttled only by API Gateway's stage limit on AWS, whose 429 is
+	// API Gateway's own body without Retry-After.
+	if rateLimited(r) {
+		op.Responses["429"] = &Response{Ref: "#/components/responses/Throttled"}
+	} else if r.Function != "schema" {
+		op.Responses["429"] = &Response{Ref: "#/components/responses/GatewayThrottled"}
+	}
+	if r.Function == "profiles" && strings.HasSuffix(r.Path, "/document-share-link") {
+		op.Responses["409"] = &Response{Ref: "#/components/responses/W9Pending"}
 	}
 	return op
 }
@@ -450,12 +461,22 @@ func typedRequest(r routes.Route, op *Operation, g *gen) []string {
 }
 
 func isList(r routes.Route) bool {
-	return r.Method == "GET" && (paginated[r.Function] && r.Path == "/api/"+r.Function+"/" || pagedLists[r.Key()])
+	return r.Method == "GET" && (paginated[r.Function] && r.Path == "/api/"+r.Function+"/" || pagedLists[r.Key()] || seed002Lists[strings.TrimPrefix(r.Path, "/api/v1")])
 }
 
 // pagedLists are page-number lists beyond each function's collection GET,
 // by route key (groups.go adds seed 001's).
 var pagedLists = map[string]bool{}
+
+// seed002Lists are the profiles function's lists (issue 13): the
+// document shows no envelope; they use the same PageNumberPagination
+// envelope as seed 000's lists.
+var seed002Lists = map[string]bool{"/api/profiles": true, "/api/api/profiles": true, "/api/countries": true, "/api/api/countries": true,
+	"/api/states": true, "/api/api/states": true, "/api/investor-qualifications": true, "/api/api/investor-qualifications": true}
+
+// rateLimited reports whether a route's function applies a per-caller
+// rate limit (package ratelimit): the profiles routes.
+func rateLimited(r routes.Route) bool { return r.Function == "profiles" }
 
 // queryParams are the built-in parameters of r, replaced or extended by
 // the registered ones.
@@ -582,6 +603,15 @@ func components() Components {
 			"Conflict":         errorResponse("The object's state does not allow this now.", nil),
 			"EnvelopeError": {Description: "Invalid field parameter.", Content: map[string]MediaType{
 				"application/json": {Schema: &Schema{Ref: "#/components/schemas/EnvelopeError"}}}},
+			"Throttled": errorResponse("Request was throttled: the caller's token bucket (PROFILES_RATE_LIMIT, default 120 a minute) is empty. Every answer of a rate-limited route carries the X-RateLimit headers.", map[string]*Header{
+				"Retry-After":           {Description: "Seconds until one request is allowed again.", Schema: &Schema{Type: "integer"}},
+				"X-RateLimit-Limit":     {Description: "The bucket's size: requests allowed at once.", Schema: &Schema{Type: "integer"}},
+				"X-RateLimit-Remaining": {Description: "Requests left now.", Schema: &Schema{Type: "integer"}},
+				"X-RateLimit-Reset":     {Description: "Seconds until the bucket is full again (not an epoch time).", Schema: &Schema{Type: "integer"}}}),
+			"GatewayThrottled": {Description: "On AWS only: API Gateway's stage throttle (throttleRate/throttleBurst) refused the request before any function ran; API Gateway's own body, no Retry-After.",
+				Content: map[string]MediaType{"application/json": {Schema: &Schema{Type: "object", Properties: map[string]*Schema{"message": {Type: "string", Example: "Too Many Requests"}}}}}},
+			"W9Pending": errorResponse("The W-9 is being generated; try again after Retry-After.", map[string]*Header{
+				"Retry-After": {Description: "Seconds to wait.", Schema: &Schema{Type: "integer"}}}),
 		},
 		SecuritySchemes: map[string]*SecurityScheme{
 			SchemeAPIKey: {

@@ -318,7 +318,7 @@ func hasRoute(key string) bool {
 }
 
 // TestDocumentExtras: servers, the deprecated alias, the Idempotency-Key
-// and plan headers, and no 429 (nothing sends one).
+// and plan headers.
 func TestDocumentExtras(t *testing.T) {
 	doc := load(t, get(t, newHandler(), "/api/schema/?format=json", nil).Body.Bytes())
 	if len(doc.Servers) == 0 {
@@ -335,12 +335,5 @@ func TestDocumentExtras(t *testing.T) {
 	}
 	if h := doc.Paths.Find("/api/investments/").Get.Responses.Status(200).Value.Headers["X-Tranche-Plan"]; h == nil || !h.Value.Required {
 		t.Error("the investments list has no X-Tranche-Plan")
-	}
-	for path, item := range doc.Paths.Map() {
-		for m, op := range item.Operations() {
-			if op.Responses.Status(429) != nil {
-				t.Errorf("%s %s documents a 429", m, path)
-			}
-		}
 	}
 }

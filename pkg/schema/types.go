@@ -11,6 +11,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/investors"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/offerings"
+	"github.com/tranche-dev/tranche/pkg/profiles"
 	"github.com/tranche-dev/tranche/pkg/store"
 	"github.com/tranche-dev/tranche/pkg/trades"
 	"github.com/tranche-dev/tranche/pkg/webhooks"
@@ -100,6 +101,10 @@ var responseTypes = map[string]reflect.Type{
 	"POST /api/accounts/invitations/":       reflect.TypeFor[workspaces.InviteResponse](),
 	"GET /api/accounts/invitations/{id}/":   reflect.TypeFor[workspaces.InvitationStatus](),
 
+	// issue 13: the W-9 signing page (HTML; errors JSON unless Accept: text/html)
+	"GET /api/documents/w9/{token}/":  htmlPage,
+	"POST /api/documents/w9/{token}/": htmlPage,
+
 	// mail: the unsubscribe page (HTML, see htmlRoutes)
 	"GET /api/mail/unsubscribe/{token}/":  htmlPage,
 	"POST /api/mail/unsubscribe/{token}/": htmlPage,
@@ -173,6 +178,36 @@ var requestTypes = map[string]reflect.Type{
 	"POST /api/offerings/{id}/material-change/":    reflect.TypeFor[model.MaterialChangeRequest](),
 	"POST /api/offerings/{id}/cancel-unconfirmed/": noBody,
 	"POST /api/investments/{id}/reconfirm/":        noBody,
+
+	// issue 13: the W-9 signing page (its GET and POST answer HTML)
+	"POST /api/documents/w9/{token}/": reflect.TypeFor[model.W9SignRequest](),
+}
+
+// Seed 002's profiles (issue 13), under /api and the document's
+// /api/v1/api prefix.
+func init() {
+	for _, pre := range []string{"/api", "/api/v1/api"} {
+		for k, t := range map[string]reflect.Type{
+			"GET /profiles":                          reflect.TypeFor[profiles.View](),
+			"POST /profiles":                         reflect.TypeFor[profiles.View](),
+			"PUT /profiles/{id}":                     reflect.TypeFor[profiles.View](),
+			"GET /profile/{id}":                      reflect.TypeFor[profiles.View](),
+			"GET /profiles/{id}":                     reflect.TypeFor[profiles.View](),
+			"GET /profiles/{id}/document-share-link": reflect.TypeFor[profiles.ShareLinkView](),
+			"POST /profiles/{id}/bank-account":       reflect.TypeFor[profiles.BankAccountView](),
+			"GET /countries":                         reflect.TypeFor[profiles.Country](),
+			"GET /states":                            reflect.TypeFor[profiles.State](),
+			"GET /investor-qualifications":           reflect.TypeFor[profiles.Qualification](),
+		} {
+			method, path, _ := strings.Cut(k, " ")
+			responseTypes[method+" "+pre+path] = t
+		}
+		requestTypes["POST "+pre+"/profiles/{id}/bank-account"] = reflect.TypeFor[profiles.BankAccountRequest]()
+		// issue 14: the profile bodies are read field by field (profiles.Input
+		// has no JSON form), so described as the rendered profile's fields.
+		requestTypes["POST "+pre+"/profiles"] = reflect.TypeFor[Partial[profiles.View]]()
+		requestTypes["PUT "+pre+"/profiles/{id}"] = reflect.TypeFor[Partial[profiles.View]]()
+	}
 }
 
 // Partial is a request body of T's fields, every one optional: what a

@@ -13,16 +13,19 @@ import (
 // APIKey is an issuer API key as stored: never the key itself, only its
 // SHA-256 hash (the sort key) and what a listing may show.
 type APIKey struct {
-	PK         string      `dynamo:"PK"`
-	SK         string      `dynamo:"SK"` // KEY#<sha256 hex>
-	GSI1PK     string      `dynamo:"GSI1PK"`
-	GSI1SK     string      `dynamo:"GSI1SK"`
-	ID         string      `dynamo:"key_id"`
-	Workspace  string      `dynamo:"workspace"`
-	Name       string      `dynamo:"name,allowempty"`
-	Scope      string      `dynamo:"scope"`
-	ScopeID    int64       `dynamo:"scope_id"`
-	Write      bool        `dynamo:"write"`
+	PK        string `dynamo:"PK"`
+	SK        string `dynamo:"SK"` // KEY#<sha256 hex>
+	GSI1PK    string `dynamo:"GSI1PK"`
+	GSI1SK    string `dynamo:"GSI1SK"`
+	ID        string `dynamo:"key_id"`
+	Workspace string `dynamo:"workspace"`
+	Name      string `dynamo:"name,allowempty"`
+	Scope     string `dynamo:"scope"`
+	ScopeID   int64  `dynamo:"scope_id"`
+	Write     bool   `dynamo:"write"`
+	// Scopes are named grants beyond the data scope (seed 002's
+	// accounts.read, accounts.write); keys minted before scopes have none.
+	Scopes     []string    `dynamo:"scopes,omitempty"`
 	Prefix     string      `dynamo:"prefix"` // shown masked: prefix…last4
 	Last4      string      `dynamo:"last4"`
 	CreatedAt  model.Time  `dynamo:"created_at"`

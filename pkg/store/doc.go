@@ -107,6 +107,40 @@
 //   - an object's audit trail: Query WS#<ws>#AUDIT#<KIND>#<id>.
 //   - a POST's first answer: GetItem WS#<ws>#IDEMPOTENCY#<caller> / key.
 //
+// # Profiles, seed 002 (profiles.go, ratelimit.go; issue 13)
+//
+//	item                  PK                         SK                    GSIs / attributes
+//	profile               WS#<ws>#PROFILE            pad(id)               GSI1 WS#<ws>#USER#<u>#PROFILE / pad(id); tin {last4, ct, dek, kek}, version
+//	profile id counter    WS#<ws>                    COUNTER#profile       n
+//	W-9 document job      WS#<ws>#DOCJOB             W9#pad(profile)       input (model.W9Input JSON, TIN masked), version, status, enqueued_at;
+//	                                                                       while pending: GSI1 DOCJOBS#PENDING / <enqueued_at RFC3339Nano>#<ws>#pad(profile)
+//	W-9 state             WS#<ws>#DOCUMENT           W9#pad(profile)       model.W9State (written by the documents worker)
+//	bank account (active) WS#<ws>#BANKACCOUNT        pad(profile)          account_type, routing_number, account_number {last4, ct, dek, kek}, seq
+//	profile audit record  WS#<ws>#AUDIT#PROFILE#<id> <at>#<seq>            create, update, link_bank_account, replace_bank_account (masked)
+//	token bucket          WS#<ws>#RATELIMIT          <actor>#<group>       tokens, at (Unix ns), ttl
+//
+// DOCJOBS#PENDING is the one partition key outside a tenant's WS#
+// prefix here, and only in GSI1: the documents worker finds every
+// workspace's pending jobs with one Query of it (never a Scan), and its
+// sort key carries ids and a time, no tenant data. A job stops being
+// pending by losing its GSI1 keys, so the index holds only work to do.
+//
+//   - one profile: GetItem; a user's profiles: Query GSI1; a workspace's:
+//     Query WS#<ws>#PROFILE; the session's own user: GetItem on the e-mail
+//     uniqueness item.
+//   - create: one transaction of the profile (attribute_not_exists), the
+//     job (Put: one per profile, a newer version overwrites), an audit
+//     record, and with user_id null the user and its e-mail uniqueness
+//     item; or a ConditionCheck that the named user exists.
+//   - update: the profile (condition version = read), the job, an audit
+//     record.
+//   - bank account: one transaction of a ConditionCheck on the profile,
+//     the account (attribute_not_exists, or seq = the replaced one's) and
+//     an audit record naming both accounts masked.
+//   - rate limit: GetItem (consistent) of the caller's bucket, then Put
+//     with the condition that its at did not move (or it did not exist);
+//     a lost race re-reads. ttl drops buckets once they would be full.
+//
 // # Scheduled work (schedule.go)
 //
 //	item                      PK                        SK                             attributes
@@ -239,4 +273,19 @@
 // A request path never scans. Items read are counted per request (see
 // Stats) so the X-Tranche-Plan header shows what a list cost, the sync and
 // any cold build included.
+//
+// # W-9 documents (documents.go, issue 13)
+//
+//		document job  WS#<ws>#DOCJOB    W9#pad(profile)  input (model.W9Input JSON, TIN masked), version, status, enqueued_at
+//		                                                 GSI1 DOCJOBS#PENDING / <enqueued_at RFC 3339 nano>#<ws>#pad(profile) (pending only: sparse)
+//		W-9 state     WS#<ws>#DOCUMENT  W9#pad(profile)  model.W9State: version, share_uuid, object_key, sha256, generated_at, signature
+//
+//	  - the worker's sweep: one Query of GSI1 DOCJOBS#PENDING, oldest first.
+//	    This is the one partition key that does not start with WS#: it
+//	    exists only in the index, only while a job is pending, and carries
+//	    ids (workspace, profile, version), no tenant data; no route reads it.
+//	  - a job or state by profile: GetItem. The state is written only by a
+//	    newer version (condition on version and share_uuid), the job marked
+//	    done only if still the version rendered, the signature only once and
+//	    only for the hash shown.
 package store

@@ -176,6 +176,12 @@ func TestAgainstTestStack(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, `offering 999 not found in workspace "sample"`) {
 		t.Fatalf("keys mint --offering 999: exit %d, stderr %q", code, stderr)
 	}
+	// Named scopes (issue 13): stored with the key, unknown ones refused.
+	code, stderr = runMain(t, env, "keys", "mint", "--workspace", "sample", "--scope", "accounts.write", "--scope", "accounts.read")
+	if code != 0 || !strings.Contains(stderr, "scopes=[accounts.read accounts.write]") {
+		t.Fatalf("keys mint --scope: exit %d, stderr %q", code, stderr)
+	}
+	wantErr(cli("keys", "mint", "--workspace", "sample", "--scope", "accounts.admin"), `unknown scope "accounts.admin"`)
 	wantErr(cli("keys", "mint", "--workspace", "sample", "--offering", "999"), "offering 999 not found")
 	wantErr(cli("keys", "mint", "--workspace", "sample", "--issuer", "999"), "issuer 999 not found")
 	wantErr(cli("keys", "mint", "--workspace", "sampel"), `workspace "sampel" not found`)

@@ -19,6 +19,7 @@ import (
 	"github.com/tranche-dev/tranche/infra/localgw"
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/documents"
 	"github.com/tranche-dev/tranche/pkg/importer/sample"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
@@ -70,18 +71,24 @@ func dev(ctx context.Context, getenv func(string) string, addr, dir string, dyna
 	if err != nil {
 		return err
 	}
+	linkKey, err := localLinkKey(filepath.Join(dir, "document-link-key"))
+	if err != nil {
+		return err
+	}
 	env := map[string]string{
-		app.EnvTableName:      "tranche",
-		app.EnvEndpointURL:    stack.DynamoURL,
-		app.EnvRegion:         "us-east-1",
-		app.EnvLogLevel:       "info",
-		app.EnvSESEndpointURL: stack.SESURL,
-		app.EnvBucketName:     "tranche",
-		app.EnvS3EndpointURL:  stack.S3URL,
-		app.EnvClerkJWKSURL:   "http://" + addr + "/.well-known/jwks.json",
-		app.EnvClerkIssuer:    li.Issuer,
-		app.EnvSvixSecret:     svix,
-		app.EnvPublicURL:      "http://" + addr, // unsubscribe links of the reminders
+		app.EnvTableName:       "tranche",
+		app.EnvEndpointURL:     stack.DynamoURL,
+		app.EnvRegion:          "us-east-1",
+		app.EnvLogLevel:        "info",
+		app.EnvSESEndpointURL:  stack.SESURL,
+		app.EnvBucketName:      "tranche",
+		app.EnvS3EndpointURL:   stack.S3URL,
+		app.EnvClerkJWKSURL:    "http://" + addr + "/.well-known/jwks.json",
+		app.EnvClerkIssuer:     li.Issuer,
+		app.EnvSvixSecret:      svix,
+		app.EnvPublicURL:       "http://" + addr,              // unsubscribe links of the reminders
+		app.EnvDocumentLinkKey: linkKey,                       // the W-9 signing page's links
+		app.EnvTaxKeyFile:      filepath.Join(dir, "tax-kek"), // seals profiles' tax ids locally (KMS on AWS)
 	}
 	localEnv := func(k string) string {
 		if _, local := env[k]; local && k != app.EnvLogLevel {
@@ -114,6 +121,16 @@ func dev(ctx context.Context, getenv func(string) string, addr, dir string, dyna
 	if err != nil {
 		return err
 	}
+	// The documents function in process: the profiles routes' notices go
+	// straight to it (deps.Documents), and it sweeps pending jobs every
+	// few seconds, as the queue and the schedule do on AWS.
+	worker, err := documents.NewWorker(deps)
+	if err != nil {
+		return err
+	}
+	docs := documents.NewLocal(worker, 10*time.Second)
+	deps.Documents = docs
+	go docs.Run(ctx)
 	gw, err := localgw.New(deps)
 	if err != nil {
 		return err
@@ -186,6 +203,19 @@ func demoData(ctx context.Context, db *store.DB, keyFile string) (ws, key string
 		return "", "", err
 	}
 	return w.ID, k.Secret, nil
+}
+
+// localLinkKey is the key that signs the local W-9 signing links, made once
+// and kept in .local/ so links survive a restart.
+func localLinkKey(path string) (string, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	k := rand.Text() + rand.Text() // 52 base32 characters, 260 bits
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", err
+	}
+	return k, os.WriteFile(path, []byte(k+"\n"), 0o600)
 }
 
 // localSvixSecret is the signing secret of the local Clerk webhook, made

@@ -53,17 +53,23 @@ exist: keys never create one.`,
 	var issuer, offering int64
 	var write bool
 	var name string
+	var scopes []string
 	mint := &cobra.Command{
-		Use:   "mint --workspace NAME [--issuer N | --offering N] [--write] [--name TEXT]",
+		Use:   "mint --workspace NAME [--issuer N | --offering N] [--write] [--scope S]... [--name TEXT]",
 		Short: "Mint an API key; the secret is printed once",
 		Long: `Mint an API key for a workspace, or for one issuer or one offering of it
 (which must exist), read-only unless --write. The secret is printed once on
-stdout; what it was minted for goes to stderr.`,
+stdout; what it was minted for goes to stderr. --scope (repeatable) adds a
+named scope: accounts.read, accounts.write (seed 002's profiles routes
+need them; accounts.write includes accounts.read).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if issuer != 0 && offering != 0 {
 				return errors.New("give --issuer or --offering, not both")
+			}
+			if err := auth.CheckScopes(scopes); err != nil {
+				return err
 			}
 			db, w, err := open(ctx)
 			if err != nil {
@@ -84,7 +90,7 @@ stdout; what it was minted for goes to stderr.`,
 			if err != nil {
 				return err
 			}
-			k, err := auth.Mint(ctx, db, w.ID, scope, id, write, name, time.Now())
+			k, err := auth.MintScoped(ctx, db, w.ID, scope, id, write, name, scopes, time.Now())
 			if err != nil {
 				return err
 			}
@@ -92,8 +98,8 @@ stdout; what it was minted for goes to stderr.`,
 			if id != 0 {
 				what = fmt.Sprintf("%s %d", scope, id)
 			}
-			fmt.Fprintf(os.Stderr, "key %s for workspace %q (id %s), scope %s, write=%v; shown once, store it now:\n",
-				k.Key.ID, ws, w.ID, what, write)
+			fmt.Fprintf(os.Stderr, "key %s for workspace %q (id %s), scope %s, write=%v, scopes=%v; shown once, store it now:\n",
+				k.Key.ID, ws, w.ID, what, write, k.Key.Scopes)
 			fmt.Println(k.Secret)
 			return nil
 		},
@@ -102,6 +108,7 @@ stdout; what it was minted for goes to stderr.`,
 	mint.Flags().Int64Var(&offering, "offering", 0, "scope the key to one offering (its id)")
 	mint.Flags().BoolVar(&write, "write", false, "allow writes (default: read only)")
 	mint.Flags().StringVar(&name, "name", "", "a label for the key")
+	mint.Flags().StringArrayVar(&scopes, "scope", nil, "a named scope: accounts.read or accounts.write (repeatable)")
 
 	list := &cobra.Command{
 		Use:   "list --workspace NAME",

@@ -1,0 +1,37 @@
+// Command profiles serves the profiles routes (seed 002) of the route table on AWS Lambda.
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/tranche-dev/tranche/pkg/app"
+	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/profiles"
+)
+
+func main() {
+	h, err := run(context.Background(), os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "profiles:", err)
+		os.Exit(1)
+	}
+	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
+}
+
+func run(ctx context.Context, getenv func(string) string) (http.Handler, error) {
+	deps, err := app.FromEnv(ctx, getenv)
+	if err != nil {
+		return nil, err
+	}
+	h, err := profiles.NewHandler(deps)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Wrap(h, deps.Log), nil
+}
