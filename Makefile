@@ -15,7 +15,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Extra flags for go test, e.g. make test TESTFLAGS='-run Import -v'.
 TESTFLAGS ?=
 
-.PHONY: help deps test fuzz run build synth deploy diff deploy-local bench lint invoke
+.PHONY: help node-version deps chromium ui test fuzz run build synth deploy diff deploy-local bench lint invoke
 
 help:
 	@echo 'make run           install what is missing, then go run ./infra/cmd/tranche dev'
@@ -24,17 +24,27 @@ help:
 	@echo 'make invoke FN=reminders EVENT=events/reminders-hourly.json [AT=2025-06-30T15:00:00Z]'
 	@echo '                   run one function once on a sample event against make run'"'"'s stack'
 	@echo 'make lint          gofmt, go vet, staticcheck'
+	@echo 'make ui            copy Swagger UI and Redoc from node_modules into pkg/schema/ui (after bumping them)'
 	@echo 'make bench         Go benchmarks against the emulators'
 	@echo 'make build         Lambda binaries (linux/arm64) in bin/lambda/<fn>/bootstrap'
 	@echo 'make synth         CloudFormation template in cdk.out'
 	@echo 'make diff|deploy   cdk diff / cdk deploy to the AWS account of your credentials'
 	@echo 'make deploy-local  cdklocal deploy to the LocalStack at AWS_ENDPOINT_URL'
 
+# The Node.js that runs the pinned npm packages (the CDK CLI, the SES
+# emulator and their dependencies; DynamoDB Local runs on Java, only its jar
+# is used) must satisfy package.json's engines.node: checked first, so an old
+# Node fails here with the version to install, not later inside npm or the
+# emulator with a syntax error.
+node-version:
+	@command -v node >/dev/null || { echo 'make: Node.js is not installed: install Node.js (see engines.node in package.json) with npm' >&2; exit 1; }
+	@node scripts/check-node.cjs
+
 # npm ci when node_modules is missing or older than package-lock.json.
-deps: $(NPM_STAMP)
+deps: node-version $(NPM_STAMP)
 	$(GO) mod download
 
-$(NPM_STAMP): package-lock.json
+$(NPM_STAMP): package-lock.json | node-version
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -42,8 +52,23 @@ $(NPM_STAMP): package-lock.json
 # tables, pkg/store/schema.go EnsureTable, DynamoDB Local slowed with every
 # table the run created, and the two heaviest suites needed one each: the
 # whole run took 11 minutes then, 2 now.)
-test: deps
+test: deps chromium
 	CI=true $(DEVSTACK) test -- $(GO) test -timeout 20m $(TESTFLAGS) ./...
+
+# Headless Chromium for the reference pages' browser test
+# (infra/localgw): Debian's chromium package, installed when missing, as
+# CI does (the test fails under CI=true without it, and skips otherwise).
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+		echo 'make: installing chromium (apt-get) for the reference pages test'; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends chromium; fi; }
+
+# The reference pages' scripts and styles, from the npm packages pinned in
+# package-lock.json into pkg/schema/ui (committed: go:embed needs them in
+# the module, and a plain go build must not need node_modules).
+ui: deps
+	cd pkg/schema && $(GO) generate ./
 
 # The robustness suite (infra/robust) sends a bounded corpus under make test;
 # here it sends every generated case (ROBUST_BUDGET=0; a number bounds the

@@ -330,6 +330,8 @@ func (w *world) goodID(r routes.Route, name string) string {
 		return w.ids["usergroup"]
 	case r.Function == "invitations":
 		return w.ids["invitation"]
+	case strings.HasPrefix(r.Path, "/api/schema/ui/"):
+		return "swagger-ui.css"
 	case strings.HasPrefix(r.Path, "/api/mail/unsubscribe/"):
 		return w.ids["unsubscribe"]
 	case strings.HasPrefix(r.Path, "/api/documents/w9/"):

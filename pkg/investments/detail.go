@@ -45,14 +45,8 @@ func handleDetail(deps app.Deps) httpapi.HandlerFunc {
 	}
 }
 
-type envelope struct {
-	Success bool   `json:"success"`
-	Message string `json:"message"`
-	Data    any    `json:"data"`
-}
-
 func handleStatuses() httpapi.HandlerFunc {
-	body := envelope{Success: true, Data: map[string][]model.Choice{"statuses": model.InvestmentStatuses}}
+	body := StatusesBody{Success: true, Data: Statuses{Statuses: model.InvestmentStatuses}}
 	return func(w http.ResponseWriter, r *http.Request) error {
 		return httpapi.JSON(w, http.StatusOK, body)
 	}

@@ -118,7 +118,7 @@ func handleValues(deps app.Deps) httpapi.HandlerFunc {
 			func(r *row, f string) any { return valueFields[f](r) },
 			func(r *row, f string) filter.Value { return r.Value(f) })
 		w.Header().Set(store.PlanHeader, stats.Plan(rows))
-		return httpapi.JSON(w, http.StatusOK, envelope{Success: true, Data: ValuesBody{Values: vals, Count: len(vals)}})
+		return httpapi.JSON(w, http.StatusOK, ValuesEnvelope{Success: true, Data: ValuesBody{Values: vals, Count: len(vals)}})
 	}
 }
 

@@ -43,7 +43,7 @@ func jsonValue(v filter.Value) any {
 // envelopeError is the values endpoints' 400: {"success": false,
 // "message": msg, "data": null}.
 func envelopeError(msg string) error {
-	return &apierr.Error{Kind: apierr.Invalid, Body: envelope{Success: false, Message: msg, Data: nil}}
+	return &apierr.Error{Kind: apierr.Invalid, Body: EnvelopeError{Success: false, Message: msg}}
 }
 
 // ValueFields reads ?field= as the values endpoints do: the last value,

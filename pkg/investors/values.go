@@ -25,12 +25,6 @@ var valueFields = map[string]func(*row) any{
 	"id": func(r *row) any { return r.g.Investor.ID },
 }
 
-type envelope struct {
-	Success bool   `json:"success"`
-	Message string `json:"message"`
-	Data    any    `json:"data"`
-}
-
 // handleValues serves GET /api/investors/values/?field=a,b over the
 // filtered and searched investors.
 func handleValues(deps app.Deps) httpapi.HandlerFunc {
@@ -57,6 +51,6 @@ func handleValues(deps app.Deps) httpapi.HandlerFunc {
 			func(r *row, f string) any { return valueFields[f](r) },
 			func(r *row, f string) filter.Value { return r.Value(f) })
 		w.Header().Set(store.PlanHeader, stats.Plan(rows))
-		return httpapi.JSON(w, http.StatusOK, envelope{Success: true, Data: investments.ValuesBody{Values: vals, Count: len(vals)}})
+		return httpapi.JSON(w, http.StatusOK, investments.ValuesEnvelope{Success: true, Data: investments.ValuesBody{Values: vals, Count: len(vals)}})
 	}
 }

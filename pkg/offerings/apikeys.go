@@ -98,7 +98,7 @@ func handleListKeys(svc *Service) httpapi.HandlerFunc {
 		for i := range keys {
 			out = append(out, viewKey(&keys[i]))
 		}
-		return httpapi.JSON(w, http.StatusOK, map[string]any{"count": len(out), "results": out})
+		return httpapi.JSON(w, http.StatusOK, KeyList{Count: len(out), Results: out})
 	}
 }
 

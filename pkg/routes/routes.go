@@ -97,6 +97,11 @@ var All = []Route{
 
 	// schema — seed 003
 	{Function: "schema", Method: "GET", Path: "/api/schema/", Auth: AuthNone, Seed: "003", Summary: "OpenAPI 3 document of this API (YAML, or JSON by content negotiation)"},
+	// the reference pages over it (issue 14), at drf-spectacular's URLs,
+	// and their embedded scripts and styles
+	{Function: "schema", Method: "GET", Path: "/api/schema/swagger-ui/", Auth: AuthNone, Summary: "API reference: Swagger UI over the document (HTML)"},
+	{Function: "schema", Method: "GET", Path: "/api/schema/redoc/", Auth: AuthNone, Summary: "API reference: Redoc over the document (HTML)"},
+	{Function: "schema", Method: "GET", Path: "/api/schema/ui/{file}", Auth: AuthNone, Summary: "A script or stylesheet of the reference pages (embedded, no CDN)"},
 
 	// workspaces — seed 004
 	{Function: "workspaces", Method: "GET", Path: "/api/accounts/companies/", Auth: AuthJWT, Seed: "004", Summary: "List the caller's workspaces (companies)"},

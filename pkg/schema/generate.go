@@ -15,13 +15,16 @@ package schema
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/tranche-dev/tranche/pkg/investments"
 	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/routes"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // Version is the document's info.version.
@@ -115,6 +118,20 @@ var pathParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\+?\}`)
 
 // Generate builds the document from routes.All and the registered params.
 func Generate() *Document {
+	doc, _ := generate()
+	return doc
+}
+
+// Problems lists what keeps the document from describing every route
+// exactly: a route without a typed response or (for a write) request
+// body, and a Go type the generator cannot describe. Empty when the
+// document is complete; TestEveryRouteIsTyped asserts that.
+func Problems() []string {
+	_, problems := generate()
+	return problems
+}
+
+func generate() (*Document, []string) {
 	doc := &Document{
 		OpenAPI: "3.0.3",
 		Info: Info{
@@ -123,15 +140,20 @@ func Generate() *Document {
 			Description: "Private-market capital raising: offerings, investments, investors, users, " +
 				"workspaces, invitations and Clerk-synced accounts. Generated from the route table.",
 		},
+		// Relative: the server that serves the document (a deployed
+		// stage's API URL, or make run's local gateway).
+		Servers:    []Server{{URL: "/", Description: "The server serving this document."}},
 		Paths:      map[string]PathItem{},
 		Components: components(),
 	}
+	g := &gen{comps: doc.Components.Schemas, types: map[string]reflect.Type{}}
 	tags := map[string]bool{}
 	opIDs := map[string]int{}
+	var problems []string
 	for _, r := range routes.All {
 		op := operation(r)
-		typedResponse(r, op, doc.Components.Schemas)
-		typedRequest(r, op, doc.Components.Schemas)
+		problems = append(problems, typedResponse(r, op, g)...)
+		problems = append(problems, typedRequest(r, op, g)...)
 		if n := opIDs[op.OperationID]; n > 0 {
 			op.OperationID = fmt.Sprintf("%s_%d", op.OperationID, n+1)
 		}
@@ -148,7 +170,9 @@ func Generate() *Document {
 		doc.Tags = append(doc.Tags, Tag{Name: t})
 	}
 	sort.Slice(doc.Tags, func(i, j int) bool { return doc.Tags[i].Name < doc.Tags[j].Name })
-	return doc
+	g.schema(reflect.TypeFor[investments.EnvelopeError]())
+	problems = append(problems, g.errs...)
+	return doc, problems
 }
 
 func operationID(r routes.Route) string {
@@ -186,6 +210,21 @@ func operation(r routes.Route) *Operation {
 		}
 		op.Parameters = append(op.Parameters, &Parameter{Name: m[1], In: "path", Required: true, Schema: s})
 	}
+	if r.Key() == "GET /api/schema/" {
+		op.Parameters = append(op.Parameters,
+			&Parameter{Name: "format", In: "query", Schema: &Schema{Type: "string", Enum: []any{"json", "yaml"}}},
+			&Parameter{Name: "lang", In: "query", Description: "Accepted and ignored: the document is in English.", Schema: &Schema{Type: "string"}})
+	}
+	if r.Key() == "GET /api/schema/ui/{file}" {
+		var names []string
+		for n := range uiAssets {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			op.Parameters[0].Schema.Enum = append(op.Parameters[0].Schema.Enum, n)
+		}
+	}
 	for _, p := range queryParams(r) {
 		op.Parameters = append(op.Parameters, p.parameter())
 	}
@@ -207,37 +246,33 @@ func operation(r routes.Route) *Operation {
 	}
 	op.Security = &security
 
-	switch r.Method {
-	case "POST", "PUT", "PATCH":
-		op.RequestBody = &RequestBody{
-			Content: map[string]MediaType{"application/json": {Schema: &Schema{Ref: "#/components/schemas/Object"}}},
-		}
-		if r.Auth == routes.AuthSvix {
-			op.RequestBody.Required = true
-			op.RequestBody.Content = map[string]MediaType{"application/json": {Schema: &Schema{Ref: "#/components/schemas/ClerkEvent"}}}
-		}
+	if r.Auth == routes.AuthSvix {
+		op.RequestBody = &RequestBody{Required: true,
+			Content: map[string]MediaType{"application/json": {Schema: &Schema{Ref: "#/components/schemas/ClerkEvent"}}}}
+	}
+	if idempotent(r) {
+		op.Parameters = append(op.Parameters, &Parameter{Name: "Idempotency-Key", In: "header", Schema: &Schema{Type: "string", MaxLength: ptr(255)},
+			Description: "Makes a retry safe: the first answer to this key (per caller, 24 hours) is replayed with " +
+				"`Idempotent-Replayed: true` and nothing runs again. The key reused with another request is a 422; " +
+				"a retry while the first is still running a 409."})
+	}
+	if r.Key() == "GET /api/accounts/me/" {
+		op.Deprecated = true
+		op.Description = strings.TrimSpace(op.Description + " Deprecated: use GET /api/accounts/users/me/, which answers the same.")
 	}
 
-	switch {
-	case r.Function == "schema":
-		op.Parameters = append(op.Parameters,
-			&Parameter{Name: "format", In: "query", Schema: &Schema{Type: "string", Enum: []any{"json", "yaml"}}},
-			&Parameter{Name: "lang", In: "query", Description: "Accepted and ignored: the document is in English.", Schema: &Schema{Type: "string"}})
-		doc := &Schema{Type: "object", AdditionalProperties: true}
-		op.Responses["200"] = &Response{Description: "The OpenAPI 3 document.", Content: map[string]MediaType{
-			MediaYAML: {Schema: doc}, MediaYAMLPlain: {Schema: doc}, MediaJSON: {Schema: doc}, MediaJSONPlain: {Schema: doc},
-		}}
-	case r.Method == "DELETE":
-		op.Responses["204"] = &Response{Description: "Deleted."}
-	case r.Method == "POST" && strings.HasPrefix(strings.ToLower(r.Summary), "create"):
-		op.Responses["201"] = jsonResponse("Created.", &Schema{Ref: "#/components/schemas/Object"})
-	case isList(r):
-		op.Responses["200"] = jsonResponse("A page of results.", &Schema{Ref: "#/components/schemas/PaginatedList"})
-	default:
-		op.Responses["200"] = jsonResponse("Success.", &Schema{Ref: "#/components/schemas/Object"})
-	}
+	// The error responses each route really sends (the live test in
+	// infra/robust validates them): 400 for a bad body or query (DRF's
+	// field errors, or {"detail"} for a body that is not JSON); 401/403
+	// where credentials are needed; 404 and 405 everywhere; 409 where a
+	// state machine or a concurrent write refuses, and on idempotent
+	// routes; 422 for a reused Idempotency-Key and seed 002's profiles.
+	// 429 as below.
 	if r.Function != "schema" {
 		op.Responses["400"] = &Response{Ref: "#/components/responses/ValidationError"}
+		if strings.HasSuffix(r.Path, "/values/") {
+			op.Responses["400"] = &Response{Ref: "#/components/responses/EnvelopeError"}
+		}
 	}
 	if r.Auth != routes.AuthNone {
 		op.Responses["401"] = &Response{Ref: "#/components/responses/Unauthenticated"}
@@ -245,7 +280,10 @@ func operation(r routes.Route) *Operation {
 	}
 	op.Responses["404"] = &Response{Ref: "#/components/responses/NotFound"}
 	op.Responses["405"] = &Response{Ref: "#/components/responses/MethodNotAllowed"}
-	if r.Seed == "002" {
+	if conflicts(r) {
+		op.Responses["409"] = &Response{Ref: "#/components/responses/Conflict"}
+	}
+	if r.Seed == "002" || idempotent(r) {
 		op.Responses["422"] = &Response{Ref: "#/components/responses/Unprocessable"}
 	}
 	// 429: the profiles function limits each caller (package ratelimit)
@@ -263,18 +301,100 @@ func operation(r routes.Route) *Operation {
 	return op
 }
 
-// typedResponse replaces the generic 200 schema of a route whose Go
-// response type is known by that type's schema.
-func typedResponse(r routes.Route, op *Operation, comps map[string]*Schema) {
+// idempotent reports whether the route honours Idempotency-Key (the
+// handlers wrap them in store.DB.Idempotent): the creates and the
+// lifecycle actions of offerings and investments (not api-keys: a stored
+// answer would keep the secret). The live test in infra/robust retries
+// every POST with its key and fails when this disagrees with the handler.
+func idempotent(r routes.Route) bool {
+	if r.Method != "POST" {
+		return false
+	}
+	switch r.Path {
+	case "/api/offerings/", "/api/investments/", "/api/investors/", "/api/users/":
+		return true
+	}
+	segs := strings.Split(strings.Trim(r.Path, "/"), "/")
+	return len(segs) == 4 && (segs[1] == "offerings" || segs[1] == "investments") && segs[2] == "{id}" && segs[3] != "api-keys"
+}
+
+// conflicts reports whether the route may answer 409: the writes of the
+// seed 000 resources (lifecycle state machines, optimistic concurrency)
+// and the idempotent routes.
+func conflicts(r routes.Route) bool {
+	if r.Method == "GET" {
+		return false
+	}
+	switch r.Function {
+	case "offerings", "investments", "investors":
+		return true
+	case "groups", "forms":
+		// Versioned writes (a race answers 409) and, for the forms'
+		// DELETE, a form users still hold.
+		return true
+	}
+	return idempotent(r)
+}
+
+// createdStatus lists the POST routes that answer 201 beyond the creates
+// (a summary starting "Create").
+var createdStatus = map[string]bool{"POST /api/v1/ibkr/trades/": true, "POST /api/accounts/invitations/": true}
+
+// successStatus is the status of the route's success response.
+func successStatus(r routes.Route, t reflect.Type) string {
+	switch {
+	case t == noBody:
+		return "204"
+	case r.Method == "POST" && (strings.HasPrefix(strings.ToLower(r.Summary), "create") || createdStatus[r.Key()]):
+		return "201"
+	}
+	return "200"
+}
+
+// typedResponse sets the route's success response from its Go type in
+// responseTypes; a route without one is a problem.
+func typedResponse(r routes.Route, op *Operation, g *gen) []string {
 	t, ok := responseTypes[r.Key()]
 	if !ok {
-		return
+		return []string{r.Key() + ": no response type in responseTypes (pkg/schema/types.go)"}
 	}
-	item := schemaOf(t, comps)
+	if r.Key() == "GET /api/schema/" {
+		doc := &Schema{Type: "object", AdditionalProperties: true, Description: "An OpenAPI 3.0 document."}
+		op.Responses["200"] = &Response{Description: "The OpenAPI 3 document.", Content: map[string]MediaType{
+			MediaYAML: {Schema: doc}, MediaYAMLPlain: {Schema: doc}, MediaJSON: {Schema: doc}, MediaJSONPlain: {Schema: doc},
+		}}
+		return nil
+	}
+	status := successStatus(r, t)
+	switch t {
+	case noBody:
+		op.Responses[status] = &Response{Description: "Done; no body."}
+		return nil
+	case htmlPage:
+		op.Responses[status] = &Response{Description: "An HTML page.", Content: map[string]MediaType{
+			"text/html": {Schema: &Schema{Type: "string"}}}}
+		return nil
+	case uiAsset:
+		op.Responses[status] = &Response{Description: "The file.", Content: map[string]MediaType{
+			"text/javascript": {Schema: &Schema{Type: "string"}}, "text/css": {Schema: &Schema{Type: "string"}}}}
+		return nil
+	case csvFile:
+		op.Responses[status] = &Response{Description: "The export as CSV (RFC 4180, UTF-8, a header row; cells a spreadsheet would read as formulas are prefixed with ').", Content: map[string]MediaType{
+			"text/csv": {Schema: &Schema{Type: "string"}}}}
+		op.Responses["303"] = &Response{Description: "An export too large to answer inline: Location is a presigned download URL, valid for minutes.",
+			Headers: map[string]*Header{"Location": {Required: true, Schema: &Schema{Type: "string", Format: "uri"}}}}
+		return nil
+	}
+	item := g.schema(t)
 	s := item
-	if isList(r) {
-		name := "Paginated" + t.Name() + "List"
-		comps[name] = &Schema{
+	desc := "Success."
+	if status == "201" {
+		desc = "Created."
+	}
+	if isList(r) || offsetEnvelope[r.Key()] || offsetOptional[r.Key()] {
+		desc = "A page of results."
+		name := "Paginated" + g.componentName(t) + "List"
+		g.comps[name] = &Schema{
 			Type:     "object",
 			Required: []string{"count", "next", "previous", "results"},
 			Properties: map[string]*Schema{
@@ -285,23 +405,69 @@ func typedResponse(r routes.Route, op *Operation, comps map[string]*Schema) {
 			},
 		}
 		s = &Schema{Ref: "#/components/schemas/" + name}
+		if offsetOptional[r.Key()] {
+			desc = "The whole list, or a page of it when limit or offset is given."
+			s = &Schema{AnyOf: []*Schema{{Type: "array", Items: item}, s}}
+		}
 	}
-	code := "200"
-	if _, created := op.Responses["201"]; created {
-		code = "201"
+	resp := jsonResponse(desc, s)
+	if planHeader(r) {
+		resp.Headers = map[string]*Header{store.PlanHeader: {Required: true, Schema: &Schema{Type: "string"},
+			Description: "What the read cost: items read, query plan (see README)."}}
 	}
-	op.Responses[code] = jsonResponse(op.Responses[code].Description, s)
+	if idempotent(r) {
+		if resp.Headers == nil {
+			resp.Headers = map[string]*Header{}
+		}
+		resp.Headers[store.IdempotencyReplayHeader] = &Header{Schema: &Schema{Type: "string", Enum: []any{"true"}},
+			Description: "Present on an answer replayed for a retried Idempotency-Key."}
+	}
+	op.Responses[status] = resp
+	return nil
 }
 
-// typedRequest replaces the generic request body of a route whose Go
-// request type is known by that type's schema.
-func typedRequest(r routes.Route, op *Operation, comps map[string]*Schema) {
-	t, ok := requestTypes[r.Key()]
-	if !ok || op.RequestBody == nil {
-		return
+// offsetEnvelope are seed 004's lists that always answer a limit/offset
+// page; offsetOptional those that answer the whole array unless limit or
+// offset is given.
+var (
+	offsetEnvelope = map[string]bool{"GET /api/accounts/companies/": true}
+	offsetOptional = map[string]bool{"GET /api/accounts/users/": true}
+)
+
+// planHeader reports whether the route answers X-Tranche-Plan: the lists
+// served by pkg/listing, the values routes and the summary.
+func planHeader(r routes.Route) bool {
+	return isList(r) || offsetEnvelope[r.Key()] || strings.HasSuffix(r.Path, "/values/") || r.Key() == "GET /api/investments/summary/"
+}
+
+// typedRequest sets the request body of a write route from its Go type
+// in requestTypes; a write route without one is a problem.
+func typedRequest(r routes.Route, op *Operation, g *gen) []string {
+	switch r.Method {
+	case "POST", "PUT", "PATCH", "DELETE":
+	default:
+		return nil
 	}
-	op.RequestBody.Required = true
-	op.RequestBody.Content = map[string]MediaType{"application/json": {Schema: schemaOf(t, comps)}}
+	if r.Auth == routes.AuthSvix {
+		return nil // ClerkEvent, set by operation
+	}
+	t, ok := requestTypes[r.Key()]
+	if !ok {
+		return []string{r.Key() + ": no request type in requestTypes (pkg/schema/types.go)"}
+	}
+	if t == noBody {
+		if r.Method != "DELETE" {
+			op.RequestBody = &RequestBody{Description: "Not read: send nothing or {}.",
+				Content: map[string]MediaType{"application/json": {Schema: &Schema{Type: "object"}}}}
+		}
+		return nil
+	}
+	op.RequestBody = &RequestBody{Required: r.Method != "DELETE",
+		Content: map[string]MediaType{"application/json": {Schema: g.schema(t)}}}
+	if r.Method == "DELETE" {
+		op.RequestBody.Description = "Or key_id in the query."
+	}
+	return nil
 }
 
 func isList(r routes.Route) bool {
@@ -436,17 +602,6 @@ func components() Components {
 				AdditionalProperties: &Schema{Type: "array", Items: str},
 				Example:              map[string]any{"amount__gte": []string{"Enter a number."}},
 			},
-			"Object": {Type: "object", AdditionalProperties: true},
-			"PaginatedList": {
-				Type:     "object",
-				Required: []string{"count", "results"},
-				Properties: map[string]*Schema{
-					"count":    {Type: "integer", Example: 123},
-					"next":     {Type: "string", Format: "uri", Nullable: true},
-					"previous": {Type: "string", Format: "uri", Nullable: true},
-					"results":  {Type: "array", Items: &Schema{Ref: "#/components/schemas/Object"}},
-				},
-			},
 			"ClerkEvent": {
 				Type:        "object",
 				Description: "A Clerk webhook event delivered by Svix.",
@@ -458,14 +613,17 @@ func components() Components {
 			},
 		},
 		Responses: map[string]*Response{
-			"ValidationError": {Description: "Invalid input.", Content: map[string]MediaType{
-				"application/json": {Schema: &Schema{Ref: "#/components/schemas/ValidationError"}}}},
+			"ValidationError": {Description: "Invalid input: DRF's field errors, or {\"detail\"} for a body that is not JSON.", Content: map[string]MediaType{
+				"application/json": {Schema: &Schema{AnyOf: []*Schema{{Ref: "#/components/schemas/ValidationError"}, {Ref: "#/components/schemas/Error"}}}}}},
 			"Unauthenticated": errorResponse("Authentication credentials were not provided or are invalid.", map[string]*Header{
 				"WWW-Authenticate": {Schema: str}}),
 			"Forbidden":        errorResponse("You do not have permission to perform this action.", nil),
 			"NotFound":         errorResponse("Not found.", nil),
 			"MethodNotAllowed": errorResponse("Method not allowed.", map[string]*Header{"Allow": {Schema: str}}),
 			"Unprocessable":    errorResponse("The body could not be processed.", nil),
+			"Conflict":         errorResponse("The object's state does not allow this now.", nil),
+			"EnvelopeError": {Description: "Invalid field parameter.", Content: map[string]MediaType{
+				"application/json": {Schema: &Schema{Ref: "#/components/schemas/EnvelopeError"}}}},
 			"Throttled": errorResponse("Request was throttled: the caller's token bucket (PROFILES_RATE_LIMIT, default 120 a minute) is empty. Every answer of a rate-limited route carries the X-RateLimit headers.", map[string]*Header{
 				"Retry-After":           {Description: "Seconds until one request is allowed again.", Schema: &Schema{Type: "integer"}},
 				"X-RateLimit-Limit":     {Description: "The bucket's size: requests allowed at once.", Schema: &Schema{Type: "integer"}},
@@ -510,3 +668,5 @@ func dedupe(ps []Param) []Param {
 	}
 	return out
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -28,17 +28,22 @@ func init() {
 		"GET /api/roles/":                            reflect.TypeFor[[]model.GroupRoleView](),
 		"POST /api/invitations/shell/":               reflect.TypeFor[model.ShellInvitationView](),
 		"POST /api/invitations/signatory/":           member,
+		// issue 14: the deletes answer 204 and read no body
+		"DELETE /api/user-groups/{id}/":                 noBody,
+		"DELETE /api/user-groups/{id}/users/{user_id}/": noBody,
 	} {
 		responseTypes[k] = t
 	}
 	for k, t := range map[string]reflect.Type{
-		"POST /api/user-groups/":                     reflect.TypeFor[model.UserGroupCreateRequest](),
-		"PATCH /api/user-groups/{id}/":               reflect.TypeFor[model.UserGroupUpdateRequest](),
-		"POST /api/user-groups/{id}/users/":          reflect.TypeFor[model.UserGroupRoleRequest](),
-		"PATCH /api/user-groups/{id}/role/":          reflect.TypeFor[model.UserGroupRoleRequest](),
-		"PATCH /api/user-groups/{id}/feature-flags/": reflect.TypeFor[model.UserGroupFlagRequest](),
-		"POST /api/invitations/shell/":               reflect.TypeFor[model.ShellInvitationRequest](),
-		"POST /api/invitations/signatory/":           reflect.TypeFor[model.SignatoryRequest](),
+		"POST /api/user-groups/":                        reflect.TypeFor[model.UserGroupCreateRequest](),
+		"PATCH /api/user-groups/{id}/":                  reflect.TypeFor[model.UserGroupUpdateRequest](),
+		"POST /api/user-groups/{id}/users/":             reflect.TypeFor[model.UserGroupRoleRequest](),
+		"PATCH /api/user-groups/{id}/role/":             reflect.TypeFor[model.UserGroupRoleRequest](),
+		"PATCH /api/user-groups/{id}/feature-flags/":    reflect.TypeFor[model.UserGroupFlagRequest](),
+		"POST /api/invitations/shell/":                  reflect.TypeFor[model.ShellInvitationRequest](),
+		"POST /api/invitations/signatory/":              reflect.TypeFor[model.SignatoryRequest](),
+		"DELETE /api/user-groups/{id}/":                 noBody,
+		"DELETE /api/user-groups/{id}/users/{user_id}/": noBody,
 	} {
 		requestTypes[k] = t
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/app"
@@ -26,32 +26,44 @@ const (
 	MediaJSONPlain = "application/json"
 )
 
-// rendered is the document in both encodings, built on the first request
-// of a cold start.
+// rendered is the document, each encoding built on the first request
+// that asks for it in a cold start: YAML costs about twice the rest
+// (BenchmarkGenerate), and most clients and the reference pages ask for
+// JSON only.
 type rendered struct {
-	once       sync.Once
-	yaml, json []byte
-	err        error
+	docOnce, jsonOnce, yamlOnce sync.Once
+	doc                         *Document
+	json, yaml                  []byte
+	jsonErr, yamlErr            error
 }
 
-func (d *rendered) build() {
-	doc := Generate()
-	var jb bytes.Buffer
-	enc := json.NewEncoder(&jb)
-	enc.SetEscapeHTML(false)
-	if d.err = enc.Encode(doc); d.err != nil {
-		return
-	}
-	var yb bytes.Buffer
-	ye := yaml.NewEncoder(&yb)
-	ye.SetIndent(2)
-	if d.err = ye.Encode(doc); d.err != nil {
-		return
-	}
-	if d.err = ye.Close(); d.err != nil {
-		return
-	}
-	d.json, d.yaml = jb.Bytes(), yb.Bytes()
+func (d *rendered) document() *Document {
+	d.docOnce.Do(func() { d.doc = Generate() })
+	return d.doc
+}
+
+func (d *rendered) jsonBytes() ([]byte, error) {
+	d.jsonOnce.Do(func() {
+		var jb bytes.Buffer
+		enc := json.NewEncoder(&jb)
+		enc.SetEscapeHTML(false)
+		d.jsonErr = enc.Encode(d.document())
+		d.json = jb.Bytes()
+	})
+	return d.json, d.jsonErr
+}
+
+func (d *rendered) yamlBytes() ([]byte, error) {
+	d.yamlOnce.Do(func() {
+		var yb bytes.Buffer
+		ye := yaml.NewEncoder(&yb)
+		ye.SetIndent(2)
+		if d.yamlErr = ye.Encode(d.document()); d.yamlErr == nil {
+			d.yamlErr = ye.Close()
+		}
+		d.yaml = yb.Bytes()
+	})
+	return d.yaml, d.yamlErr
 }
 
 // NewHandler serves GET /api/schema/ for the schema function. It needs
@@ -61,22 +73,23 @@ func NewHandler(_ app.Deps) http.Handler {
 	d := &rendered{}
 	rt := httpapi.NewRouter("schema")
 	rt.HandleFunc("GET /api/schema/", func(w http.ResponseWriter, r *http.Request) error {
-		d.once.Do(d.build)
-		if d.err != nil {
-			return fmt.Errorf("schema: render: %w", d.err)
-		}
 		media, err := negotiate(r)
 		if err != nil {
 			return err
 		}
-		body, ctype := d.yaml, media
+		var body []byte
+		ctype := media
 		switch media {
 		case MediaJSON, MediaJSONPlain:
-			body = d.json
+			body, err = d.jsonBytes()
 		default:
 			// drf-spectacular's YAML renderers declare charset utf-8, which
 			// DRF appends to the Content-Type; its JSON renderers do not.
 			ctype += "; charset=utf-8"
+			body, err = d.yamlBytes()
+		}
+		if err != nil {
+			return fmt.Errorf("schema: render: %w", err)
 		}
 		w.Header().Set("Content-Type", ctype)
 		w.Header().Set("Vary", "Accept")
@@ -87,6 +100,7 @@ func NewHandler(_ app.Deps) http.Handler {
 		}
 		return nil
 	})
+	addUIRoutes(rt)
 	return rt.Handler()
 }
 

@@ -7,6 +7,7 @@ package schema
 type Document struct {
 	OpenAPI    string              `json:"openapi" yaml:"openapi"`
 	Info       Info                `json:"info" yaml:"info"`
+	Servers    []Server            `json:"servers,omitempty" yaml:"servers,omitempty"`
 	Paths      map[string]PathItem `json:"paths" yaml:"paths"`
 	Components Components          `json:"components" yaml:"components"`
 	Tags       []Tag               `json:"tags,omitempty" yaml:"tags,omitempty"`
@@ -16,6 +17,12 @@ type Document struct {
 type Info struct {
 	Title       string `json:"title" yaml:"title"`
 	Version     string `json:"version" yaml:"version"`
+	Description string `json:"description,omitempty" yaml:"description,omitempty"`
+}
+
+// Server is where the API is served.
+type Server struct {
+	URL         string `json:"url" yaml:"url"`
 	Description string `json:"description,omitempty" yaml:"description,omitempty"`
 }
 
@@ -37,6 +44,7 @@ type Operation struct {
 	Parameters  []*Parameter         `json:"parameters,omitempty" yaml:"parameters,omitempty"`
 	RequestBody *RequestBody         `json:"requestBody,omitempty" yaml:"requestBody,omitempty"`
 	Responses   map[string]*Response `json:"responses" yaml:"responses"`
+	Deprecated  bool                 `json:"deprecated,omitempty" yaml:"deprecated,omitempty"`
 	// Security is never nil: an empty list says "no authentication".
 	Security *[]map[string][]string `json:"security,omitempty" yaml:"security,omitempty"`
 }
@@ -68,6 +76,7 @@ type Response struct {
 // Header is a response header.
 type Header struct {
 	Description string  `json:"description,omitempty" yaml:"description,omitempty"`
+	Required    bool    `json:"required,omitempty" yaml:"required,omitempty"`
 	Schema      *Schema `json:"schema" yaml:"schema"`
 }
 
@@ -84,6 +93,7 @@ type Schema struct {
 	Description          string             `json:"description,omitempty" yaml:"description,omitempty"`
 	Enum                 []any              `json:"enum,omitempty" yaml:"enum,omitempty"`
 	Pattern              string             `json:"pattern,omitempty" yaml:"pattern,omitempty"`
+	MaxLength            *int               `json:"maxLength,omitempty" yaml:"maxLength,omitempty"`
 	Minimum              *float64           `json:"minimum,omitempty" yaml:"minimum,omitempty"`
 	Nullable             bool               `json:"nullable,omitempty" yaml:"nullable,omitempty"`
 	Items                *Schema            `json:"items,omitempty" yaml:"items,omitempty"`
@@ -92,6 +102,7 @@ type Schema struct {
 	AdditionalProperties any                `json:"additionalProperties,omitempty" yaml:"additionalProperties,omitempty"`
 	Example              any                `json:"example,omitempty" yaml:"example,omitempty"`
 	AllOf                []*Schema          `json:"allOf,omitempty" yaml:"allOf,omitempty"`
+	AnyOf                []*Schema          `json:"anyOf,omitempty" yaml:"anyOf,omitempty"`
 }
 
 // Components are the shared definitions.

@@ -224,12 +224,26 @@ func TestEvent(t *testing.T) {
 	load(t, []byte(resp.Body))
 }
 
+// BenchmarkGenerate is a cold start's first document in both encodings.
 func BenchmarkGenerate(b *testing.B) {
 	for b.Loop() {
 		d := &rendered{}
-		d.build()
-		if d.err != nil {
-			b.Fatal(d.err)
+		if _, err := d.jsonBytes(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := d.yamlBytes(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGenerateJSON is a cold start's first JSON document (the
+// reference pages' request).
+func BenchmarkGenerateJSON(b *testing.B) {
+	for b.Loop() {
+		d := &rendered{}
+		if _, err := d.jsonBytes(); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
@@ -252,5 +266,74 @@ func TestEveryFilterIsDocumented(t *testing.T) {
 		if op.Parameters.GetByInAndName("query", name) == nil {
 			t.Errorf("GET /api/investments/: no %s", name)
 		}
+	}
+}
+
+// TestEveryRouteIsTyped fails naming each route of the table without a
+// typed success response (responseTypes) or, for a write, a typed request
+// body (requestTypes), and each Go type the generator cannot describe: a
+// route added to the table must say what it sends and reads.
+func TestEveryRouteIsTyped(t *testing.T) {
+	for _, p := range Problems() {
+		t.Error(p)
+	}
+	doc := load(t, get(t, newHandler(), "/api/schema/?format=json", nil).Body.Bytes())
+	for _, r := range routes.All {
+		op := doc.Paths.Find(r.Path).GetOperation(r.Method)
+		ok := false
+		for code, resp := range op.Responses.Map() {
+			if code[0] != '2' {
+				continue
+			}
+			ok = true
+			for media, mt := range resp.Value.Content {
+				if s := mt.Schema; s.Ref == "" && s.Value.Type.Is("object") && len(s.Value.Properties) == 0 && r.Function != "schema" {
+					t.Errorf("%s: %s response %s is a bare object", r.Key(), code, media)
+				}
+			}
+		}
+		if !ok {
+			t.Errorf("%s: no success response", r.Key())
+		}
+	}
+	for key := range responseTypes {
+		if !hasRoute(key) {
+			t.Errorf("responseTypes: %s is not a route of the table", key)
+		}
+	}
+	for key := range requestTypes {
+		if !hasRoute(key) {
+			t.Errorf("requestTypes: %s is not a route of the table", key)
+		}
+	}
+}
+
+func hasRoute(key string) bool {
+	for _, r := range routes.All {
+		if r.Key() == key {
+			return true
+		}
+	}
+	return false
+}
+
+// TestDocumentExtras: servers, the deprecated alias, the Idempotency-Key
+// and plan headers.
+func TestDocumentExtras(t *testing.T) {
+	doc := load(t, get(t, newHandler(), "/api/schema/?format=json", nil).Body.Bytes())
+	if len(doc.Servers) == 0 {
+		t.Error("no servers")
+	}
+	if !doc.Paths.Find("/api/accounts/me/").Get.Deprecated || doc.Paths.Find("/api/accounts/users/me/").Get.Deprecated {
+		t.Error("only the alias /api/accounts/me/ is deprecated")
+	}
+	if doc.Paths.Find("/api/investments/").Post.Parameters.GetByInAndName("header", "Idempotency-Key") == nil {
+		t.Error("POST /api/investments/ has no Idempotency-Key")
+	}
+	if doc.Paths.Find("/api/offerings/{id}/api-keys/").Post.Parameters.GetByInAndName("header", "Idempotency-Key") != nil {
+		t.Error("POST api-keys is not idempotent")
+	}
+	if h := doc.Paths.Find("/api/investments/").Get.Responses.Status(200).Value.Headers["X-Tranche-Plan"]; h == nil || !h.Value.Required {
+		t.Error("the investments list has no X-Tranche-Plan")
 	}
 }

@@ -111,7 +111,7 @@ func (h *handler) handleClerk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !fresh {
-		return httpapi.JSON(w, http.StatusOK, map[string]any{"success": true, "detail": "Already processed."})
+		return httpapi.JSON(w, http.StatusOK, Ack{Success: true, Detail: "Already processed."})
 	}
 	if err := apply(ctx); err != nil {
 		if rerr := h.db.ReleaseWebhook(context.WithoutCancel(ctx), id); rerr != nil {
@@ -123,7 +123,7 @@ func (h *handler) handleClerk(w http.ResponseWriter, r *http.Request) error {
 		}
 		return fmt.Errorf("webhooks: apply %s %s: %w", ev.Type, id, err)
 	}
-	return httpapi.JSON(w, http.StatusOK, map[string]any{"success": true})
+	return httpapi.JSON(w, http.StatusOK, Ack{Success: true})
 }
 
 type clerkUser struct {

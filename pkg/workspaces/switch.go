@@ -42,7 +42,7 @@ func handleWorkspaces(db *store.DB) httpapi.HandlerFunc {
 		for _, ws := range all {
 			items = append(items, workspaceItem{WorkspaceName: ws.Name, WorkspaceID: ws.Number, MemberCount: ws.MemberCount, IsMFAEnabled: ws.IsMFAEnabled})
 		}
-		return httpapi.JSON(w, http.StatusOK, map[string]any{"workspaces": items})
+		return httpapi.JSON(w, http.StatusOK, WorkspaceList{Workspaces: items})
 	}
 }
 
@@ -56,9 +56,7 @@ func handleSwitch(db *store.DB) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		var body struct {
-			CompanyID json.RawMessage `json:"company_id"`
-		}
+		var body SwitchRequest
 		if err := httpapi.Decode(w, r, &body); err != nil {
 			return err
 		}
@@ -100,6 +98,6 @@ func handleSwitch(db *store.DB) httpapi.HandlerFunc {
 		}); err != nil {
 			return err
 		}
-		return httpapi.JSON(w, http.StatusOK, map[string]string{"message": "Switched to workspace " + wsItem.Name + "."})
+		return httpapi.JSON(w, http.StatusOK, SwitchResult{Message: "Switched to workspace " + wsItem.Name + "."})
 	}
 }
