@@ -432,7 +432,6 @@ func newAPI(stack awscdk.Stack, props *Props, fns map[string]awslambda.Function)
 			jsii.String(constructID(fn)+"Integration"), fns[fn],
 			&awsapigatewayv2integrations.HttpLambdaIntegrationProps{ScopePermissionToRoute: jsii.Bool(false)})
 	}
-	anyDone := map[string]bool{}
 	for _, r := range routes.All {
 		method, path := GatewayRoute(r)
 		awsapigatewayv2.NewHttpRoute(api, jsii.String("Route "+strings.ReplaceAll(r.Key(), "/", "|")), &awsapigatewayv2.HttpRouteProps{
@@ -440,18 +439,18 @@ func newAPI(stack awscdk.Stack, props *Props, fns map[string]awslambda.Function)
 			RouteKey:    awsapigatewayv2.HttpRouteKey_With(jsii.String(path), awsapigatewayv2.HttpMethod(method)),
 			Integration: integrations[r.Function],
 		})
-		// Any other method on a known path goes to the path's function
-		// too, so the client gets DRF's 405 with Allow (and OPTIONS), not
-		// API Gateway's bare 404. Method routes win over ANY.
-		if !anyDone[path] {
-			anyDone[path] = true
-			awsapigatewayv2.NewHttpRoute(api, jsii.String("Route ANY "+strings.ReplaceAll(path, "/", "|")), &awsapigatewayv2.HttpRouteProps{
-				HttpApi:     api,
-				RouteKey:    awsapigatewayv2.HttpRouteKey_With(jsii.String(path), awsapigatewayv2.HttpMethod_ANY),
-				Integration: integrations[r.Function],
-			})
-		}
 	}
+	// Any other method or path goes to the schema function, which answers
+	// as the path's own function would (httpapi.GatewayFallback): DRF's
+	// 405 with Allow and OPTIONS on a known path, the 301 to the slashed
+	// path, else 404; not API Gateway's bare 404. One $default route
+	// rather than an ANY route per path keeps the stack well under
+	// CloudFormation's 500 resources and API Gateway's 300 routes.
+	awsapigatewayv2.NewHttpRoute(api, jsii.String("Route $default"), &awsapigatewayv2.HttpRouteProps{
+		HttpApi:     api,
+		RouteKey:    awsapigatewayv2.HttpRouteKey_DEFAULT(),
+		Integration: integrations["schema"],
+	})
 	cdknag.NagSuppressions_AddResourceSuppressions(api, &[]*cdknag.NagPackSuppression{
 		{Id: jsii.String("AwsSolutions-APIG4"), Reason: jsii.String(authReason)},
 		{Id: jsii.String("AwsSolutions-COG4"), Reason: jsii.String(authReason)},

@@ -101,7 +101,10 @@ func NewHandler(_ app.Deps) http.Handler {
 		return nil
 	})
 	addUIRoutes(rt)
-	return rt.Handler()
+	// The schema function also serves the API's $default route (the
+	// stack): a request no route matches gets the answer of the path's
+	// own function (405, OPTIONS, 301) or a 404.
+	return httpapi.GatewayFallback("schema", rt.Handler())
 }
 
 // negotiate picks the media type as DRF does: ?format= (json or yaml) wins,
