@@ -45,7 +45,10 @@ func TestReferencePagesInBrowser(t *testing.T) {
 		// operation ids of the document.
 		want []string
 	}{
-		{"swagger-ui", "/api/schema/swagger-ui/", []string{"swagger-ui", "get_api_offerings", "post_api_investments", "Tranche API"}},
+		// Swagger UI 5 renders its operations as a virtual list (only
+		// those near the viewport are in the DOM): ask for the first
+		// operations of the first tag (account); Redoc renders them all.
+		{"swagger-ui", "/api/schema/swagger-ui/", []string{"swagger-ui", "delete_api_v1_account_devtest", "get_api_v1_account_devtest", "Tranche API"}},
 		{"redoc", "/api/schema/redoc/", []string{"operation/get_api_offerings", "operation/post_api_investments", "Tranche API"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

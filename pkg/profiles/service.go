@@ -81,13 +81,16 @@ func (s *Service) Create(ctx context.Context, c Caller, raw map[string]json.RawM
 	switch {
 	case !in.UserIDSet:
 		errs.add("user_id", msgRequired)
+	case in.UserID == nil && c.Session && c.OwnUser != 0:
+		// A session's null user_id means "me". Members get their
+		// workspace user at sign-in (users.LinkMemberUsers), so most
+		// sessions already have one: the profile is theirs.
+		own := c.OwnUser
+		in.UserID = &own
 	case in.UserID == nil:
 		email := in.Email
 		if c.Session {
 			email = c.OwnEmail
-			if c.OwnUser != 0 {
-				errs.add("user_id", fmt.Sprintf("You already have user id %d; send it instead of null.", c.OwnUser))
-			}
 		}
 		if email == "" {
 			if !errs.has("email") {

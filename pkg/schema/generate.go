@@ -435,9 +435,11 @@ var (
 )
 
 // planHeader reports whether the route answers X-Tranche-Plan: the lists
-// served by pkg/listing, the values routes and the summary.
+// served by pkg/listing (seed 001's typed pages too), the values routes
+// and the summary.
 func planHeader(r routes.Route) bool {
-	return isList(r) || offsetEnvelope[r.Key()] || strings.HasSuffix(r.Path, "/values/") || r.Key() == "GET /api/investments/summary/"
+	_, paged := pageNumberLists[r.Key()]
+	return isList(r) || paged || offsetEnvelope[r.Key()] || strings.HasSuffix(r.Path, "/values/") || r.Key() == "GET /api/investments/summary/"
 }
 
 // typedRequest sets the request body of a write route from its Go type
