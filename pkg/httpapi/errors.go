@@ -48,6 +48,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &ae):
 	case errors.Is(err, store.ErrStale), errors.Is(err, store.ErrBusy):
 		ae = &apierr.Error{Kind: apierr.Conflict, Detail: "The " + changedObject(r) + " was changed by another request; retry.", Err: err}
+	case errors.Is(err, store.ErrEmailTaken):
+		// The workspace's user e-mails are unique: DRF's unique error.
+		ae = &apierr.Error{Kind: apierr.Invalid, Fields: map[string][]string{"email": {"user with this email already exists."}}, Err: err}
 	case errors.Is(err, store.ErrExists):
 		ae = &apierr.Error{Kind: apierr.Conflict, Detail: "The " + changedObject(r) + " already exists.", Err: err}
 	case errors.As(err, &lim):

@@ -2,9 +2,7 @@ package users
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
-	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -13,11 +11,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
-	"github.com/tranche-dev/tranche/pkg/store"
 )
-
-// msgEmailTaken is DRF's UniqueValidator message for the user model.
-const msgEmailTaken = "user with this email already exists."
 
 // passwordCost is bcrypt's work factor: slow on purpose.
 const passwordCost = bcrypt.DefaultCost
@@ -56,16 +50,7 @@ func handleCreate(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		hash, err := hashPassword(*password)
-		if err != nil {
-			return err
-		}
-		e := *email
-		u := &model.User{Email: e, ThirdPartyIssuerEmail: &e, DateJoined: model.NewTime(time.Now()), PasswordHash: hash, IsActive: true}
-		err = deps.DB.CreateUser(r.Context(), p.Workspace, u)
-		if errors.Is(err, store.ErrEmailTaken) {
-			return apierr.Field("email", msgEmailTaken)
-		}
+		u, err := Service{DB: deps.DB}.CreateIssuerUser(r.Context(), p.Workspace, *email, *password)
 		if err != nil {
 			return err
 		}
