@@ -5,10 +5,10 @@ import (
 	"strconv"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // Audit page sizes: ?limit= (default and most).
@@ -21,7 +21,7 @@ const (
 // object (kind INVESTMENT or OFFERING), after the caller's access to it
 // was checked: ?limit= (1–1000, default 100) and ?after= (the opaque
 // cursor of the previous page's next URL). Each page is one Query.
-func ServeAudit(w http.ResponseWriter, r *http.Request, deps app.Deps, ws, kind string, id int64) error {
+func ServeAudit(w http.ResponseWriter, r *http.Request, db *store.DB, ws, kind string, id int64) error {
 	q := r.URL.Query()
 	limit := auditDefaultLimit
 	if s := q.Get("limit"); s != "" {
@@ -35,7 +35,7 @@ func ServeAudit(w http.ResponseWriter, r *http.Request, deps app.Deps, ws, kind 
 	if len(after) > 200 {
 		return apierr.Field("after", "Invalid cursor.")
 	}
-	recs, next, err := deps.DB.AuditPage(r.Context(), ws, kind, id, after, limit)
+	recs, next, err := db.AuditPage(r.Context(), ws, kind, id, after, limit)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func ServeAudit(w http.ResponseWriter, r *http.Request, deps app.Deps, ws, kind 
 // handleAudit is GET /api/investments/{id}/audit/: the investment's
 // trail (its creation with the limit decision, every state change), for
 // whoever may read the investment.
-func handleAudit(deps app.Deps) httpapi.HandlerFunc {
+func handleAudit(db *store.DB) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -74,13 +74,13 @@ func handleAudit(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		inv, err := deps.DB.Investment(r.Context(), p.Workspace, id)
+		inv, err := db.Investment(r.Context(), p.Workspace, id)
 		if err != nil {
 			return err
 		}
 		if !p.SeesOffering(inv.Offering, inv.Issuer) {
 			return apierr.NotFoundError()
 		}
-		return ServeAudit(w, r, deps, p.Workspace, "INVESTMENT", id)
+		return ServeAudit(w, r, db, p.Workspace, "INVESTMENT", id)
 	}
 }

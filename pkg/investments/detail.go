@@ -4,13 +4,13 @@ import (
 	"net/http"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
-func handleDetail(deps app.Deps) httpapi.HandlerFunc {
+func handleDetail(db *store.DB) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -20,23 +20,23 @@ func handleDetail(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		q, err := parse(r.Context(), deps, p, r) // filters apply to the detail route too
+		q, err := parse(r.Context(), db, p, r) // filters apply to the detail route too
 		if err != nil {
 			return err
 		}
-		inv, err := deps.DB.Investment(r.Context(), p.Workspace, id)
+		inv, err := db.Investment(r.Context(), p.Workspace, id)
 		if err != nil {
 			return err
 		}
 		if !p.SeesOffering(inv.Offering, inv.Issuer) {
 			return apierr.NotFoundError()
 		}
-		graphs, err := deps.DB.InvestorGraphs(r.Context(), p.Workspace, []int64{inv.Investor})
+		graphs, err := db.InvestorGraphs(r.Context(), p.Workspace, []int64{inv.Investor})
 		if err != nil {
 			return err
 		}
 		g := graphs[inv.Investor]
-		if ok, err := matchesDetail(r.Context(), deps, p, q, inv, g); err != nil {
+		if ok, err := matchesDetail(r.Context(), db, p, q, inv, g); err != nil {
 			return err
 		} else if !ok {
 			return apierr.NotFoundError()

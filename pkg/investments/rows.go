@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
@@ -124,13 +123,13 @@ func entityValue(e *model.Entity, f string) filter.Value {
 
 // visible checks foreign-key filter ids: they must name rows of the
 // workspace that the principal may see.
-func visible(deps app.Deps, p *auth.Principal) filter.Visible {
+func visible(db *store.DB, p *auth.Principal) filter.Visible {
 	sc := p.StoreScope()
 	return func(ctx context.Context, path string, ids []int64) (map[int64]bool, error) {
 		out := map[int64]bool{}
 		switch path {
 		case "offering":
-			offs, err := deps.DB.OfferingsByID(ctx, p.Workspace, ids)
+			offs, err := db.OfferingsByID(ctx, p.Workspace, ids)
 			if err != nil {
 				return nil, err
 			}
@@ -139,28 +138,28 @@ func visible(deps app.Deps, p *auth.Principal) filter.Visible {
 			}
 			return out, nil
 		case "investor":
-			return deps.DB.InvestorsVisible(ctx, p.Workspace, sc, ids)
+			return db.InvestorsVisible(ctx, p.Workspace, sc, ids)
 		case "investor__user":
-			users, err := deps.DB.UsersByID(ctx, p.Workspace, ids)
+			users, err := db.UsersByID(ctx, p.Workspace, ids)
 			for id := range users {
 				out[id] = true
 			}
 			return out, err
 		case "investor__entity":
-			return deps.DB.EntitiesExist(ctx, p.Workspace, ids)
+			return db.EntitiesExist(ctx, p.Workspace, ids)
 		}
 		return out, nil
 	}
 }
 
 // parse reads the request's query string with InvestmentFilters.
-func parse(ctx context.Context, deps app.Deps, p *auth.Principal, r *http.Request) (*filter.Query, error) {
-	return filter.Parse(ctx, filter.InvestmentFilters, py.ParseQuery(r.URL.RawQuery), visible(deps, p))
+func parse(ctx context.Context, db *store.DB, p *auth.Principal, r *http.Request) (*filter.Query, error) {
+	return filter.Parse(ctx, filter.InvestmentFilters, py.ParseQuery(r.URL.RawQuery), visible(db, p))
 }
 
 // joinOfferings attaches each row's offering (one BatchGet of the distinct
 // offerings).
-func joinOfferings(ctx context.Context, deps app.Deps, p *auth.Principal, rows []*row) error {
+func joinOfferings(ctx context.Context, db *store.DB, p *auth.Principal, rows []*row) error {
 	ids := make([]int64, 0, 8)
 	seen := map[int64]bool{}
 	for _, r := range rows {
@@ -172,7 +171,7 @@ func joinOfferings(ctx context.Context, deps app.Deps, p *auth.Principal, rows [
 	if len(ids) == 0 {
 		return nil
 	}
-	offs, err := deps.DB.OfferingsByID(ctx, p.Workspace, ids)
+	offs, err := db.OfferingsByID(ctx, p.Workspace, ids)
 	if err != nil {
 		return err
 	}
@@ -184,12 +183,12 @@ func joinOfferings(ctx context.Context, deps app.Deps, p *auth.Principal, rows [
 
 // matchesDetail reports whether the investment satisfies the query's
 // filters and search, as DRF's get_object filters the queryset first.
-func matchesDetail(ctx context.Context, deps app.Deps, p *auth.Principal, q *filter.Query, inv *model.Investment, g model.InvestorGraph) (bool, error) {
+func matchesDetail(ctx context.Context, db *store.DB, p *auth.Principal, q *filter.Query, inv *model.Investment, g model.InvestorGraph) (bool, error) {
 	if len(q.Conds) == 0 && len(q.Search) == 0 {
 		return true, nil
 	}
 	rw := &row{inv: inv, g: g}
-	if err := joinOfferings(ctx, deps, p, []*row{rw}); err != nil {
+	if err := joinOfferings(ctx, db, p, []*row{rw}); err != nil {
 		return false, err
 	}
 	return q.Match(rw), nil

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
@@ -20,8 +19,8 @@ import (
 // open returns the investments the principal may see, from the
 // workspace's read model: each row joined with its offering and investor
 // graph, built once per state of the workspace.
-func open(ctx context.Context, deps app.Deps, p *auth.Principal) (*listing.Source[*row], error) {
-	return listing.FromReadModel(ctx, deps.DB, p, "investments", func(v *readmodel.View, sc store.Scope) []*row {
+func open(ctx context.Context, db *store.DB, p *auth.Principal) (*listing.Source[*row], error) {
+	return listing.FromReadModel(ctx, db, p, "investments", func(v *readmodel.View, sc store.Scope) []*row {
 		var out []*row
 		for _, inv := range v.Investments() {
 			if (sc.Offering != 0 && inv.Offering != sc.Offering) || (sc.Issuer != 0 && inv.Issuer != sc.Issuer) {
@@ -64,12 +63,12 @@ func visibleIn(v *readmodel.View, p *auth.Principal) filter.Visible {
 }
 
 // listSpec is GET /api/investments/ in the listing pipeline.
-func listSpec(deps app.Deps) listing.Spec[*row, model.InvestmentView] {
+func listSpec(db *store.DB) listing.Spec[*row, model.InvestmentView] {
 	return listing.Spec[*row, model.InvestmentView]{
 		Set:   filter.InvestmentFilters,
 		Pages: page.Numbers,
 		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[*row], error) {
-			return open(ctx, deps, p)
+			return open(ctx, db, p)
 		},
 		Render: func(shown []*row) []model.InvestmentView {
 			out := make([]model.InvestmentView, len(shown))
@@ -83,8 +82,8 @@ func listSpec(deps app.Deps) listing.Spec[*row, model.InvestmentView] {
 
 // openQuery opens the principal's investments and parses the request's
 // filters over them (values and summary).
-func openQuery(ctx context.Context, deps app.Deps, p *auth.Principal, r *http.Request) (*listing.Source[*row], *filter.Query, error) {
-	src, err := open(ctx, deps, p)
+func openQuery(ctx context.Context, db *store.DB, p *auth.Principal, r *http.Request) (*listing.Source[*row], *filter.Query, error) {
+	src, err := open(ctx, db, p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -98,7 +97,7 @@ func openQuery(ctx context.Context, deps app.Deps, p *auth.Principal, r *http.Re
 
 // handleValues serves GET /api/investments/values/?field=a,b over the
 // filtered and searched investments of the read model.
-func handleValues(deps app.Deps) httpapi.HandlerFunc {
+func handleValues(db *store.DB) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -109,7 +108,7 @@ func handleValues(deps app.Deps) httpapi.HandlerFunc {
 			return err
 		}
 		ctx, stats := store.WithStats(r.Context())
-		src, q, err := openQuery(ctx, deps, p, r)
+		src, q, err := openQuery(ctx, db, p, r)
 		if err != nil {
 			return err
 		}
@@ -127,14 +126,14 @@ func handleValues(deps app.Deps) httpapi.HandlerFunc {
 // the key's scope, the all-time lines cached until the next write), and
 // the *_today lines from each investment's times against today's range of
 // instants in its offering's zone.
-func handleSummary(deps app.Deps) httpapi.HandlerFunc {
+func handleSummary(db *store.DB) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
 			return err
 		}
 		ctx, stats := store.WithStats(r.Context())
-		src, q, err := openQuery(ctx, deps, p, r)
+		src, q, err := openQuery(ctx, db, p, r)
 		if err != nil {
 			return err
 		}

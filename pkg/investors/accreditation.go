@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // now is the clock of the verification handlers (a variable for tests).
@@ -40,7 +40,7 @@ func mayVerify(p *auth.Principal) bool {
 	return p.UserID != "" && (p.Role == "OWNER" || p.Role == "ADMIN")
 }
 
-func handleAccreditation(deps app.Deps) httpapi.HandlerFunc {
+func handleAccreditation(db *store.DB) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -50,12 +50,12 @@ func handleAccreditation(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if ok, err := Visible(r.Context(), deps.DB, p, id); err != nil {
+		if ok, err := Visible(r.Context(), db, p, id); err != nil {
 			return err
 		} else if !ok {
 			return apierr.NotFoundError()
 		}
-		inv, ent, ind, err := deps.DB.InvestorForWrite(r.Context(), p.Workspace, id)
+		inv, ent, ind, err := db.InvestorForWrite(r.Context(), p.Workspace, id)
 		if err != nil { // a missing investor is WriteError's 404
 			return err
 		}

@@ -5,13 +5,12 @@ import (
 	"net/http"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
-func handleDetail(deps app.Deps) httpapi.HandlerFunc {
+func handleDetail(db *store.DB) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -21,16 +20,16 @@ func handleDetail(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		q, err := parse(r.Context(), deps, p, r) // filters apply to the detail route too
+		q, err := parse(r.Context(), db, p, r) // filters apply to the detail route too
 		if err != nil {
 			return err
 		}
-		if ok, err := Visible(r.Context(), deps.DB, p, id); err != nil {
+		if ok, err := Visible(r.Context(), db, p, id); err != nil {
 			return err
 		} else if !ok {
 			return apierr.NotFoundError()
 		}
-		graphs, err := deps.DB.InvestorGraphs(r.Context(), p.Workspace, []int64{id})
+		graphs, err := db.InvestorGraphs(r.Context(), p.Workspace, []int64{id})
 		if err != nil {
 			return err
 		}

@@ -22,11 +22,11 @@ func NewHandler(deps app.Deps) http.Handler {
 
 func addRoutes(rt *httpapi.Router, deps app.Deps) {
 	svc := NewService(deps.DB)
-	rt.HandleFunc("GET /api/investors/{id}/", handleDetail(deps))
-	rt.HandleFunc("GET /api/investors/", listing.Handler(listSpec(deps)))
-	rt.HandleFunc("GET /api/investors/values/", handleValues(deps))
+	rt.HandleFunc("GET /api/investors/{id}/", handleDetail(deps.DB))
+	rt.HandleFunc("GET /api/investors/", listing.Handler(listSpec(deps.DB)))
+	rt.HandleFunc("GET /api/investors/values/", handleValues(deps.DB))
 	rt.Handle("POST /api/investors/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCreate(svc)))
 	rt.HandleFunc("PATCH /api/investors/{id}/", handleUpdate(svc))
-	rt.HandleFunc("GET /api/investors/{id}/accreditation/", handleAccreditation(deps))
+	rt.HandleFunc("GET /api/investors/{id}/accreditation/", handleAccreditation(deps.DB))
 	rt.HandleFunc("PUT /api/investors/{id}/accreditation/", handleVerify(svc))
 }

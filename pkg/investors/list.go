@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
@@ -72,8 +71,8 @@ func (r *row) Value(path string) filter.Value {
 // open returns the investors the principal may see, from the workspace's
 // read model: an offering or issuer key sees the investors with an
 // investment in its scope.
-func open(ctx context.Context, deps app.Deps, p *auth.Principal) (*listing.Source[*row], error) {
-	return listing.FromReadModel(ctx, deps.DB, p, "investors", func(v *readmodel.View, sc store.Scope) []*row {
+func open(ctx context.Context, db *store.DB, p *auth.Principal) (*listing.Source[*row], error) {
+	return listing.FromReadModel(ctx, db, p, "investors", func(v *readmodel.View, sc store.Scope) []*row {
 		var out []*row
 		for _, inv := range v.Investors() {
 			if (sc.Offering != 0 || sc.Issuer != 0) && !v.InvestorInScope(inv.ID, sc.Offering, sc.Issuer) {
@@ -107,12 +106,12 @@ func usersVisible(exists func(int64) bool) filter.Visible {
 
 // listSpec is GET /api/investors/ with InvestorFilters, ordering, search
 // and page numbers.
-func listSpec(deps app.Deps) listing.Spec[*row, model.InvestorView] {
+func listSpec(db *store.DB) listing.Spec[*row, model.InvestorView] {
 	return listing.Spec[*row, model.InvestorView]{
 		Set:   filter.InvestorFilters,
 		Pages: page.Numbers,
 		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[*row], error) {
-			return open(ctx, deps, p)
+			return open(ctx, db, p)
 		},
 		Render: func(shown []*row) []model.InvestorView {
 			out := make([]model.InvestorView, len(shown))
@@ -126,13 +125,13 @@ func listSpec(deps app.Deps) listing.Spec[*row, model.InvestorView] {
 
 // parse reads InvestorFilters for the detail route; user ids must name
 // users of the workspace.
-func parse(ctx context.Context, deps app.Deps, p *auth.Principal, r *http.Request) (*filter.Query, error) {
+func parse(ctx context.Context, db *store.DB, p *auth.Principal, r *http.Request) (*filter.Query, error) {
 	visible := func(ctx context.Context, path string, ids []int64) (map[int64]bool, error) {
 		out := map[int64]bool{}
 		if path != "user" {
 			return out, nil
 		}
-		users, err := deps.DB.UsersByID(ctx, p.Workspace, ids)
+		users, err := db.UsersByID(ctx, p.Workspace, ids)
 		for id := range users {
 			out[id] = true
 		}

@@ -3,7 +3,6 @@ package investors
 import (
 	"net/http"
 
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
@@ -27,7 +26,7 @@ var valueFields = map[string]func(*row) any{
 
 // handleValues serves GET /api/investors/values/?field=a,b over the
 // filtered and searched investors.
-func handleValues(deps app.Deps) httpapi.HandlerFunc {
+func handleValues(db *store.DB) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -38,7 +37,7 @@ func handleValues(deps app.Deps) httpapi.HandlerFunc {
 			return err
 		}
 		ctx, stats := store.WithStats(r.Context())
-		src, err := open(ctx, deps, p)
+		src, err := open(ctx, db, p)
 		if err != nil {
 			return err
 		}

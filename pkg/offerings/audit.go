@@ -4,17 +4,17 @@ import (
 	"net/http"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/investments"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // handleAudit is GET /api/offerings/{id}/audit/: the offering's trail —
 // its state changes (create, open, pause, close, escrow close, early
 // close, material changes) and every sale with its limit decision — for
 // whoever may read the offering.
-func handleAudit(deps app.Deps) httpapi.HandlerFunc {
+func handleAudit(db *store.DB) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -24,13 +24,13 @@ func handleAudit(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		o, err := deps.DB.Offering(r.Context(), p.Workspace, id)
+		o, err := db.Offering(r.Context(), p.Workspace, id)
 		if err != nil {
 			return err
 		}
 		if !p.SeesOffering(o.ID, o.Issuer) {
 			return apierr.NotFoundError()
 		}
-		return investments.ServeAudit(w, r, deps, p.Workspace, "OFFERING", id)
+		return investments.ServeAudit(w, r, db, p.Workspace, "OFFERING", id)
 	}
 }

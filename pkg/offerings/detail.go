@@ -4,12 +4,12 @@ import (
 	"net/http"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
-func handleDetail(deps app.Deps) httpapi.HandlerFunc {
+func handleDetail(db *store.DB) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -19,18 +19,18 @@ func handleDetail(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		q, err := parse(r.Context(), deps, p, r) // filters apply to the detail route too
+		q, err := parse(r.Context(), db, p, r) // filters apply to the detail route too
 		if err != nil {
 			return err
 		}
-		o, err := deps.DB.Offering(r.Context(), p.Workspace, id)
+		o, err := db.Offering(r.Context(), p.Workspace, id)
 		if err != nil {
 			return err
 		}
 		if !p.SeesOffering(o.ID, o.Issuer) {
 			return apierr.NotFoundError()
 		}
-		if ok, err := matchesDetail(r.Context(), deps, p, q, o); err != nil {
+		if ok, err := matchesDetail(r.Context(), db, p, q, o); err != nil {
 			return err
 		} else if !ok {
 			return apierr.NotFoundError()

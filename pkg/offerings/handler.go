@@ -25,9 +25,9 @@ func addRoutes(rt *httpapi.Router, deps app.Deps) {
 	// The write routes share one service; its Reg CF notices go out
 	// through SES.
 	svc := NewService(deps.DB, mail.FromDeps(deps), deps.Log)
-	rt.HandleFunc("GET /api/offerings/{id}/", handleDetail(deps))
-	rt.HandleFunc("GET /api/offerings/{id}/audit/", handleAudit(deps))
-	rt.HandleFunc("GET /api/offerings/", listing.Handler(listSpec(deps)))
+	rt.HandleFunc("GET /api/offerings/{id}/", handleDetail(deps.DB))
+	rt.HandleFunc("GET /api/offerings/{id}/audit/", handleAudit(deps.DB))
+	rt.HandleFunc("GET /api/offerings/", listing.Handler(listSpec(deps.DB)))
 	rt.Handle("POST /api/offerings/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCreate(svc)))
 	rt.HandleFunc("PATCH /api/offerings/{id}/", handleUpdate(svc))
 	for _, a := range []string{"open", "pause", "close"} {

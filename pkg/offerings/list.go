@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"slices"
 
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
@@ -38,19 +37,19 @@ func (r *row) Value(path string) filter.Value {
 
 // parse reads OfferingFilters; issuer ids must name issuers of the
 // workspace the principal may see.
-func parse(ctx context.Context, deps app.Deps, p *auth.Principal, r *http.Request) (*filter.Query, error) {
+func parse(ctx context.Context, db *store.DB, p *auth.Principal, r *http.Request) (*filter.Query, error) {
 	visible := func(ctx context.Context, path string, ids []int64) (map[int64]bool, error) {
 		out := map[int64]bool{}
 		if path != "issuer" {
 			return out, nil
 		}
-		issuers, err := deps.DB.IssuersByID(ctx, p.Workspace, ids)
+		issuers, err := db.IssuersByID(ctx, p.Workspace, ids)
 		if err != nil {
 			return nil, err
 		}
 		own := int64(0) // the issuer of an offering key's offering
 		if p.Scope == auth.ScopeOffering {
-			o, err := deps.DB.OfferingsByID(ctx, p.Workspace, []int64{p.ScopeID})
+			o, err := db.OfferingsByID(ctx, p.Workspace, []int64{p.ScopeID})
 			if err != nil {
 				return nil, err
 			}
@@ -80,7 +79,7 @@ func seesIssuer(p *auth.Principal, own, issuer int64) bool {
 
 // matching filters offerings with q, joining issuers when a condition
 // reads them.
-func matching(ctx context.Context, deps app.Deps, p *auth.Principal, q *filter.Query, offs []model.Offering) ([]*row, error) {
+func matching(ctx context.Context, db *store.DB, p *auth.Principal, q *filter.Query, offs []model.Offering) ([]*row, error) {
 	rows := make([]*row, len(offs))
 	var issuerIDs []int64
 	for i := range offs {
@@ -88,7 +87,7 @@ func matching(ctx context.Context, deps app.Deps, p *auth.Principal, q *filter.Q
 		issuerIDs = append(issuerIDs, offs[i].Issuer)
 	}
 	if slices.ContainsFunc(q.Conds, func(c filter.Cond) bool { return c.Path == "issuer__archived" }) && len(rows) > 0 {
-		issuers, err := deps.DB.IssuersByID(ctx, p.Workspace, issuerIDs)
+		issuers, err := db.IssuersByID(ctx, p.Workspace, issuerIDs)
 		if err != nil {
 			return nil, err
 		}
@@ -102,12 +101,12 @@ func matching(ctx context.Context, deps app.Deps, p *auth.Principal, q *filter.Q
 // listSpec is GET /api/offerings/ with OfferingFilters, ordering, search
 // and page numbers, over the workspace's read model: an offering key sees
 // its offering, an issuer key its issuer's.
-func listSpec(deps app.Deps) listing.Spec[*row, *model.Offering] {
+func listSpec(db *store.DB) listing.Spec[*row, *model.Offering] {
 	return listing.Spec[*row, *model.Offering]{
 		Set:   filter.OfferingFilters,
 		Pages: page.Numbers,
 		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[*row], error) {
-			return listing.FromReadModel(ctx, deps.DB, p, "offerings", func(v *readmodel.View, sc store.Scope) []*row {
+			return listing.FromReadModel(ctx, db, p, "offerings", func(v *readmodel.View, sc store.Scope) []*row {
 				var out []*row
 				for _, o := range v.Offerings() {
 					if (sc.Offering != 0 && o.ID != sc.Offering) || (sc.Issuer != 0 && o.Issuer != sc.Issuer) {
@@ -147,10 +146,10 @@ func listSpec(deps app.Deps) listing.Spec[*row, *model.Offering] {
 }
 
 // matchesDetail applies the list's filters to one offering (detail route).
-func matchesDetail(ctx context.Context, deps app.Deps, p *auth.Principal, q *filter.Query, o *model.Offering) (bool, error) {
+func matchesDetail(ctx context.Context, db *store.DB, p *auth.Principal, q *filter.Query, o *model.Offering) (bool, error) {
 	if len(q.Conds) == 0 && len(q.Search) == 0 {
 		return true, nil
 	}
-	rows, err := matching(ctx, deps, p, q, []model.Offering{*o})
+	rows, err := matching(ctx, db, p, q, []model.Offering{*o})
 	return len(rows) == 1, err
 }
