@@ -180,11 +180,7 @@ func handleCreate(svc *Service, kind string) httpapi.HandlerFunc {
 
 func handleGet(svc *Service, kind string) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := auth.Must(r)
-		if err != nil {
-			return err
-		}
-		id, err := httpapi.PathID(r, "id")
+		p, id, err := formTarget(r)
 		if err != nil {
 			return err
 		}
@@ -198,11 +194,7 @@ func handleGet(svc *Service, kind string) httpapi.HandlerFunc {
 
 func handleDelete(svc *Service, kind string) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := auth.Must(r)
-		if err != nil {
-			return err
-		}
-		id, err := httpapi.PathID(r, "id")
+		p, id, err := formTarget(r)
 		if err != nil {
 			return err
 		}
@@ -216,11 +208,7 @@ func handleDelete(svc *Service, kind string) httpapi.HandlerFunc {
 
 func handleAssign(svc *Service, kind string) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := auth.Must(r)
-		if err != nil {
-			return err
-		}
-		id, err := httpapi.PathID(r, "id")
+		p, id, err := formTarget(r)
 		if err != nil {
 			return err
 		}
@@ -238,15 +226,7 @@ func handleAssign(svc *Service, kind string) httpapi.HandlerFunc {
 
 func handleImplementation(svc *Service, kind string) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := auth.Must(r)
-		if err != nil {
-			return err
-		}
-		id, err := httpapi.PathID(r, "id")
-		if err != nil {
-			return err
-		}
-		user, err := httpapi.PathID(r, "user")
+		p, id, user, err := implementationTarget(r)
 		if err != nil {
 			return err
 		}
@@ -260,15 +240,7 @@ func handleImplementation(svc *Service, kind string) httpapi.HandlerFunc {
 
 func handleSubmit(svc *Service, kind string) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := auth.Must(r)
-		if err != nil {
-			return err
-		}
-		id, err := httpapi.PathID(r, "id")
-		if err != nil {
-			return err
-		}
-		user, err := httpapi.PathID(r, "user")
+		p, id, user, err := implementationTarget(r)
 		if err != nil {
 			return err
 		}
@@ -325,4 +297,25 @@ func scoped(h httpapi.HandlerFunc) httpapi.HandlerFunc {
 		}
 		return h(w, r.WithContext(context.WithValue(r.Context(), dataScopeKey{}, sc)))
 	}
+}
+
+// formTarget is the caller and the form id of a route on one form.
+func formTarget(r *http.Request) (*auth.Principal, int64, error) {
+	p, err := auth.Must(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := httpapi.PathID(r, "id")
+	return p, id, err
+}
+
+// implementationTarget is formTarget plus the user of a route on one
+// user's implementation of the form.
+func implementationTarget(r *http.Request) (*auth.Principal, int64, int64, error) {
+	p, id, err := formTarget(r)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	user, err := httpapi.PathID(r, "user")
+	return p, id, user, err
 }

@@ -161,70 +161,39 @@ func handleCreate(svc *Service) httpapi.HandlerFunc {
 
 // handleUpdate is PUT /api/profiles/{id}.
 func handleUpdate(svc *Service) httpapi.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := callerOf(r.Context(), r, svc.DB, auth.ScopeAccountsWrite)
-		if err != nil {
-			return err
-		}
-		id, err := httpapi.PathID(r, "id")
-		if err != nil {
-			return err
-		}
-		raw, err := decode(w, r)
-		if err != nil {
-			return err
-		}
-		v, err := svc.Update(r.Context(), c, id, raw)
-		if err != nil {
-			return err
-		}
-		return httpapi.JSON(w, http.StatusOK, v)
-	}
+	return onProfile(svc, auth.ScopeAccountsWrite, true, func(ctx context.Context, c Caller, id int64, raw map[string]json.RawMessage) (any, error) {
+		return svc.Update(ctx, c, id, raw)
+	})
 }
 
 // handleGet is GET /api/profile/{id} and /api/profiles/{id}.
 func handleGet(svc *Service) httpapi.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := callerOf(r.Context(), r, svc.DB, auth.ScopeAccountsRead)
-		if err != nil {
-			return err
-		}
-		id, err := httpapi.PathID(r, "id")
-		if err != nil {
-			return err
-		}
-		v, err := svc.Get(r.Context(), c, id)
-		if err != nil {
-			return err
-		}
-		return httpapi.JSON(w, http.StatusOK, v)
-	}
+	return onProfile(svc, auth.ScopeAccountsRead, false, func(ctx context.Context, c Caller, id int64, _ map[string]json.RawMessage) (any, error) {
+		return svc.Get(ctx, c, id)
+	})
 }
 
 // handleShareLink is GET /api/profiles/{id}/document-share-link.
 func handleShareLink(svc *Service) httpapi.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := callerOf(r.Context(), r, svc.DB, auth.ScopeAccountsRead)
-		if err != nil {
-			return err
-		}
-		id, err := httpapi.PathID(r, "id")
-		if err != nil {
-			return err
-		}
-		v, err := svc.ShareLink(r.Context(), c, id)
-		if err != nil {
-			return err
-		}
-		return httpapi.JSON(w, http.StatusOK, v)
-	}
+	return onProfile(svc, auth.ScopeAccountsRead, false, func(ctx context.Context, c Caller, id int64, _ map[string]json.RawMessage) (any, error) {
+		return svc.ShareLink(ctx, c, id)
+	})
 }
 
 // handleBankAccount is POST /api/profiles/{id}/bank-account: 200 with the
 // active account, masked.
 func handleBankAccount(svc *Service) httpapi.HandlerFunc {
+	return onProfile(svc, auth.ScopeAccountsWrite, true, func(ctx context.Context, c Caller, id int64, raw map[string]json.RawMessage) (any, error) {
+		return svc.LinkBankAccount(ctx, c, id, raw)
+	})
+}
+
+// onProfile is a route on one profile: the caller holding the scope, the
+// path id, the body when the route reads one, then the service's answer
+// as 200.
+func onProfile(svc *Service, scope string, body bool, do func(context.Context, Caller, int64, map[string]json.RawMessage) (any, error)) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := callerOf(r.Context(), r, svc.DB, auth.ScopeAccountsWrite)
+		c, err := callerOf(r.Context(), r, svc.DB, scope)
 		if err != nil {
 			return err
 		}
@@ -232,11 +201,13 @@ func handleBankAccount(svc *Service) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		raw, err := decode(w, r)
-		if err != nil {
-			return err
+		var raw map[string]json.RawMessage
+		if body {
+			if raw, err = decode(w, r); err != nil {
+				return err
+			}
 		}
-		v, err := svc.LinkBankAccount(r.Context(), c, id, raw)
+		v, err := do(r.Context(), c, id, raw)
 		if err != nil {
 			return err
 		}
