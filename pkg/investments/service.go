@@ -214,7 +214,7 @@ func (s *Service) newInvestment(ctx context.Context, p *auth.Principal, o *model
 	inv := sl.investment(o, g, c, t)
 	plan := &store.InvestmentCreate{
 		Maximum: o.MaximumAmountRaised, NonAccredited: !sl.facts.Accredited,
-		MaxNonAcc: sl.reg.MaxNonAccredited, Actor: p.Actor(), Held: &sl.held,
+		MaxNonAcc: sl.reg.MaxNonAccredited, Actor: p.Actor(), Held: &sl.holding,
 		Decision: decision(decisionFacts{o: o, reg: sl.reg, g: g, e: sl.e, facts: sl.facts, price: sl.pricing.Price, total: sl.pricing.Amount,
 			held: sl.held, ceilingPrior: sl.ceilingPrior, nonAcc: sl.nonAccSoFar, nonAccounted: sl.counted, t: t}),
 	}
@@ -236,6 +236,7 @@ type sale struct {
 	reg                   model.Regulation
 	facts                 model.InvestorFacts
 	held                  model.Money
+	holding               store.Holding // what held and counted were read from; conditions the write
 	ledgers               map[string]*store.Ledger
 	ceilingKey, personKey string
 	ceilingPrior          *model.Money
@@ -264,10 +265,11 @@ func (s *Service) checkSale(ctx context.Context, ws string, o *model.Offering, g
 	// per-investor max_investment_amount and Reg A Tier 2's limit count it
 	// (the holding item's committed_price, written under a version
 	// condition with every sale, so racing sales are re-checked).
-	held, err := s.db.CommittedPriceInOffering(ctx, ws, o.ID, g.Investor.ID)
+	holding, err := s.db.Holding(ctx, ws, o.ID, g.Investor.ID)
 	if err != nil {
 		return nil, err
 	}
+	held := holding.CommittedPrice
 	if errs := model.CheckInvestorMax(o, pricing.Price, held); len(errs) > 0 {
 		return nil, apierr.Fields(errs)
 	}
@@ -304,10 +306,9 @@ func (s *Service) checkSale(ctx context.Context, ws string, o *model.Offering, g
 		// An investor already counted as non-accredited does not count
 		// twice; one who bought only as accredited so far becomes a
 		// non-accredited purchaser with this sale (status at each sale).
-		counted, err = s.db.HoldingCountedNonAccredited(ctx, ws, o.ID, g.Investor.ID)
-		if err != nil {
-			return nil, err
-		}
+		// Read with the held price, in the same holding version that
+		// conditions the write.
+		counted = holding.CountedNonAccredited
 		if counted {
 			nonAcc = 0
 		}
@@ -323,7 +324,7 @@ func (s *Service) checkSale(ctx context.Context, ws string, o *model.Offering, g
 		}
 		ceilingPrior = &sold
 	}
-	return &sale{pricing: pricing, e: e, reg: reg, facts: facts, held: held, ledgers: ledgers, ceilingKey: ceilingKey, personKey: personKey,
+	return &sale{pricing: pricing, e: e, reg: reg, facts: facts, held: held, holding: holding, ledgers: ledgers, ceilingKey: ceilingKey, personKey: personKey,
 		ceilingPrior: ceilingPrior, nonAccSoFar: nonAccSoFar, counted: counted}, nil
 }
 
