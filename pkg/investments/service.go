@@ -87,25 +87,11 @@ func (s *Service) forWrite(ctx context.Context, p *auth.Principal, id int64) (*m
 }
 
 // change re-reads the investment, lets plan compute its next state and
-// steps (nil next: nothing to write), and writes it conditioned on what
-// was read (at t, the time of the attempt), until nothing moved in
-// between. It returns the investment as
+// steps, and writes it conditioned on what was read (at t, the time of the
+// attempt), until nothing moved in between. It returns the investment as
 // written and its investor's graph.
 func (s *Service) change(ctx context.Context, p *auth.Principal, id int64, plan func(inv *model.Investment, t time.Time) (*model.Investment, []model.Step, error)) (*model.Investment, model.InvestorGraph, error) {
-	var after *model.Investment
-	err := store.Retry(ctx, func() error {
-		inv, err := s.forWrite(ctx, p, id)
-		if err != nil {
-			return err
-		}
-		t := now()
-		next, steps, err := plan(inv, t)
-		if err != nil {
-			return err
-		}
-		after = next
-		return s.db.UpdateInvestment(ctx, p.Workspace, inv, next, steps, p.Actor(), t)
-	})
+	after, err := s.Change(ctx, p, id, time.Time{}, plan)
 	if err != nil {
 		return nil, model.InvestorGraph{}, err
 	}
@@ -114,6 +100,50 @@ func (s *Service) change(ctx context.Context, p *auth.Principal, id int64, plan 
 		return nil, model.InvestorGraph{}, err
 	}
 	return after, graphs[after.Investor], nil
+}
+
+// Change is the one conditioned write of an existing investment: re-read
+// it, let plan compute its next state and steps (a nil next state: nothing
+// to write, the investment is returned as read), write it with the running
+// totals and its audit records in one transaction conditioned on what was
+// read, and re-read and plan again while it moved in between. at is the
+// time of the write; zero means the time of each attempt. The offering
+// lifecycle's sweeps (refunds, escrow close, Reg CF's material change and
+// cancellations) change investments through it, so every change of an
+// investment goes through this service's retries and visibility rule.
+func (s *Service) Change(ctx context.Context, p *auth.Principal, id int64, at time.Time, plan func(inv *model.Investment, t time.Time) (*model.Investment, []model.Step, error)) (*model.Investment, error) {
+	var after *model.Investment
+	err := store.Retry(ctx, func() error {
+		inv, err := s.forWrite(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		t := at
+		if t.IsZero() {
+			t = now()
+		}
+		next, steps, err := plan(inv, t)
+		if err != nil {
+			return err
+		}
+		if next == nil {
+			after = inv
+			return nil
+		}
+		after = next
+		return s.db.UpdateInvestment(ctx, p.Workspace, inv, next, steps, p.Actor(), t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return after, nil
+}
+
+// OfOfferingInStatus lists the offering's investments in one status (GSI3,
+// the status partition within the offering): the candidates of an
+// offering-wide sweep, each then changed through Change.
+func (s *Service) OfOfferingInStatus(ctx context.Context, ws string, offering int64, status string) ([]model.Investment, error) {
+	return s.db.InvestmentsOfOfferingInStatus(ctx, ws, offering, status)
 }
 
 // Act runs one lifecycle action on an investment: the state machine's

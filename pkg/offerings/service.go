@@ -12,6 +12,7 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/investments"
 	"github.com/tranche-dev/tranche/pkg/mail"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -27,9 +28,10 @@ import (
 // *model.PreconditionError, dynamo.ErrNotFound), so handlers only decode
 // and render. It knows nothing of HTTP: tests call it directly.
 type Service struct {
-	db     *store.DB
-	sender *mail.Sender // the Reg CF notices to investors
-	log    *slog.Logger
+	db        *store.DB
+	investing *investments.Service // every change of an investment goes through it
+	sender    *mail.Sender         // the Reg CF notices to investors
+	log       *slog.Logger
 }
 
 // NewService returns the offering service over db, sending notices with
@@ -38,7 +40,7 @@ func NewService(db *store.DB, sender *mail.Sender, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: db, sender: sender, log: log}
+	return &Service{db: db, investing: investments.NewService(db), sender: sender, log: log}
 }
 
 // writable reads an offering the principal may write, with its version;
@@ -254,7 +256,7 @@ func ended(o *model.Offering) bool {
 func (s *Service) moveAll(ctx context.Context, p *auth.Principal, o *model.Offering, a model.Action, statuses []string, keep func(*model.Investment) bool) ([]int64, error) {
 	moved := []int64{}
 	for _, st := range statuses {
-		invs, err := s.db.InvestmentsOfOfferingInStatus(ctx, p.Workspace, o.ID, st)
+		invs, err := s.investing.OfOfferingInStatus(ctx, p.Workspace, o.ID, st)
 		if err != nil {
 			return moved, err
 		}
@@ -280,24 +282,16 @@ func (s *Service) moveAll(ctx context.Context, p *auth.Principal, o *model.Offer
 	return moved, nil
 }
 
-// changeInvestment re-reads one of the offering's investments, lets plan
-// compute its next state (nil: nothing to write) and writes it conditioned
-// on what was read, until nothing moved in between. at is the time of the
-// write (zero: the time of each attempt).
+// changeInvestment changes one of the offering's investments through the
+// investing service (investments.Service.Change: the re-read, the
+// conditioned write with the running totals, the retries). at is the time
+// of the write (zero: now, by this package's clock).
 func (s *Service) changeInvestment(ctx context.Context, p *auth.Principal, id int64, at time.Time, plan func(inv *model.Investment) (*model.Investment, []model.Step, error)) error {
-	return store.Retry(ctx, func() error {
-		inv, err := s.db.InvestmentForWrite(ctx, p.Workspace, id)
-		if err != nil {
-			return err
-		}
-		next, steps, err := plan(inv)
-		if err != nil || next == nil {
-			return err
-		}
-		t := at
-		if t.IsZero() {
-			t = now()
-		}
-		return s.db.UpdateInvestment(ctx, p.Workspace, inv, next, steps, p.Actor(), t)
+	if at.IsZero() {
+		at = now()
+	}
+	_, err := s.investing.Change(ctx, p, id, at, func(inv *model.Investment, _ time.Time) (*model.Investment, []model.Step, error) {
+		return plan(inv)
 	})
+	return err
 }

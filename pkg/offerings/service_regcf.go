@@ -101,7 +101,7 @@ func (s *Service) MaterialChange(ctx context.Context, p *auth.Principal, id int6
 	}
 	marked := []int64{}
 	for _, st := range reconfirmable {
-		invs, err := s.db.InvestmentsOfOfferingInStatus(ctx, p.Workspace, o.ID, st)
+		invs, err := s.investing.OfOfferingInStatus(ctx, p.Workspace, o.ID, st)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +148,7 @@ func (s *Service) CancelUnconfirmed(ctx context.Context, p *auth.Principal, id i
 	t := now()
 	cancelled := []int64{}
 	for _, st := range reconfirmable {
-		invs, err := s.db.InvestmentsOfOfferingInStatus(ctx, p.Workspace, o.ID, st)
+		invs, err := s.investing.OfOfferingInStatus(ctx, p.Workspace, o.ID, st)
 		if err != nil {
 			return nil, err
 		}
@@ -193,7 +193,7 @@ func (s *Service) CancelUnconfirmed(ctx context.Context, p *auth.Principal, id i
 func (s *Service) pendingReconfirmations(ctx context.Context, ws string, o int64) (int, error) {
 	n := 0
 	for _, st := range reconfirmable {
-		invs, err := s.db.InvestmentsOfOfferingInStatus(ctx, ws, o, st)
+		invs, err := s.investing.OfOfferingInStatus(ctx, ws, o, st)
 		if err != nil {
 			return 0, err
 		}
