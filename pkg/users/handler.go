@@ -8,6 +8,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/listing"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // Function is the name of the Lambda function that serves this group.
@@ -41,8 +42,8 @@ func add001(rt *httpapi.Router, s Service, ex Exporter) {
 // invitations function's router (pkg/workspaces.NewInvitationsHandler),
 // beside seed 004's. gap is the least time between two e-mails of an
 // invitation (ResendGap).
-func BindInvitations(rt *httpapi.Router, deps app.Deps, m Mailer, gap time.Duration) {
-	s := Service{DB: deps.DB}
+func BindInvitations(rt *httpapi.Router, db *store.DB, m Mailer, gap time.Duration) {
+	s := Service{DB: db}
 	rt.HandleFunc("POST /api/invitations/", handleInvite(s, m, false))
 	rt.HandleFunc("POST /api/invitations/internal/", handleInvite(s, m, true))
 	rt.HandleFunc("POST /api/invitations/{id}/resend/", handleResend(s, m, gap))
