@@ -9,6 +9,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/groups"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/mail"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -37,12 +38,13 @@ func NewHandler(deps app.Deps) (http.Handler, error) {
 }
 
 func addRoutes(rt *httpapi.Router, db *store.DB) {
+	ids := identity.NewService(db, identity.SystemClock)
 	rt.HandleFunc("GET /api/accounts/companies/", listing.Handler(companiesSpec(db)))
 	rt.HandleFunc("GET /api/accounts/users/", handleUsers(db))
-	rt.HandleFunc("GET /api/accounts/users/me/", handleMe(db, false))
-	rt.HandleFunc("GET /api/accounts/me/", handleMe(db, true))
+	rt.HandleFunc("GET /api/accounts/users/me/", handleMe(ids, db, false))
+	rt.HandleFunc("GET /api/accounts/me/", handleMe(ids, db, true))
 	rt.HandleFunc("GET /api/accounts/workspaces/", handleWorkspaces(db))
-	rt.HandleFunc("POST /api/accounts/workspaces/switch/", handleSwitch(db))
+	rt.HandleFunc("POST /api/accounts/workspaces/switch/", handleSwitch(ids))
 }
 
 // NewInvitationsHandler serves seed 004's invitation routes of the

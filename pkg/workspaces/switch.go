@@ -2,16 +2,14 @@ package workspaces
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
-
-	"github.com/guregu/dynamo/v2"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
@@ -49,8 +47,8 @@ func handleWorkspaces(db *store.DB) httpapi.HandlerFunc {
 // handleSwitch is POST /api/accounts/workspaces/switch/ {company_id}: the
 // caller's active workspace becomes company_id, which must be a workspace
 // the caller belongs to (403 otherwise, also for one that does not exist,
-// so ids of other tenants reveal nothing).
-func handleSwitch(db *store.DB) httpapi.HandlerFunc {
+// so ids of other tenants reveal nothing: identity.Service.SwitchWorkspace).
+func handleSwitch(ids *identity.Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -79,23 +77,8 @@ func handleSwitch(db *store.DB) httpapi.HandlerFunc {
 		default:
 			return apierr.Field("company_id", "A valid integer is required.")
 		}
-		ws := store.WorkspaceID(id)
-		if _, err := db.Membership(r.Context(), ws, p.UserID); errors.Is(err, dynamo.ErrNotFound) {
-			return apierr.Forbid()
-		} else if err != nil {
-			return err
-		}
-		wsItem, err := db.Workspace(r.Context(), ws)
-		if errors.Is(err, dynamo.ErrNotFound) {
-			return apierr.Forbid()
-		} else if err != nil {
-			return err
-		}
-		org := auth.TokenClaims(r).OrgID
-		if _, err := db.UpdateIdentity(r.Context(), p.UserID, func(i *store.Identity) error {
-			i.ActiveWorkspace, i.SwitchedWithOrg = ws, org
-			return nil
-		}); err != nil {
+		wsItem, err := ids.SwitchWorkspace(r.Context(), p.UserID, store.WorkspaceID(id), auth.TokenClaims(r).OrgID)
+		if err != nil {
 			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, SwitchResult{Message: "Switched to workspace " + wsItem.Name + "."})
