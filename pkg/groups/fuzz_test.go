@@ -1,9 +1,13 @@
 package groups
 
 import (
+	"fmt"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/httpapi/httpapitest"
 	"github.com/tranche-dev/tranche/pkg/model"
 )
@@ -138,5 +142,22 @@ func checkFlags(t *testing.T, fl map[string]bool) {
 		if !IsFlag(k) || !on {
 			t.Fatalf("accepted feature flag %q: %v", k, on)
 		}
+	}
+}
+
+// A members list over model.MaxJSON was refused as "This field may not be
+// null."; it is the size message now.
+func TestMembersOverMaxJSON(t *testing.T) {
+	body := []byte(`{"name": "x", "lead_user": 1, "members": [` + strings.Repeat(`{"user": 1, "role": "member"},`, model.MaxJSON/20) + `{"user": 1}]}`)
+	raw, err := httpapitest.Decode(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = readCreate(model.NewForm(raw, false))
+	want := fmt.Sprintf(`{"members":["Ensure this field has no more than %d bytes."]}`, model.MaxJSON)
+	rec := httptest.NewRecorder()
+	httpapi.WriteError(rec, httptest.NewRequest("POST", "/", nil), err)
+	if rec.Code != 400 || strings.TrimSpace(rec.Body.String()) != want {
+		t.Fatalf("%d %s, want 400 %s", rec.Code, rec.Body, want)
 	}
 }
