@@ -251,23 +251,20 @@ func handleLoginToken(s Service) httpapi.HandlerFunc {
 		if err := httpapi.Decode(w, r, &raw); err != nil {
 			return err
 		}
-		f := model.NewForm(raw, false)
-		one := int64(1)
-		user, _ := f.Int("user", model.Int{Required: true, Min: &one})
-		group, _ := f.Int("group", model.Int{Required: true, Min: &one})
-		if err := apierr.Fields(f.Errors); err != nil {
+		user, group, err := readLoginToken(raw)
+		if err != nil {
 			return err
 		}
 		ctx := r.Context()
-		if _, err := s.DB.UserForWrite(ctx, p.Workspace, *user); errors.Is(err, dynamo.ErrNotFound) {
-			return apierr.Field("user", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", *user))
+		if _, err := s.DB.UserForWrite(ctx, p.Workspace, user); errors.Is(err, dynamo.ErrNotFound) {
+			return apierr.Field("user", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", user))
 		} else if err != nil {
 			return err
 		}
 		// The token acts for the user within one group it belongs to.
-		if _, err := s.DB.UserGroupMember(ctx, p.Workspace, *group, *user); errors.Is(err, store.ErrNotMember) {
-			if _, gerr := s.DB.UserGroup(ctx, p.Workspace, *group); errors.Is(gerr, dynamo.ErrNotFound) {
-				return apierr.Field("group", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", *group))
+		if _, err := s.DB.UserGroupMember(ctx, p.Workspace, group, user); errors.Is(err, store.ErrNotMember) {
+			if _, gerr := s.DB.UserGroup(ctx, p.Workspace, group); errors.Is(gerr, dynamo.ErrNotFound) {
+				return apierr.Field("group", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", group))
 			} else if gerr != nil {
 				return gerr
 			}
@@ -280,13 +277,37 @@ func handleLoginToken(s Service) httpapi.HandlerFunc {
 			return err
 		}
 		exp := time.Now().Add(LoginTokenTTL)
-		if _, err := s.DB.MintLoginToken(ctx, p.Workspace, secret, *user, *group, p.Actor(), exp); err != nil {
+		if _, err := s.DB.MintLoginToken(ctx, p.Workspace, secret, user, group, p.Actor(), exp); err != nil {
 			return err
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		return httpapi.JSON(w, http.StatusCreated, LoginToken{Token: secret, User: *user, UserUUID: model.UserUUID(p.Workspace, *user),
-			Group: *group, ExpiresAt: model.NewTime(exp)})
+		return httpapi.JSON(w, http.StatusCreated, LoginToken{Token: secret, User: user, UserUUID: model.UserUUID(p.Workspace, user),
+			Group: group, ExpiresAt: model.NewTime(exp)})
 	}
+}
+
+// readLoginToken validates POST /api/invitations/login-token/'s body:
+// {user, group}, both positive ids.
+func readLoginToken(raw map[string]json.RawMessage) (user, group int64, err error) {
+	f := model.NewForm(raw, false)
+	one := int64(1)
+	u, _ := f.Int("user", model.Int{Required: true, Min: &one})
+	g, _ := f.Int("group", model.Int{Required: true, Min: &one})
+	if err := apierr.Fields(f.Errors); err != nil {
+		return 0, 0, err
+	}
+	return *u, *g, nil
+}
+
+// readExchange validates POST /api/invitations/login-token/exchange/'s
+// body: {token}, at most 100 characters.
+func readExchange(raw map[string]json.RawMessage) (string, error) {
+	f := model.NewForm(raw, false)
+	secret, _ := f.String("token", model.Str{Required: true, MaxLen: 100})
+	if err := apierr.Fields(f.Errors); err != nil {
+		return "", err
+	}
+	return *secret, nil
 }
 
 func newSecret() (string, error) {
@@ -320,24 +341,23 @@ func handleExchange(s Service) httpapi.HandlerFunc {
 		if err := httpapi.Decode(w, r, &raw); err != nil {
 			return err
 		}
-		f := model.NewForm(raw, false)
-		secret, _ := f.String("token", model.Str{Required: true, MaxLen: 100})
-		if err := apierr.Fields(f.Errors); err != nil {
+		secret, err := readExchange(raw)
+		if err != nil {
 			return err
 		}
 		invalid := apierr.Field("token", "Invalid, expired or already used token.")
-		if !strings.HasPrefix(*secret, "tlt_") {
+		if !strings.HasPrefix(secret, "tlt_") {
 			return invalid
 		}
 		ctx := r.Context()
-		tok, err := s.DB.PeekLoginToken(ctx, *secret)
+		tok, err := s.DB.PeekLoginToken(ctx, secret)
 		if errors.Is(err, store.ErrTokenInvalid) || (err == nil && tok.Workspace != p.Workspace) {
 			return invalid
 		}
 		if err != nil {
 			return err
 		}
-		tok, err = s.DB.UseLoginToken(ctx, *secret, p.Actor(), time.Now())
+		tok, err = s.DB.UseLoginToken(ctx, secret, p.Actor(), time.Now())
 		if errors.Is(err, store.ErrTokenInvalid) {
 			return invalid
 		}
