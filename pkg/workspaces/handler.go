@@ -58,7 +58,7 @@ func NewInvitationsHandler(deps app.Deps) (http.Handler, error) {
 	rt.Use(a.For)
 	BindInvitations(rt, deps.DB, mail.FromDeps(deps), deps.Log)
 	users.BindInvitations(rt, deps.DB, mail.FromDeps(deps), users.ResendGap) // seed 001 (issue 12)
-	groups.BindInvitations(rt, deps.DB, mail.FromDeps(deps), deps.Log)    // shell, signatory (issue 12)
+	groups.BindInvitations(rt, deps.DB, mail.FromDeps(deps), deps.Log)       // shell, signatory (issue 12)
 	return rt.Handler(), nil
 }
 
