@@ -65,6 +65,7 @@ func NewInvitationsHandler(deps app.Deps) (http.Handler, error) {
 // BindInvitations binds seed 004's invitation routes on the invitations
 // function's router.
 func BindInvitations(rt *httpapi.Router, db *store.DB, m Mailer, logger *slog.Logger) {
-	rt.HandleFunc("POST /api/accounts/invitations/", handleInvite(db, m))
-	rt.HandleFunc("GET /api/accounts/invitations/{id}/", handleInvitation(db))
+	svc := NewInvitations(db, m)
+	rt.HandleFunc("POST /api/accounts/invitations/", handleInvite(svc))
+	rt.HandleFunc("GET /api/accounts/invitations/{id}/", handleInvitation(svc))
 }
