@@ -43,12 +43,12 @@ func add001(rt *httpapi.Router, s Service, ex Exporter) {
 // beside seed 004's. gap is the least time between two e-mails of an
 // invitation (ResendGap).
 func BindInvitations(rt *httpapi.Router, db *store.DB, m Mailer, gap time.Duration) {
-	s := Service{DB: db}
-	rt.HandleFunc("POST /api/invitations/", handleInvite(s, m, false))
-	rt.HandleFunc("POST /api/invitations/internal/", handleInvite(s, m, true))
-	rt.HandleFunc("POST /api/invitations/{id}/resend/", handleResend(s, m, gap))
-	rt.HandleFunc("POST /api/invitations/login-token/", handleLoginToken(s))
-	rt.HandleFunc("POST /api/invitations/login-token/exchange/", handleExchange(s))
+	svc := NewInvitations(db, m, gap)
+	rt.HandleFunc("POST /api/invitations/", handleInvite(svc, false))
+	rt.HandleFunc("POST /api/invitations/internal/", handleInvite(svc, true))
+	rt.HandleFunc("POST /api/invitations/{id}/resend/", handleResend(svc))
+	rt.HandleFunc("POST /api/invitations/login-token/", handleLoginToken(svc))
+	rt.HandleFunc("POST /api/invitations/login-token/exchange/", handleExchange(svc))
 }
 
 func addRoutes(rt *httpapi.Router, s Service) {
