@@ -46,7 +46,7 @@ func addRoutes(rt *httpapi.Router, db *store.DB, region string) {
 	rt.HandleFunc("GET /api/v1/account/usersubscription/", handleSettings(ids, nil, subscriptionOf))
 	rt.HandleFunc("POST /api/v1/account/usersubscription/", handleSettings(ids, parseSubscription, subscriptionOf))
 	rt.HandleFunc("GET /api/v1/account/userorganisation/", handleOrganisation(db))
-	rt.HandleFunc("POST /api/v1/account/userorganisation/", handleUpdateOrganisation(db))
+	rt.HandleFunc("POST /api/v1/account/userorganisation/", handleUpdateOrganisation(ids))
 	rt.HandleFunc("GET /api/v1/account/devtest/", handleDevTest(ids, db))
 	rt.HandleFunc("POST /api/v1/account/devtest/", handleDevTest(ids, db))
 	rt.HandleFunc("PUT /api/v1/account/devtest/", handleDevTest(ids, db))

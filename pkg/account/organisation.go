@@ -48,7 +48,7 @@ func handleOrganisation(db *store.DB) httpapi.HandlerFunc {
 // partial update of the active workspace's organisation fields. Only an
 // OWNER or ADMIN of it may (403 otherwise, also without a workspace);
 // permission is checked before the body, as DRF does.
-func handleUpdateOrganisation(db *store.DB) httpapi.HandlerFunc {
+func handleUpdateOrganisation(ids *identity.Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -65,13 +65,7 @@ func handleUpdateOrganisation(db *store.DB) httpapi.HandlerFunc {
 		if err := apierr.Fields(errs); err != nil {
 			return err
 		}
-		ws, err := db.UpdateWorkspace(r.Context(), p.Workspace, func(ws *store.Workspace) error {
-			if ws.Deleted {
-				return dynamo.ErrNotFound
-			}
-			apply(ws)
-			return nil
-		})
+		ws, err := ids.UpdateOrganisation(r.Context(), p.Workspace, apply)
 		if err != nil {
 			return err
 		}

@@ -274,3 +274,25 @@ func TestSwitchWorkspace(t *testing.T) {
 		t.Errorf("switched identity %+v", id)
 	}
 }
+
+// TestUpdateOrganisation: the organisation fields change under optimistic
+// concurrency, and a deleted workspace is not found, not revived.
+func TestUpdateOrganisation(t *testing.T) {
+	db := storetest.New(t)
+	ctx := context.Background()
+	svc := identity.NewService(db, nil)
+	ws, err := db.CreateWorkspace(ctx, store.WorkspaceFields{Name: "Orgco", Type: "active", ClerkOrgID: "org_update_" + db.Name()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.UpdateOrganisation(ctx, ws.ID, func(w *store.Workspace) { w.Name = "Orgco Ltd" })
+	if err != nil || got.Name != "Orgco Ltd" {
+		t.Fatalf("update: %+v, %v", got, err)
+	}
+	if err := db.DeleteClerkOrg(ctx, ws.ClerkOrgID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.UpdateOrganisation(ctx, ws.ID, func(w *store.Workspace) { w.Name = "Revived" }); !errors.Is(err, dynamo.ErrNotFound) {
+		t.Fatalf("update of a deleted workspace: %v, want not found", err)
+	}
+}
