@@ -106,7 +106,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		body = map[string]string{"detail": detail}
 	}
-	writeJSON(w, ae.Kind.Status(), body)
+	writeJSON(w, ae.Kind.Status(), boundErrors(body))
 }
 
 // objectNames are the objects the resource collections hold, by the
