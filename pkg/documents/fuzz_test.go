@@ -59,7 +59,8 @@ func FuzzSignForm(f *testing.F) {
 // FuzzVerifyLink feeds signing-link tokens (the {token} path segment)
 // through verifyLink: no panic, and what verifies names a workspace of at
 // most maxWorkspaceID bytes, a positive profile and a share, and its
-// link, minted again, verifies to the same.
+// link, minted again, verifies to the same and is the token itself (one
+// spelling per link: "+5" does not verify as profile 5).
 func FuzzVerifyLink(f *testing.F) {
 	key := []byte("fuzz-link-key-0123456789abcdef")
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -68,6 +69,8 @@ func FuzzVerifyLink(f *testing.F) {
 	for _, s := range []string{
 		good, "", "....", "a.b.c.d.e", strings.Join(append([]string{parts[0], "+5"}, parts[2:]...), "."),
 		strings.Join(append([]string{parts[0], "-5"}, parts[2:]...), "."), linkToken(key, "ws_1", 5, "s", now.Add(-time.Hour)),
+		// "ws_1" is d3NfMQ; d3NfMR differs only in padding bits.
+		strings.Join(append([]string{"d3NfMR"}, parts[1:]...), "."),
 	} {
 		f.Add(s)
 	}
@@ -82,9 +85,13 @@ func FuzzVerifyLink(f *testing.F) {
 		if l.Workspace == "" || len(l.Workspace) > maxWorkspaceID || l.Profile <= 0 || l.Share == "" || !now.Before(l.Expires) {
 			t.Fatalf("%q verified as %+v", token, l)
 		}
-		again, err := verifyLink(key, linkToken(key, l.Workspace, l.Profile, l.Share, l.Expires), now)
+		minted := linkToken(key, l.Workspace, l.Profile, l.Share, l.Expires)
+		again, err := verifyLink(key, minted, now)
 		if err != nil || again != l {
 			t.Fatalf("%q: the link minted again verifies as %+v, %v", token, again, err)
+		}
+		if minted != token {
+			t.Fatalf("%q verified, but the link's one token is %q", token, minted)
 		}
 	})
 }

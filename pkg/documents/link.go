@@ -99,11 +99,18 @@ func verifyLink(key []byte, token string, now time.Time) (link, error) {
 	if len(key) == 0 || len(parts) != 5 {
 		return link{}, errBadLink
 	}
-	wsb, err1 := base64.RawURLEncoding.DecodeString(parts[0])
+	wsb, err1 := base64.RawURLEncoding.Strict().DecodeString(parts[0])
 	profile, err2 := strconv.ParseInt(parts[1], 10, 64)
 	exp, err3 := strconv.ParseInt(parts[3], 10, 64)
-	mac, err4 := base64.RawURLEncoding.DecodeString(parts[4])
+	mac, err4 := base64.RawURLEncoding.Strict().DecodeString(parts[4])
 	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || len(wsb) == 0 || len(wsb) > maxWorkspaceID || profile <= 0 || parts[2] == "" {
+		return link{}, errBadLink
+	}
+	// One spelling per link: "+5" or "05" verified as profile 5, and
+	// base64 with other padding bits as the same workspace, so a signed
+	// link had many tokens (harmless, the MAC binds the values, but a
+	// token is an identifier and should be unique).
+	if parts[1] != strconv.FormatInt(profile, 10) || parts[3] != strconv.FormatInt(exp, 10) {
 		return link{}, errBadLink
 	}
 	l := link{Workspace: string(wsb), Profile: profile, Share: parts[2], Expires: time.Unix(exp, 0).UTC()}
