@@ -578,7 +578,7 @@ func TestOversizeDefinitionAndAnswersAre400(t *testing.T) {
 	for i := 0; i < forms.MaxFields; i++ {
 		name := fmt.Sprintf("t%d", i)
 		fields = append(fields, map[string]any{"name": name, "label": "L", "type": "text"})
-		answers[name] = strings.Repeat("<", forms.MaxText)
+		answers[name] = strings.Repeat("\U0001F600", forms.MaxText) // 4 bytes each in UTF-8
 	}
 	body, _ = json.Marshal(map[string]any{"name": "Texts", "fields": fields})
 	id := int64(w.must(201, owner, "POST", "/api/user-data-forms/", string(body))["id"].(float64))

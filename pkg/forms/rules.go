@@ -406,10 +406,15 @@ func ValidateAnswers(fields []store.FormField, raw json.RawMessage, requireAll b
 	if len(errs) > 0 {
 		return "", errs
 	}
-	b, err := json.Marshal(out)
-	if err != nil {
+	// Stored as the client's text: json.Marshal would turn <, > and & into
+	// \u003c escapes, the same JSON but not the bytes DRF answers.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
 		return "", map[string][]string{"non_field_errors": {"Invalid answers."}}
 	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if len(b) > MaxAnswersBytes {
 		return "", map[string][]string{"non_field_errors": {fmt.Sprintf("Ensure the answers take no more than %d bytes (these take %d).", MaxAnswersBytes, len(b))}}
 	}

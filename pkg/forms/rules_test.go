@@ -99,6 +99,7 @@ func TestValidateAnswers(t *testing.T) {
 		{"huge exponent", `{"n": "1e999999", "m": ["a"]}`, true, "", map[string][]string{"n": {"A valid number is required."}}},
 		{"exponent in range", `{"n": 1.5e3, "m": ["a"]}`, true, `{"m":["a"],"n":"1500"}`, nil},
 		{"unknown key", `{"zz": 1}`, false, "", map[string][]string{"zz": {"This form has no such field."}}},
+		{"text as sent", `{"t": "Smith & Sons <ltd>"}`, false, `{"t":"Smith & Sons <ltd>"}`, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.label, func(t *testing.T) {
