@@ -128,7 +128,7 @@ func (db *DB) InvestmentsActiveIn(ctx context.Context, ws string, windows []Acti
 			ids = append(ids, it.ID)
 		}
 	}
-	got, err := batchGet[investmentItem](ctx, db, investmentPK(ws), ids)
+	got, err := batchGet[investmentItem](ctx, db.core, investmentPK(ws), ids)
 	out := make([]model.Investment, len(got))
 	for i := range got {
 		out[i] = got[i].Investment

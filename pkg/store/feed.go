@@ -123,7 +123,7 @@ func (h *heads) set(ws string, n int64) {
 
 // FeedHead is a consistent read of the workspace's last entry number (0
 // before any write). It counts in the request's Stats.
-func (db *DB) FeedHead(ctx context.Context, ws string) (int64, error) {
+func (db *core) FeedHead(ctx context.Context, ws string) (int64, error) {
 	var h feedHead
 	var cc dynamo.ConsumedCapacity
 	err := db.table.Get(AttrPK, feedPK(ws)).Range(AttrSK, dynamo.Equal, feedHeadSK).Consistent(true).ConsumedCapacity(&cc).One(ctx, &h)
@@ -173,7 +173,7 @@ func (db *DB) ChangesSince(ctx context.Context, ws string, seq int64) ([]Change,
 }
 
 // feedOps adds the head advance and the entry to a transaction.
-func (db *DB) feedOps(tx *dynamo.WriteTx, ws string, seq int64, refs []string, now time.Time) {
+func (db *core) feedOps(tx *dynamo.WriteTx, ws string, seq int64, refs []string, now time.Time) {
 	up := db.table.Update(AttrPK, feedPK(ws)).Range(AttrSK, feedHeadSK).Set(attrSeq, seq+1)
 	if seq == 0 {
 		up = up.If("attribute_not_exists($) OR $ = ?", attrSeq, attrSeq, 0)

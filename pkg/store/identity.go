@@ -158,7 +158,7 @@ type counterItem struct {
 
 // nextGlobal allocates the next integer of a global sequence (workspace,
 // identity, membership, trade ids).
-func (db *DB) nextGlobal(ctx context.Context, kind string) (int64, error) {
+func (db *core) nextGlobal(ctx context.Context, kind string) (int64, error) {
 	var c counterItem
 	if err := db.table.Update(AttrPK, globalPK).Range(AttrSK, "COUNTER#"+kind).Add("n", 1).Value(ctx, &c); err != nil {
 		return 0, fmt.Errorf("store: next %s id: %w", kind, err)

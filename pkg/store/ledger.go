@@ -190,7 +190,7 @@ func (db *DB) RebuildLedgers(ctx context.Context, ws string, now time.Time) erro
 			}
 		}
 	}
-	items, err := batchGet[investorItem](ctx, db, investorPK(ws), investorIDs)
+	items, err := batchGet[investorItem](ctx, db.core, investorPK(ws), investorIDs)
 	if err != nil {
 		return err
 	}

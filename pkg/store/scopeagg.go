@@ -215,7 +215,7 @@ func (db *DB) RebuildScopeAggregates(ctx context.Context, ws string) error {
 	if err != nil {
 		return err
 	}
-	issuerItems, err := queryInto[linkItem](ctx, db, tableKey(issuerPK(ws)), nil)
+	issuerItems, err := queryInto[linkItem](ctx, db.core, tableKey(issuerPK(ws)), nil)
 	if err != nil {
 		return err
 	}
@@ -223,7 +223,7 @@ func (db *DB) RebuildScopeAggregates(ctx context.Context, ws string) error {
 	for i := range offs {
 		ids[i] = offs[i].ID
 	}
-	aggItems, err := batchGet[aggregateItem](ctx, db, aggregatePK(ws), ids)
+	aggItems, err := batchGet[aggregateItem](ctx, db.core, aggregatePK(ws), ids)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (db *DB) RebuildScopeAggregates(ctx context.Context, ws string) error {
 	g.SetLimit(importWorkers)
 	for i, o := range offs {
 		g.Go(func() (err error) {
-			holdings[i], err = queryInto[holdingItem](gctx, db, tableKey(investorsOfOfferingPK(ws, o.ID)), nil)
+			holdings[i], err = queryInto[holdingItem](gctx, db.core, tableKey(investorsOfOfferingPK(ws, o.ID)), nil)
 			return err
 		})
 	}
@@ -266,7 +266,7 @@ func (db *DB) RebuildScopeAggregates(ctx context.Context, ws string) error {
 	haveCounters := make([][]investorCounter, len(counterPKs))
 	for i, pk := range counterPKs {
 		g.Go(func() (err error) {
-			haveCounters[i], err = queryInto[investorCounter](gctx, db, tableKey(pk), nil)
+			haveCounters[i], err = queryInto[investorCounter](gctx, db.core, tableKey(pk), nil)
 			return err
 		})
 	}

@@ -93,7 +93,7 @@ func newIssuerItem(ws string, i *model.Issuer) *issuerItem {
 
 // getOne reads one item into out, counting it in the request's Stats.
 // Returns dynamo.ErrNotFound when absent.
-func (db *DB) getOne(ctx context.Context, pk, sk string, out any) error {
+func (db *core) getOne(ctx context.Context, pk, sk string, out any) error {
 	var cc dynamo.ConsumedCapacity
 	err := db.table.Get(AttrPK, pk).Range(AttrSK, dynamo.Equal, sk).ConsumedCapacity(&cc).One(ctx, out)
 	if err == nil {
@@ -166,7 +166,7 @@ func (db *DB) InvestorLinked(ctx context.Context, ws string, investor int64, off
 }
 
 // batchGet reads items of one kind by sort key; missing ones are skipped.
-func batchGet[T any](ctx context.Context, db *DB, pk string, ids []int64) ([]T, error) {
+func batchGet[T any](ctx context.Context, db *core, pk string, ids []int64) ([]T, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -182,7 +182,7 @@ func batchGet[T any](ctx context.Context, db *DB, pk string, ids []int64) ([]T, 
 
 // batchGetOf is the BatchGet of the distinct ids in one partition (ids
 // must not be empty).
-func (db *DB) batchGetOf(pk string, ids []int64) *dynamo.BatchGet {
+func (db *core) batchGetOf(pk string, ids []int64) *dynamo.BatchGet {
 	ids = uniq(ids)
 	keys := make([]dynamo.Keyed, len(ids))
 	for i, id := range ids {
@@ -207,7 +207,7 @@ func uniq(ids []int64) []int64 {
 // InvestorGraphs loads investors with their users and entities, keyed by
 // investor id: three batched reads however many investors there are.
 func (db *DB) InvestorGraphs(ctx context.Context, ws string, ids []int64) (map[int64]model.InvestorGraph, error) {
-	investors, err := batchGet[investorItem](ctx, db, investorPK(ws), ids)
+	investors, err := batchGet[investorItem](ctx, db.core, investorPK(ws), ids)
 	if err != nil {
 		return nil, err
 	}
@@ -221,11 +221,11 @@ func (db *DB) InvestorGraphs(ctx context.Context, ws string, ids []int64) (map[i
 			entityIDs = append(entityIDs, *inv.IndividualEntity)
 		}
 	}
-	users, err := batchGet[userItem](ctx, db, userPK(ws), userIDs)
+	users, err := batchGet[userItem](ctx, db.core, userPK(ws), userIDs)
 	if err != nil {
 		return nil, err
 	}
-	entities, err := batchGet[entityItem](ctx, db, entityPK(ws), entityIDs)
+	entities, err := batchGet[entityItem](ctx, db.core, entityPK(ws), entityIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -241,7 +241,7 @@ func (db *DB) GroupsOfUser(ctx context.Context, ws string, user int64) ([]GroupM
 	for i := range its {
 		ids[i] = its[i].Group
 	}
-	groups, err := batchGet[userGroupItem](ctx, db, userGroupPK(ws), ids)
+	groups, err := batchGet[userGroupItem](ctx, db.core, userGroupPK(ws), ids)
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,7 @@ func (db *DB) UpdateOfferingNoted(ctx context.Context, ws string, o *model.Offer
 // offering id: one BatchGet. An offering without an aggregate item (none
 // written yet) has zero totals.
 func (db *DB) OfferingAggregates(ctx context.Context, ws string, offerings []int64) (map[int64]model.Aggregate, error) {
-	items, err := batchGet[aggregateItem](ctx, db, aggregatePK(ws), offerings)
+	items, err := batchGet[aggregateItem](ctx, db.core, aggregatePK(ws), offerings)
 	if err != nil {
 		return nil, err
 	}
