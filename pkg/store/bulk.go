@@ -329,7 +329,7 @@ func (db *DB) partitionKeys(ctx context.Context, pk string, budget int) (sks []s
 // requests at a time (guregu retries unprocessed items with exponential
 // backoff). done, if set, is called with the items written so far; calls
 // are serialised.
-func (db *DB) putAll(ctx context.Context, items []any, done func(n int)) (int, error) {
+func (db *core) putAll(ctx context.Context, items []any, done func(n int)) (int, error) {
 	var (
 		mu      sync.Mutex
 		written int

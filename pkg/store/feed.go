@@ -142,7 +142,7 @@ func (db *core) FeedHead(ctx context.Context, ws string) (int64, error) {
 // ChangesSince returns the entries after seq, oldest first: one consistent
 // Query (it reads nothing when nothing changed). The entries follow on
 // from seq unless some expired (then the first one's Seq is not seq+1).
-func (db *DB) ChangesSince(ctx context.Context, ws string, seq int64) ([]Change, error) {
+func (db ReadModelStore) ChangesSince(ctx context.Context, ws string, seq int64) ([]Change, error) {
 	var out []Change
 	kc := tableKey(feedPK(ws))
 	// BETWEEN the next entry and the last possible one: the head, which
@@ -186,7 +186,7 @@ func (db *core) feedOps(tx *dynamo.WriteTx, ws string, seq int64, refs []string,
 
 // AppendReset appends a reset entry: readers of the workspace rebuild.
 // Imports call it after their bulk writes.
-func (db *DB) AppendReset(ctx context.Context, ws string) error {
+func (db ReadModelStore) AppendReset(ctx context.Context, ws string) error {
 	t := db.newTxn()
 	t.feedWS, t.feedRefs = ws, []string{feedRefReset}
 	return t.run(ctx)

@@ -205,7 +205,7 @@ func (db *DB) ProfileRecords(ctx context.Context, ws string, user int64) ([]Prof
 
 // W9States returns the W-9 states of several profiles (BatchGet), by
 // profile id; profiles without one are absent.
-func (db *DB) W9States(ctx context.Context, ws string, profiles []int64) (map[int64]*model.W9State, error) {
+func (db DocumentStore) W9States(ctx context.Context, ws string, profiles []int64) (map[int64]*model.W9State, error) {
 	out := map[int64]*model.W9State{}
 	if len(profiles) == 0 {
 		return out, nil

@@ -18,16 +18,49 @@ type core struct {
 	heads  *heads // the change feed's last known heads (feed.go)
 }
 
-// DB is the single table.
+// DB is the single table: the core and every aggregate's storage in one
+// value, built once per process by New. It is the composition root (a
+// Lambda's app.Deps holds one) and the read side's handle (package
+// readmodel, the list and export handlers read across aggregates); each
+// method of an aggregate is promoted to it, so db.Offering(...) is
+// db.OfferingStore.Offering(...). A service takes the aggregates it
+// writes, not DB, so its fields name what it may touch.
+//
+// The embedded types are named <Aggregate>Store: DB has methods named
+// Workspaces, Forms, Trades, Members, ..., and an embedded field of
+// that name would hide the promoted method.
 type DB struct {
 	*core
+
+	APIKeyStore
+	FormStore
+	DocumentStore
+	TradeStore
+	ScheduleStore
+	IdempotencyStore
+	AuditStore
+	RateLimitStore
+	MailKeyStore
+	ReadModelStore
 }
 
 // New wraps a DynamoDB client for the named table.
 func New(client *dynamodb.Client, table string) *DB {
 	d := dynamo.NewFromIface(client)
 	c := &core{client: client, db: d, table: d.Table(table), name: table, heads: &heads{}}
-	return &DB{core: c}
+	return &DB{
+		core:             c,
+		APIKeyStore:      APIKeyStore{c},
+		FormStore:        FormStore{c},
+		DocumentStore:    DocumentStore{c},
+		TradeStore:       TradeStore{c},
+		ScheduleStore:    ScheduleStore{c},
+		IdempotencyStore: IdempotencyStore{c},
+		AuditStore:       AuditStore{c},
+		RateLimitStore:   RateLimitStore{c},
+		MailKeyStore:     MailKeyStore{c},
+		ReadModelStore:   ReadModelStore{c},
+	}
 }
 
 // Name is the table's name.
@@ -35,3 +68,35 @@ func (db *core) Name() string { return db.name }
 
 // Client is the underlying SDK client (for table administration).
 func (db *core) Client() *dynamodb.Client { return db.client }
+
+// The aggregates. Each is the core and the methods of one aggregate's
+// items: what one transaction writes together is one aggregate, and a
+// method that needs another aggregate's items calls that aggregate's type
+// (InvestingStore{db.core}.RebuildAggregates), never its keys. Methods
+// take a value receiver named db, as they did when DB was one type.
+type (
+	// APIKeyStore: a workspace's API keys (apikeys.go).
+	APIKeyStore struct{ *core }
+	// FormStore: forms and their implementations (forms.go).
+	FormStore struct{ *core }
+	// DocumentStore: W-9 jobs and states (documents.go).
+	DocumentStore struct{ *core }
+	// TradeStore: an identity's imported trades (trades.go).
+	TradeStore struct{ *core }
+	// ScheduleStore: the scheduled functions' offering index and send
+	// records (schedule.go).
+	ScheduleStore struct{ *core }
+	// IdempotencyStore: Idempotency-Key records (idempotency.go).
+	IdempotencyStore struct{ *core }
+	// AuditStore: reads of the audit trails the writes append
+	// (audit.go).
+	AuditStore struct{ *core }
+	// RateLimitStore: token buckets (ratelimit.go).
+	RateLimitStore struct{ *core }
+	// MailKeyStore: a workspace's unsubscribe-link key and opt-outs
+	// (unsubscribe.go).
+	MailKeyStore struct{ *core }
+	// ReadModelStore: the change feed's reads and the workspace loads
+	// package readmodel builds its copy from (feed.go, snapshot.go).
+	ReadModelStore struct{ *core }
+)
