@@ -271,7 +271,7 @@ func (db FormStore) ImplementationsOfUser(ctx context.Context, ws string, user i
 // UserIDForEmail returns the id of the workspace's user with the e-mail
 // address (case-insensitively), through the e-mail uniqueness item, or
 // dynamo.ErrNotFound.
-func (db *DB) UserIDForEmail(ctx context.Context, ws, email string) (int64, error) {
+func (db UserStore) UserIDForEmail(ctx context.Context, ws, email string) (int64, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" {
 		return 0, dynamo.ErrNotFound

@@ -423,7 +423,7 @@ func (db *DB) IssuersByID(ctx context.Context, ws string, ids []int64) (map[int6
 }
 
 // UsersByID reads users by id; missing ones are absent.
-func (db *DB) UsersByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.User, error) {
+func (db UserStore) UsersByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.User, error) {
 	items, err := batchGet[userItem](ctx, db.core, userPK(ws), ids)
 	out := make(map[int64]*model.User, len(items))
 	for i := range items {

@@ -132,7 +132,7 @@ func (db *DB) Investor(ctx context.Context, ws string, id int64) (*model.Investo
 }
 
 // User returns one user. Returns dynamo.ErrNotFound if absent.
-func (db *DB) User(ctx context.Context, ws string, id int64) (*model.User, error) {
+func (db UserStore) User(ctx context.Context, ws string, id int64) (*model.User, error) {
 	var it userItem
 	if err := db.getOne(ctx, userPK(ws), padID(id), &it); err != nil {
 		return nil, err

@@ -32,7 +32,10 @@ type core struct {
 type DB struct {
 	*core
 
+	IdentityStore
 	APIKeyStore
+	UserStore
+	GroupStore
 	FormStore
 	DocumentStore
 	TradeStore
@@ -50,7 +53,10 @@ func New(client *dynamodb.Client, table string) *DB {
 	c := &core{client: client, db: d, table: d.Table(table), name: table, heads: &heads{}}
 	return &DB{
 		core:             c,
+		IdentityStore:    IdentityStore{c},
 		APIKeyStore:      APIKeyStore{c},
+		UserStore:        UserStore{c},
+		GroupStore:       GroupStore{c},
 		FormStore:        FormStore{c},
 		DocumentStore:    DocumentStore{c},
 		TradeStore:       TradeStore{c},
@@ -75,8 +81,23 @@ func (db *core) Client() *dynamodb.Client { return db.client }
 // (InvestingStore{db.core}.RebuildAggregates), never its keys. Methods
 // take a value receiver named db, as they did when DB was one type.
 type (
+	// IdentityStore: Clerk users (identities and their e-mail lookups),
+	// workspaces with their Clerk organisation lookups and operator
+	// names, memberships, seed 004 invitations and webhook receipts
+	// (identity*.go, workspace.go). The workspace item is here, not with
+	// the API keys: its member_count moves in the membership and
+	// invitation transactions and its organisation lookup in its create.
+	IdentityStore struct{ *core }
 	// APIKeyStore: a workspace's API keys (apikeys.go).
 	APIKeyStore struct{ *core }
+	// UserStore: a workspace's users, seed 000's issuer users and seed
+	// 001's alike (one record, one e-mail uniqueness item), and seed 001's
+	// user invitations and login tokens (write_users.go, users001.go).
+	UserStore struct{ *core }
+	// GroupStore: user groups, their members and leads, and the shell
+	// invitations that create a group with the invitation
+	// (usergroups.go).
+	GroupStore struct{ *core }
 	// FormStore: forms and their implementations (forms.go).
 	FormStore struct{ *core }
 	// DocumentStore: W-9 jobs and states (documents.go).

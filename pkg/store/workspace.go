@@ -21,7 +21,7 @@ func workspaceNamePK(name string) string { return "WSNAME#" + strings.ToLower(st
 // line (tranche import --workspace NAME --create-workspace), creating it
 // on first use. The name → id item is global by nature: it is how a name
 // finds its tenant.
-func (db *DB) WorkspaceNamed(ctx context.Context, name string) (*Workspace, error) {
+func (db IdentityStore) WorkspaceNamed(ctx context.Context, name string) (*Workspace, error) {
 	var it nameItem
 	err := db.table.Get(AttrPK, workspaceNamePK(name)).Range(AttrSK, dynamo.Equal, skUnique).One(ctx, &it)
 	if err == nil {
@@ -47,7 +47,7 @@ func (db *DB) WorkspaceNamed(ctx context.Context, name string) (*Workspace, erro
 // WorkspaceByName returns the workspace an operator named, or
 // dynamo.ErrNotFound: it never creates one, so a mistyped name on the
 // command line is an error and not a new tenant.
-func (db *DB) WorkspaceByName(ctx context.Context, name string) (*Workspace, error) {
+func (db IdentityStore) WorkspaceByName(ctx context.Context, name string) (*Workspace, error) {
 	var it nameItem
 	err := db.table.Get(AttrPK, workspaceNamePK(name)).Range(AttrSK, dynamo.Equal, skUnique).One(ctx, &it)
 	if err != nil {
