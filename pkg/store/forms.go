@@ -285,7 +285,7 @@ func (db UserStore) UserIDForEmail(ctx context.Context, ws, email string) (int64
 
 // InvestorIDsOfUser returns the ids of the investors a user of the
 // workspace owns (GSI1 WS#<ws>#USER#<u>#INVESTOR).
-func (db *DB) InvestorIDsOfUser(ctx context.Context, ws string, user int64) ([]int64, error) {
+func (db InvestorStore) InvestorIDsOfUser(ctx context.Context, ws string, user int64) ([]int64, error) {
 	var rows []struct {
 		ID int64 `dynamo:"id"`
 	}

@@ -354,7 +354,7 @@ func strKeys(q *filter.Query, path string) ([]string, bool) {
 // superset of those matching q. Offering keys read their one offering; id
 // filters BatchGet; issuer filters and issuer keys read GSI1; otherwise the
 // workspace's offering partition.
-func (db *DB) QueryOfferings(ctx context.Context, ws string, sc Scope, q *filter.Query) ([]model.Offering, error) {
+func (db OfferingStore) QueryOfferings(ctx context.Context, ws string, sc Scope, q *filter.Query) ([]model.Offering, error) {
 	ids, hasIDs := intKeys(q, "id")
 	issuers, hasIssuers := intKeys(q, "issuer")
 	if (hasIDs && len(ids) == 0) || (hasIssuers && len(issuers) == 0) {
@@ -396,14 +396,14 @@ func (db *DB) QueryOfferings(ctx context.Context, ws string, sc Scope, q *filter
 
 // ScopeOfferings lists the offerings a scope covers (offering keys: theirs;
 // issuer keys: the issuer's; otherwise every offering of the workspace).
-func (db *DB) ScopeOfferings(ctx context.Context, ws string, sc Scope) ([]model.Offering, error) {
+func (db OfferingStore) ScopeOfferings(ctx context.Context, ws string, sc Scope) ([]model.Offering, error) {
 	return db.QueryOfferings(ctx, ws, sc, &filter.Query{})
 }
 
 // ---- joins and existence checks ----------------------------------------------
 
 // OfferingsByID reads offerings by id (one BatchGet); missing ones are absent.
-func (db *DB) OfferingsByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.Offering, error) {
+func (db OfferingStore) OfferingsByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.Offering, error) {
 	items, err := batchGet[offeringItem](ctx, db.core, offeringPK(ws), ids)
 	out := make(map[int64]*model.Offering, len(items))
 	for i := range items {
@@ -413,7 +413,7 @@ func (db *DB) OfferingsByID(ctx context.Context, ws string, ids []int64) (map[in
 }
 
 // IssuersByID reads issuers by id; missing ones are absent.
-func (db *DB) IssuersByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.Issuer, error) {
+func (db OfferingStore) IssuersByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.Issuer, error) {
 	items, err := batchGet[issuerItem](ctx, db.core, issuerPK(ws), ids)
 	out := make(map[int64]*model.Issuer, len(items))
 	for i := range items {
@@ -433,7 +433,7 @@ func (db UserStore) UsersByID(ctx context.Context, ws string, ids []int64) (map[
 }
 
 // EntitiesExist reports which entity ids exist.
-func (db *DB) EntitiesExist(ctx context.Context, ws string, ids []int64) (map[int64]bool, error) {
+func (db InvestorStore) EntitiesExist(ctx context.Context, ws string, ids []int64) (map[int64]bool, error) {
 	items, err := batchGet[entityItem](ctx, db.core, entityPK(ws), ids)
 	out := make(map[int64]bool, len(items))
 	for i := range items {
@@ -444,7 +444,7 @@ func (db *DB) EntitiesExist(ctx context.Context, ws string, ids []int64) (map[in
 
 // InvestorsVisible reports which investor ids exist and, for an offering
 // or issuer scope, have an investment in it (their link item exists).
-func (db *DB) InvestorsVisible(ctx context.Context, ws string, sc Scope, ids []int64) (map[int64]bool, error) {
+func (db InvestorStore) InvestorsVisible(ctx context.Context, ws string, sc Scope, ids []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	if sc.Offering != 0 || sc.Issuer != 0 {
 		pk := investorsOfOfferingPK(ws, sc.Offering)
@@ -470,7 +470,7 @@ func (db *DB) InvestorsVisible(ctx context.Context, ws string, sc Scope, ids []i
 // received or invested at or after since (a filter expression on GSI1 of
 // the offering: DynamoDB still reads the partition, but only those come
 // back). The summary's *_today lines use it.
-func (db *DB) InvestmentsActiveSince(ctx context.Context, ws string, offering int64, since time.Time) ([]model.Investment, error) {
+func (db InvestingStore) InvestmentsActiveSince(ctx context.Context, ws string, offering int64, since time.Time) ([]model.Investment, error) {
 	e := newExpr()
 	v := e.value(&types.AttributeValueMemberS{Value: model.NewTime(since).SortKey()})
 	e.parts = append(e.parts, "("+e.name("created_at")+" >= "+v+" OR "+e.name("received_at")+" >= "+v+" OR "+e.name("invested_at")+" >= "+v+")")

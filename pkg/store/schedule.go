@@ -405,7 +405,7 @@ func (db ScheduleStore) SendRecords(ctx context.Context, ws string, offering int
 
 // InvestmentStatusCounts counts an offering's investments in each status:
 // one COUNT Query of GSI3 per status (items are counted, not returned).
-func (db *DB) InvestmentStatusCounts(ctx context.Context, ws string, offering int64) (map[string]int64, error) {
+func (db InvestingStore) InvestmentStatusCounts(ctx context.Context, ws string, offering int64) (map[string]int64, error) {
 	out := make(map[string]int64, len(model.InvestmentStatuses))
 	for _, st := range model.InvestmentStatuses {
 		n, err := db.table.Get("GSI3PK", investmentsByStatusPK(ws, st.Value)).Index("GSI3").

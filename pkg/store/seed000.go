@@ -105,7 +105,7 @@ func (db *core) getOne(ctx context.Context, pk, sk string, out any) error {
 }
 
 // Offering returns one offering. Returns dynamo.ErrNotFound if absent.
-func (db *DB) Offering(ctx context.Context, ws string, id int64) (*model.Offering, error) {
+func (db OfferingStore) Offering(ctx context.Context, ws string, id int64) (*model.Offering, error) {
 	var it offeringItem
 	if err := db.getOne(ctx, offeringPK(ws), padID(id), &it); err != nil {
 		return nil, err
@@ -114,7 +114,7 @@ func (db *DB) Offering(ctx context.Context, ws string, id int64) (*model.Offerin
 }
 
 // Investment returns one investment. Returns dynamo.ErrNotFound if absent.
-func (db *DB) Investment(ctx context.Context, ws string, id int64) (*model.Investment, error) {
+func (db InvestingStore) Investment(ctx context.Context, ws string, id int64) (*model.Investment, error) {
 	var it investmentItem
 	if err := db.getOne(ctx, investmentPK(ws), padID(id), &it); err != nil {
 		return nil, err
@@ -123,7 +123,7 @@ func (db *DB) Investment(ctx context.Context, ws string, id int64) (*model.Inves
 }
 
 // Investor returns one investor. Returns dynamo.ErrNotFound if absent.
-func (db *DB) Investor(ctx context.Context, ws string, id int64) (*model.Investor, error) {
+func (db InvestorStore) Investor(ctx context.Context, ws string, id int64) (*model.Investor, error) {
 	var it investorItem
 	if err := db.getOne(ctx, investorPK(ws), padID(id), &it); err != nil {
 		return nil, err
@@ -141,7 +141,7 @@ func (db UserStore) User(ctx context.Context, ws string, id int64) (*model.User,
 }
 
 // Issuer returns one issuer. Returns dynamo.ErrNotFound if absent.
-func (db *DB) Issuer(ctx context.Context, ws string, id int64) (*model.Issuer, error) {
+func (db OfferingStore) Issuer(ctx context.Context, ws string, id int64) (*model.Issuer, error) {
 	var it issuerItem
 	if err := db.getOne(ctx, issuerPK(ws), padID(id), &it); err != nil {
 		return nil, err
@@ -152,7 +152,7 @@ func (db *DB) Issuer(ctx context.Context, ws string, id int64) (*model.Issuer, e
 // InvestorLinked reports whether the investor has an investment in the
 // offering (or, with issuer set, in any offering of that issuer): what an
 // offering- or issuer-scoped key may see of investors.
-func (db *DB) InvestorLinked(ctx context.Context, ws string, investor int64, offering, issuer int64) (bool, error) {
+func (db InvestorStore) InvestorLinked(ctx context.Context, ws string, investor int64, offering, issuer int64) (bool, error) {
 	pk := investorsOfOfferingPK(ws, offering)
 	if issuer != 0 {
 		pk = investorsOfIssuerPK(ws, issuer)
@@ -206,7 +206,7 @@ func uniq(ids []int64) []int64 {
 
 // InvestorGraphs loads investors with their users and entities, keyed by
 // investor id: three batched reads however many investors there are.
-func (db *DB) InvestorGraphs(ctx context.Context, ws string, ids []int64) (map[int64]model.InvestorGraph, error) {
+func (db InvestorStore) InvestorGraphs(ctx context.Context, ws string, ids []int64) (map[int64]model.InvestorGraph, error) {
 	investors, err := batchGet[investorItem](ctx, db.core, investorPK(ws), ids)
 	if err != nil {
 		return nil, err

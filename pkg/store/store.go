@@ -34,9 +34,13 @@ type DB struct {
 
 	IdentityStore
 	APIKeyStore
+	OfferingStore
+	InvestingStore
+	InvestorStore
 	UserStore
 	GroupStore
 	FormStore
+	ProfileStore
 	DocumentStore
 	TradeStore
 	ScheduleStore
@@ -44,6 +48,7 @@ type DB struct {
 	AuditStore
 	RateLimitStore
 	MailKeyStore
+	ImportStore
 	ReadModelStore
 }
 
@@ -55,9 +60,13 @@ func New(client *dynamodb.Client, table string) *DB {
 		core:             c,
 		IdentityStore:    IdentityStore{c},
 		APIKeyStore:      APIKeyStore{c},
+		OfferingStore:    OfferingStore{c},
+		InvestingStore:   InvestingStore{c},
+		InvestorStore:    InvestorStore{c},
 		UserStore:        UserStore{c},
 		GroupStore:       GroupStore{c},
 		FormStore:        FormStore{c},
+		ProfileStore:     ProfileStore{c},
 		DocumentStore:    DocumentStore{c},
 		TradeStore:       TradeStore{c},
 		ScheduleStore:    ScheduleStore{c},
@@ -65,6 +74,7 @@ func New(client *dynamodb.Client, table string) *DB {
 		AuditStore:       AuditStore{c},
 		RateLimitStore:   RateLimitStore{c},
 		MailKeyStore:     MailKeyStore{c},
+		ImportStore:      ImportStore{c},
 		ReadModelStore:   ReadModelStore{c},
 	}
 }
@@ -90,6 +100,19 @@ type (
 	IdentityStore struct{ *core }
 	// APIKeyStore: a workspace's API keys (apikeys.go).
 	APIKeyStore struct{ *core }
+	// OfferingStore: offerings and their issuers (write_offerings.go and
+	// the offering reads of seed000.go and query.go). An offering write
+	// also puts ScheduleStore's index entry in its transaction.
+	OfferingStore struct{ *core }
+	// InvestingStore: investments and everything one sale moves in its
+	// transaction: the offering, issuer and workspace totals, the
+	// investor's holdings and links, the rolling-12-month ledgers and the
+	// activity index (write_investments.go, write_totals.go, scopeagg.go,
+	// ledger.go, dayindex.go, limits.go, and the investment reads).
+	InvestingStore struct{ *core }
+	// InvestorStore: investors and their entities (write_investors.go and
+	// the investor reads).
+	InvestorStore struct{ *core }
 	// UserStore: a workspace's users, seed 000's issuer users and seed
 	// 001's alike (one record, one e-mail uniqueness item), and seed 001's
 	// user invitations and login tokens (write_users.go, users001.go).
@@ -100,6 +123,9 @@ type (
 	GroupStore struct{ *core }
 	// FormStore: forms and their implementations (forms.go).
 	FormStore struct{ *core }
+	// ProfileStore: seed 002 profiles and bank accounts (profiles.go); a
+	// profile write puts its W-9 job in the same transaction.
+	ProfileStore struct{ *core }
 	// DocumentStore: W-9 jobs and states (documents.go).
 	DocumentStore struct{ *core }
 	// TradeStore: an identity's imported trades (trades.go).
@@ -117,6 +143,9 @@ type (
 	// MailKeyStore: a workspace's unsubscribe-link key and opt-outs
 	// (unsubscribe.go).
 	MailKeyStore struct{ *core }
+	// ImportStore: bulk writes of an import (bulk.go), which then has
+	// each aggregate rebuild what it derives.
+	ImportStore struct{ *core }
 	// ReadModelStore: the change feed's reads and the workspace loads
 	// package readmodel builds its copy from (feed.go, snapshot.go).
 	ReadModelStore struct{ *core }

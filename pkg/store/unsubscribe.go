@@ -63,7 +63,7 @@ func (db MailKeyStore) MailKey(ctx context.Context, ws string) ([]byte, error) {
 // before it is refused as stale), in one transaction with the change
 // feed, since investors are list objects. Returns dynamo.ErrNotFound for
 // an unknown investor.
-func (db *DB) OptOutOfEmail(ctx context.Context, ws string, investor int64) error {
+func (db InvestorStore) OptOutOfEmail(ctx context.Context, ws string, investor int64) error {
 	t := db.newTxn().changed(ws, KindInvestor, investor)
 	t.update(tagNotFound, db.table.Update(AttrPK, investorPK(ws)).Range(AttrSK, padID(investor)).
 		Set("receive_emails", false).Add(attrVersion, 1).If("attribute_exists(PK)"))
