@@ -130,7 +130,7 @@ const importWorkers = 8
 func (db ImportStore) PutMissing(ctx context.Context, ws string, objs Objects, progress func(done, total int)) (written int, err error) {
 	// What an import rebuilds belongs to other aggregates: it calls them
 	// through their types.
-	investing, schedule, feed := InvestingStore{db.core}, ScheduleStore{db.core}, ReadModelStore{db.core}
+	investing, schedule, feed := InvestingStore(db), ScheduleStore(db), ReadModelStore(db)
 	items := objs.items(ws)
 	have, err := db.existingKeys(ctx, items)
 	if err != nil {

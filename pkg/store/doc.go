@@ -300,8 +300,8 @@
 // an embedded field with such a name would hide the promoted method.
 //
 // Inside this package one aggregate never calls another's methods
-// through promotion (each method's receiver is its own type): it names
-// the other type, InvestingStore{db.core}.RebuildAggregates(...). Where a
+// through promotion (each method's receiver is its own type): it converts
+// to the other type, InvestingStore(db).RebuildAggregates(...). Where a
 // transaction of one aggregate must join an item of another, the join is
 // one of these, and deliberate:
 //

@@ -125,7 +125,7 @@ func (db IdentityStore) AcceptInvitations(ctx context.Context, clerkID, email st
 		if inv.ShellGroup != 0 {
 			// The invitee leads the shell group as a user of the workspace,
 			// not a member of its team: no workspace role (usergroups.go).
-			tx = GroupStore{db.core}.shellTakeover(tx, &inv)
+			tx = GroupStore(db).shellTakeover(tx, &inv)
 		} else if _, err := db.Membership(ctx, inv.Workspace, clerkID); errors.Is(err, dynamo.ErrNotFound) {
 			m, err := db.newMembership(ctx, inv.Workspace, clerkID, inv.Role)
 			if err != nil {

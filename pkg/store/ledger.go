@@ -113,11 +113,11 @@ func (db InvestingStore) ledgerKeysOf(ctx context.Context, ws string, inv *model
 	if inv.Ledgers != nil {
 		return inv.Ledgers, nil
 	}
-	o, err := OfferingStore{db.core}.Offering(ctx, ws, inv.Offering)
+	o, err := OfferingStore(db).Offering(ctx, ws, inv.Offering)
 	if err != nil {
 		return nil, err
 	}
-	investor, err := InvestorStore{db.core}.Investor(ctx, ws, inv.Investor)
+	investor, err := InvestorStore(db).Investor(ctx, ws, inv.Investor)
 	if errors.Is(err, dynamo.ErrNotFound) {
 		investor = &model.Investor{ID: inv.Investor}
 	} else if err != nil {

@@ -131,7 +131,7 @@ func (db ProfileStore) CreateProfile(ctx context.Context, ws string, w ProfileWr
 		t.put(tagEmail, db.table.Put(uniqueItem{PK: userEmailPK(ws, strings.ToLower(u.Email)), SK: skUniqueItem, ID: uid}).If("attribute_not_exists(PK)"))
 		t.put(tagExists, db.table.Put(newUserItem(ws, u)).If("attribute_not_exists(PK)"))
 	} else {
-		UserStore{db.core}.checkUser(t, ws, p.User)
+		UserStore(db).checkUser(t, ws, p.User)
 	}
 	if p.ID == 0 {
 		id, err := db.nextID(ctx, ws, KindProfile)

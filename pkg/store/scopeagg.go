@@ -211,7 +211,7 @@ func (db InvestingStore) ScopeAggregate(ctx context.Context, ws string, sc Scope
 // the same values. Like RebuildAggregates it is for imports and repairs
 // and must not race live writes.
 func (db InvestingStore) RebuildScopeAggregates(ctx context.Context, ws string) error {
-	offs, err := OfferingStore{db.core}.ScopeOfferings(ctx, ws, Scope{})
+	offs, err := OfferingStore(db).ScopeOfferings(ctx, ws, Scope{})
 	if err != nil {
 		return err
 	}

@@ -87,8 +87,10 @@ func (db *core) Client() *dynamodb.Client { return db.client }
 
 // The aggregates. Each is the core and the methods of one aggregate's
 // items: what one transaction writes together is one aggregate, and a
-// method that needs another aggregate's items calls that aggregate's type
-// (InvestingStore{db.core}.RebuildAggregates), never its keys. Methods
+// method that needs another aggregate's items converts to that
+// aggregate's type and calls it (InvestingStore(db).RebuildAggregates):
+// every aggregate is struct{ *core }, so the conversion is free and the
+// call site names whose items it touches. Methods
 // take a value receiver named db, as they did when DB was one type.
 type (
 	// IdentityStore: Clerk users (identities and their e-mail lookups),

@@ -134,7 +134,7 @@ func (db GroupStore) CreateUserGroup(ctx context.Context, ws string, g *UserGrou
 	}
 	for _, m := range members {
 		m.Group = id
-		UserStore{db.core}.checkUser(t, ws, m.User)
+		UserStore(db).checkUser(t, ws, m.User)
 		t.put(tagExists, db.table.Put(newMemberItem(ws, m)).If("attribute_not_exists(PK)"))
 	}
 	err = t.run(ctx)
@@ -304,7 +304,7 @@ func (db GroupStore) bumpGroup(ws string, group, d int64) *dynamo.Update {
 // when the group or the user record is missing, ErrAlreadyMember.
 func (db GroupStore) AddUserGroupMember(ctx context.Context, ws string, m UserGroupMember) error {
 	t := db.newTxn()
-	UserStore{db.core}.checkUser(t, ws, m.User)
+	UserStore(db).checkUser(t, ws, m.User)
 	t.update(tagNotFound, db.bumpGroup(ws, m.Group, 1))
 	t.put(tagExists, db.table.Put(newMemberItem(ws, m)).If("attribute_not_exists(PK)"))
 	err := t.run(ctx)
@@ -366,7 +366,7 @@ func (db GroupStore) DeleteUserGroup(ctx context.Context, ws string, g *UserGrou
 		t.delete(tagNone, db.table.Delete(AttrPK, groupLeadPK(ws, g.LeadUUID)).Range(AttrSK, skUniqueItem).If("attribute_not_exists(PK) OR id = ?", g.ID))
 	}
 	if g.ShellInvitation != "" {
-		inv, err := IdentityStore{db.core}.Invitation(ctx, ws, g.ShellInvitation)
+		inv, err := IdentityStore(db).Invitation(ctx, ws, g.ShellInvitation)
 		if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
 			return err
 		}
@@ -428,10 +428,10 @@ func (db GroupStore) CreateShellInvitation(ctx context.Context, ws, email string
 	t.put(tagExists, db.table.Put(&userGroupItem{Keys: Keys{PK: userGroupPK(ws), SK: padID(id)}, UserGroup: *g}).If("attribute_not_exists(PK)"))
 	t.put(tagEmail, db.table.Put(inv).If("attribute_not_exists(PK)"))
 	t.put(tagEmail, db.table.Put(map[string]any{AttrPK: inviteeEmailPK(ws, email), AttrSK: skUnique, "id": inv.ID}).If("attribute_not_exists(PK)"))
-	UserStore{db.core}.checkUser(t, ws, invitee)
+	UserStore(db).checkUser(t, ws, invitee)
 	for _, m := range members {
 		m.Group = id
-		UserStore{db.core}.checkUser(t, ws, m.User)
+		UserStore(db).checkUser(t, ws, m.User)
 		t.put(tagExists, db.table.Put(newMemberItem(ws, m)).If("attribute_not_exists(PK)"))
 	}
 	err = t.run(ctx)
@@ -467,7 +467,7 @@ func (db GroupStore) DeleteShellInvitation(ctx context.Context, inv *Invitation)
 			return err
 		}
 	}
-	return IdentityStore{db.core}.DeleteInvitation(ctx, inv)
+	return IdentityStore(db).DeleteInvitation(ctx, inv)
 }
 
 // ShellLeadRole is the group role the invitee of a shell gets on taking it

@@ -350,7 +350,7 @@ func (db UserStore) LinkMemberUsers(ctx context.Context, clerkID, email, first, 
 	if strings.TrimSpace(email) == "" {
 		return nil
 	}
-	identity := IdentityStore{db.core}
+	identity := IdentityStore(db)
 	ms, err := identity.MembershipsOf(ctx, clerkID)
 	if err != nil {
 		return err

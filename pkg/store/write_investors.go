@@ -77,7 +77,7 @@ func (db InvestorStore) SaveInvestor(ctx context.Context, ws string, inv *model.
 		cond, args := versionCond(attrVersion, oldVersion)
 		t.put(tagStale, db.table.Put(newInvestorItem(ws, inv)).If("attribute_exists(PK) AND ("+cond+")", args...))
 	}
-	UserStore{db.core}.checkUser(t, ws, inv.User)
+	UserStore(db).checkUser(t, ws, inv.User)
 	return t.run(ctx)
 }
 

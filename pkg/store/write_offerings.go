@@ -44,7 +44,7 @@ func (db OfferingStore) CreateOffering(ctx context.Context, ws string, o *model.
 	t.put(tagExists, db.table.Put(rec).If("attribute_not_exists(PK)"))
 	t.put(tagExists, db.table.Put(agg).If("attribute_not_exists(PK)"))
 	t.put(tagNone, db.table.Put(newAudit(ws, "OFFERING", id, "create", "", o.Status, actor, o.CreatedAt, 0)))
-	t.put(tagNone, ScheduleStore{db.core}.schedulePut(ws, o)) // the scheduled functions' index (schedule.go)
+	t.put(tagNone, ScheduleStore(db).schedulePut(ws, o)) // the scheduled functions' index (schedule.go)
 	return t.run(ctx)
 }
 
@@ -78,7 +78,7 @@ func (db OfferingStore) UpdateOfferingNoted(ctx context.Context, ws string, o *m
 		a.Detail = note.Detail
 		t.put(tagNone, db.table.Put(a))
 	}
-	t.put(tagNone, ScheduleStore{db.core}.schedulePut(ws, o)) // the scheduled functions' index (schedule.go)
+	t.put(tagNone, ScheduleStore(db).schedulePut(ws, o)) // the scheduled functions' index (schedule.go)
 	return t.run(ctx)
 }
 
