@@ -90,8 +90,8 @@ func (db *core) Client() *dynamodb.Client { return db.client }
 // method that needs another aggregate's items converts to that
 // aggregate's type and calls it (InvestingStore(db).RebuildAggregates):
 // every aggregate is struct{ *core }, so the conversion is free and the
-// call site names whose items it touches. Methods
-// take a value receiver named db, as they did when DB was one type.
+// call site names whose items it touches. Methods take a value receiver
+// named db, as they did when DB was one type.
 type (
 	// IdentityStore: Clerk users (identities and their e-mail lookups),
 	// workspaces with their Clerk organisation lookups and operator
