@@ -10,6 +10,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
@@ -30,22 +31,26 @@ func NewHandler(deps app.Deps) (http.Handler, error) {
 	return rt.Handler(), nil
 }
 
-// addRoutes binds every routes.All entry of the account function.
+// addRoutes binds every routes.All entry of the account function. The
+// caller's identity (user/, user settings, the developer flag of devtest/)
+// is the identity service's; the organisation routes update the
+// workspace through the store.
 func addRoutes(rt *httpapi.Router, db *store.DB, region string) {
-	rt.HandleFunc("GET /api/v1/account/user/", handleUser(db, nil))
-	rt.HandleFunc("POST /api/v1/account/user/", handleUser(db, parseUser))
-	rt.HandleFunc("GET /api/v1/account/userextension/", handleSettings(db, nil, extensionOf))
-	rt.HandleFunc("POST /api/v1/account/userextension/", handleSettings(db, parseExtension, extensionOf))
-	rt.HandleFunc("GET /api/v1/account/userprofile/", handleSettings(db, nil, profileOf))
-	rt.HandleFunc("POST /api/v1/account/userprofile/", handleSettings(db, parseProfile, profileOf))
-	rt.HandleFunc("GET /api/v1/account/usersubscription/", handleSettings(db, nil, subscriptionOf))
-	rt.HandleFunc("POST /api/v1/account/usersubscription/", handleSettings(db, parseSubscription, subscriptionOf))
+	ids := identity.NewService(db, identity.SystemClock)
+	rt.HandleFunc("GET /api/v1/account/user/", handleUser(ids, nil))
+	rt.HandleFunc("POST /api/v1/account/user/", handleUser(ids, parseUser))
+	rt.HandleFunc("GET /api/v1/account/userextension/", handleSettings(ids, nil, extensionOf))
+	rt.HandleFunc("POST /api/v1/account/userextension/", handleSettings(ids, parseExtension, extensionOf))
+	rt.HandleFunc("GET /api/v1/account/userprofile/", handleSettings(ids, nil, profileOf))
+	rt.HandleFunc("POST /api/v1/account/userprofile/", handleSettings(ids, parseProfile, profileOf))
+	rt.HandleFunc("GET /api/v1/account/usersubscription/", handleSettings(ids, nil, subscriptionOf))
+	rt.HandleFunc("POST /api/v1/account/usersubscription/", handleSettings(ids, parseSubscription, subscriptionOf))
 	rt.HandleFunc("GET /api/v1/account/userorganisation/", handleOrganisation(db))
 	rt.HandleFunc("POST /api/v1/account/userorganisation/", handleUpdateOrganisation(db))
-	rt.HandleFunc("GET /api/v1/account/devtest/", handleDevTest(db))
-	rt.HandleFunc("POST /api/v1/account/devtest/", handleDevTest(db))
-	rt.HandleFunc("PUT /api/v1/account/devtest/", handleDevTest(db))
-	rt.HandleFunc("DELETE /api/v1/account/devtest/", handleDevTest(db))
+	rt.HandleFunc("GET /api/v1/account/devtest/", handleDevTest(ids, db))
+	rt.HandleFunc("POST /api/v1/account/devtest/", handleDevTest(ids, db))
+	rt.HandleFunc("PUT /api/v1/account/devtest/", handleDevTest(ids, db))
+	rt.HandleFunc("DELETE /api/v1/account/devtest/", handleDevTest(ids, db))
 	rt.HandleFunc("GET /api/v1/server/select/", handleServerSelect(region))
 }
 
@@ -65,7 +70,7 @@ func decodeObject(w http.ResponseWriter, r *http.Request) (map[string]json.RawMe
 // update validates the body with parse and applies it to the caller's
 // identity (optimistic concurrency, retried). A body with any invalid
 // field is a DRF 400 naming every bad field, and nothing is written.
-func update(w http.ResponseWriter, r *http.Request, db *store.DB, userID string, parse parser) (*store.Identity, error) {
+func update(w http.ResponseWriter, r *http.Request, ids *identity.Service, userID string, parse parser) (*store.Identity, error) {
 	raw, err := decodeObject(w, r)
 	if err != nil {
 		return nil, err
@@ -74,15 +79,12 @@ func update(w http.ResponseWriter, r *http.Request, db *store.DB, userID string,
 	if err := apierr.Fields(errs); err != nil {
 		return nil, err
 	}
-	return db.UpdateIdentity(r.Context(), userID, func(i *store.Identity) error {
-		apply(i)
-		return nil
-	})
+	return ids.UpdateCaller(r.Context(), userID, apply)
 }
 
 // handleUser is GET (parse nil) and POST /api/v1/account/user/: the
 // caller's identity.
-func handleUser(db *store.DB, parse parser) httpapi.HandlerFunc {
+func handleUser(ids *identity.Service, parse parser) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -90,9 +92,9 @@ func handleUser(db *store.DB, parse parser) httpapi.HandlerFunc {
 		}
 		var id *store.Identity
 		if parse == nil {
-			id, err = db.EnsureIdentity(r.Context(), p.UserID)
+			id, err = ids.Caller(r.Context(), p.UserID)
 		} else {
-			id, err = update(w, r, db, p.UserID, parse)
+			id, err = update(w, r, ids, p.UserID, parse)
 		}
 		if err != nil {
 			return err
@@ -108,7 +110,7 @@ func subscriptionOf(i *store.Identity) any { return i.Subscription }
 // handleSettings is GET (parse nil) and POST of userextension/,
 // userprofile/ and usersubscription/: one part of the caller's identity,
 // rendered by view.
-func handleSettings(db *store.DB, parse parser, view func(*store.Identity) any) httpapi.HandlerFunc {
+func handleSettings(ids *identity.Service, parse parser, view func(*store.Identity) any) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -116,9 +118,9 @@ func handleSettings(db *store.DB, parse parser, view func(*store.Identity) any) 
 		}
 		var id *store.Identity
 		if parse == nil {
-			id, err = db.EnsureIdentity(r.Context(), p.UserID)
+			id, err = ids.Caller(r.Context(), p.UserID)
 		} else {
-			id, err = update(w, r, db, p.UserID, parse)
+			id, err = update(w, r, ids, p.UserID, parse)
 		}
 		if err != nil {
 			return err

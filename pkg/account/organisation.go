@@ -10,6 +10,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -90,13 +91,13 @@ func handleUpdateOrganisation(db *store.DB) httpapi.HandlerFunc {
 //   - DELETE: 204, nothing deleted.
 //
 // It never shows tokens, keys or private metadata.
-func handleDevTest(db *store.DB) httpapi.HandlerFunc {
+func handleDevTest(ids *identity.Service, db *store.DB) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
 			return err
 		}
-		id, err := db.EnsureIdentity(r.Context(), p.UserID)
+		id, err := ids.Caller(r.Context(), p.UserID)
 		if err != nil {
 			return err
 		}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,12 +14,10 @@ import (
 
 	"github.com/clerk/clerk-sdk-go/v2"
 	"github.com/clerk/clerk-sdk-go/v2/jwt"
-	"github.com/guregu/dynamo/v2"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/app"
-	"github.com/tranche-dev/tranche/pkg/httpapi"
-	"github.com/tranche-dev/tranche/pkg/model"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -42,8 +39,9 @@ type SessionConfig struct {
 // Sessions verifies Clerk session JWTs (`Authorization: Bearer`) with
 // clerk-sdk-go against the configured JWKS and turns them into a session
 // Principal: the user, the active workspace, its role and permissions.
+// Who the verified subject is, is the identity service's to decide.
 type Sessions struct {
-	db   *store.DB
+	ids  *identity.Service
 	cfg  SessionConfig
 	keys *keySet
 }
@@ -59,7 +57,7 @@ func NewSessions(db *store.DB, cfg SessionConfig) (*Sessions, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = clerk.NewClock()
 	}
-	return &Sessions{db: db, cfg: cfg, keys: &keySet{url: cfg.JWKSURL, client: cfg.HTTPClient, clock: cfg.Clock}}, nil
+	return &Sessions{ids: identity.NewService(db, cfg.Clock), cfg: cfg, keys: &keySet{url: cfg.JWKSURL, client: cfg.HTTPClient, clock: cfg.Clock}}, nil
 }
 
 // SessionsFromDeps builds the verifier from the function's configuration.
@@ -123,121 +121,29 @@ func (s *Sessions) Verify(ctx context.Context, token string) (*Claims, error) {
 	return &Claims{UserID: c.Subject, SessionID: c.SessionID, OrgID: c.ActiveOrganizationID, OrgRole: c.ActiveOrganizationRole}, nil
 }
 
-// VerifySession implements SessionVerifier. Beyond Verify, it loads the
-// user's identity (inactive users are refused), treats a new session id as
-// a sign-in (last_login, pending invitations accepted), and resolves the
-// active workspace: the token's organisation, unless the user switched
-// workspace while holding that same organisation; else the switched-to
-// workspace; else the first workspace the user belongs to.
+// VerifySession implements SessionVerifier. Beyond Verify, the identity
+// service decides who the verified subject is (identity.Service.Resolve):
+// the identity (inactive users are refused), the sign-in bookkeeping of a
+// new session id, and the active workspace, whose role gives the
+// principal its auth group's permissions.
 func (s *Sessions) VerifySession(ctx context.Context, token string) (*Principal, error) {
 	c, err := s.Verify(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.db.EnsureIdentity(ctx, c.UserID)
-	if err != nil {
-		return nil, err
-	}
-	if !id.IsActive {
+	res, err := s.ids.Resolve(ctx, identity.Session{UserID: c.UserID, SessionID: c.SessionID, OrgID: c.OrgID})
+	if errors.Is(err, identity.ErrInactive) {
 		return nil, apierr.BadCredentials("Bearer", "User inactive or deleted.")
 	}
-	if c.SessionID != "" && c.SessionID != id.LastSessionID {
-		s.signIn(ctx, id, c.SessionID)
+	if err != nil {
+		return nil, err
 	}
 	p := &Principal{UserID: c.UserID}
-	ws, err := s.activeWorkspace(ctx, id, c)
-	if err != nil {
-		return nil, err
-	}
-	if ws != nil {
-		g, _ := GroupOfRole(ws.Role)
-		p.Workspace, p.Role, p.Permissions = ws.Workspace, ws.Role, g.Permissions
+	if m := res.Membership; m != nil {
+		g, _ := GroupOfRole(m.Role)
+		p.Workspace, p.Role, p.Permissions = m.Workspace, m.Role, g.Permissions
 	}
 	return p, nil
-}
-
-// signIn is the bookkeeping of a session seen for the first time: the
-// invitee's pending invitations are accepted, then the session id and
-// last_login are recorded (store.RecordSignIn: one idempotent UpdateItem,
-// not a versioned rewrite of the identity). A dashboard opens with
-// parallel requests that all see the new session; they all do this, and
-// none of them may fail for it. So it is best effort: an error is logged
-// and the request is served; when invitations could not be accepted the
-// session is not recorded, so the next request tries again.
-func (s *Sessions) signIn(ctx context.Context, id *store.Identity, sid string) {
-	log := httpapi.LoggerFrom(ctx)
-	if _, err := s.db.AcceptInvitations(ctx, id.ClerkID, id.Email); err != nil {
-		log.WarnContext(ctx, "sign-in: accept invitations", slog.String("error", err.Error()))
-		return
-	}
-	// Seed 001 (issue 12): a member has a user record in each of their
-	// workspaces, matched or created by e-mail.
-	if err := s.db.LinkMemberUsers(ctx, id.ClerkID, id.Email, id.FirstName, id.LastName); err != nil {
-		log.WarnContext(ctx, "sign-in: link member users", slog.String("error", err.Error()))
-		return
-	}
-	if err := s.db.AcceptUserInvitations(ctx, id.ClerkID, id.Email); err != nil {
-		log.WarnContext(ctx, "sign-in: accept user invitations", slog.String("error", err.Error()))
-		return
-	}
-	t := model.NewTime(s.cfg.Clock.Now())
-	if err := s.db.RecordSignIn(ctx, id.ClerkID, sid, t); err != nil {
-		log.WarnContext(ctx, "sign-in: record session", slog.String("error", err.Error()))
-		return
-	}
-	id.LastSessionID, id.LastLogin = sid, &t
-}
-
-func (s *Sessions) activeWorkspace(ctx context.Context, id *store.Identity, c *Claims) (*store.Membership, error) {
-	var candidates []string
-	if id.ActiveWorkspace != "" && id.SwitchedWithOrg == c.OrgID {
-		candidates = append(candidates, id.ActiveWorkspace)
-	}
-	if c.OrgID != "" {
-		ws, err := s.db.WorkspaceByOrg(ctx, c.OrgID)
-		if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
-			return nil, err
-		}
-		if ws != "" {
-			candidates = append(candidates, ws)
-		}
-	}
-	if id.ActiveWorkspace != "" {
-		candidates = append(candidates, id.ActiveWorkspace)
-	}
-	for _, ws := range candidates {
-		m, err := s.member(ctx, ws, id.ClerkID)
-		if m != nil || err != nil {
-			return m, err
-		}
-	}
-	ms, err := s.db.MembershipsOf(ctx, id.ClerkID)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range ms {
-		if m, err := s.member(ctx, m.Workspace, id.ClerkID); m != nil || err != nil {
-			return m, err
-		}
-	}
-	return nil, nil
-}
-
-// member returns the membership if the user belongs to a live workspace.
-func (s *Sessions) member(ctx context.Context, ws, clerkID string) (*store.Membership, error) {
-	m, err := s.db.Membership(ctx, ws, clerkID)
-	if errors.Is(err, dynamo.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.db.Workspace(ctx, ws); errors.Is(err, dynamo.ErrNotFound) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // TokenClaims returns the claims of the request's Bearer token without

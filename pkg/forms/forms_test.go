@@ -548,3 +548,47 @@ func routeKeys() map[string]bool {
 	}
 	return out
 }
+
+// Issue 11 (found by FuzzFormBodies' size property): within every per-field
+// limit, a definition of multi-byte text (45 fields of 50 choices of 100
+// "é") or answers whose text json.Marshal escapes ("<" is 6 bytes stored)
+// passed validation and reached DynamoDB's 400 KB item limit: a 500. Both
+// are 400s now, and nothing is stored.
+func TestOversizeDefinitionAndAnswersAre400(t *testing.T) {
+	w := newWorld(t)
+	choices := make([]string, forms.MaxChoices)
+	for i := range choices {
+		choices[i] = fmt.Sprintf("%02d", i) + strings.Repeat("é", forms.MaxChoiceLen-2)
+	}
+	var fields []map[string]any
+	for i := 0; i < 45; i++ {
+		fields = append(fields, map[string]any{"name": fmt.Sprintf("f%d", i), "label": "L", "type": "choice", "choices": choices})
+	}
+	body, _ := json.Marshal(map[string]any{"name": "Huge", "fields": fields})
+	rec := w.do(owner, "POST", "/api/user-data-forms/", string(body))
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), `"fields":["Ensure the form's fields take no more than`) {
+		t.Fatalf("oversize definition (%d bytes): %d %.300s", len(body), rec.Code, rec.Body)
+	}
+	if v := w.must(200, owner, "GET", "/api/user-data-forms/", ""); count(v) != 0 {
+		t.Errorf("a refused definition was stored: %v", v)
+	}
+
+	fields = nil
+	answers := map[string]string{}
+	for i := 0; i < forms.MaxFields; i++ {
+		name := fmt.Sprintf("t%d", i)
+		fields = append(fields, map[string]any{"name": name, "label": "L", "type": "text"})
+		answers[name] = strings.Repeat("<", forms.MaxText)
+	}
+	body, _ = json.Marshal(map[string]any{"name": "Texts", "fields": fields})
+	id := int64(w.must(201, owner, "POST", "/api/user-data-forms/", string(body))["id"].(float64))
+	body, _ = json.Marshal(map[string]any{"user": 3, "answers": answers})
+	target := fmt.Sprintf("/api/user-data-forms/%d/implementations/", id)
+	rec = w.do(owner, "POST", target, string(body))
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), `{"answers":{"non_field_errors":["Ensure the answers take no more than`) {
+		t.Fatalf("oversize answers (%d bytes): %d %.300s", len(body), rec.Code, rec.Body)
+	}
+	if v := w.must(200, owner, "GET", fmt.Sprintf("/api/user-data-forms/%d/", id), ""); v["implementation_count"] != 0.0 {
+		t.Errorf("a refused assignment was stored: %v", v)
+	}
+}

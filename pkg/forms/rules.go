@@ -35,23 +35,31 @@ var FieldTypes = []string{TypeText, TypeNumber, TypeInteger, TypeBoolean, TypeDa
 // Limits of a definition: they keep a form and a user's answers well
 // inside one DynamoDB item (400 KB).
 const (
-	MaxFields     = 50
-	MaxChoices    = 50
-	MaxChoiceLen  = 100
-	MaxLabel      = 200
-	MaxHelpText   = 500
-	MaxName       = 200
-	MaxDescr      = 2000
-	MaxText       = 2000
-	maxFieldName  = 64
-	msgRequired   = "This field is required."
-	msgBlank      = "This field may not be blank."
-	msgNotAList   = `Expected a list of items but got type "%s".`
-	msgEmptyList  = "This list may not be empty."
-	msgBadChoice  = `"%s" is not a valid choice.`
-	msgTooLong    = "Ensure this field has no more than %d characters."
-	msgTooMany    = "Ensure this field has no more than %d elements."
-	msgNotBoolean = "Must be a valid boolean."
+	MaxFields    = 50
+	MaxChoices   = 50
+	MaxChoiceLen = 100
+	MaxLabel     = 200
+	MaxHelpText  = 500
+	MaxName      = 200
+	MaxDescr     = 2000
+	MaxText      = 2000
+	// MaxFieldsBytes bounds a definition's fields as JSON, and
+	// MaxAnswersBytes a user's answers as stored: each field's own limits
+	// count characters, and multi-byte text (a choice of 100 "é" is 200
+	// bytes) or text that is stored escaped ("<" is "\u003c") took a form
+	// or an implementation past DynamoDB's 400 KB item (a 500). A form
+	// of ASCII text at every per-field limit stays within both.
+	MaxFieldsBytes  = 320 << 10
+	MaxAnswersBytes = 320 << 10
+	maxFieldName    = 64
+	msgRequired     = "This field is required."
+	msgBlank        = "This field may not be blank."
+	msgNotAList     = `Expected a list of items but got type "%s".`
+	msgEmptyList    = "This list may not be empty."
+	msgBadChoice    = `"%s" is not a valid choice.`
+	msgTooLong      = "Ensure this field has no more than %d characters."
+	msgTooMany      = "Ensure this field has no more than %d elements."
+	msgNotBoolean   = "Must be a valid boolean."
 )
 
 var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -183,6 +191,8 @@ func ValidateDefinition(kind string, in DefinitionInput) (*store.Form, map[strin
 		}
 		if bad {
 			errs["fields"] = per
+		} else if n := fieldsSize(f.Fields); n > MaxFieldsBytes {
+			errs["fields"] = []string{fmt.Sprintf("Ensure the form's fields take no more than %d bytes (these take %d).", MaxFieldsBytes, n)}
 		}
 	}
 	if kind == store.FormPreference {
@@ -214,6 +224,19 @@ func ValidateDefinition(kind string, in DefinitionInput) (*store.Form, map[strin
 		return nil, errs
 	}
 	return f, nil
+}
+
+// fieldsSize is the size of a definition's fields as JSON (without HTML
+// escapes): an upper bound of what they take in a DynamoDB item, where
+// strings count their UTF-8 bytes.
+func fieldsSize(fields []store.FormField) int {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(fields) != nil {
+		return MaxFieldsBytes + 1
+	}
+	return buf.Len()
 }
 
 // ValidateClassifications checks a preference form's classification set:
@@ -386,6 +409,9 @@ func ValidateAnswers(fields []store.FormField, raw json.RawMessage, requireAll b
 	b, err := json.Marshal(out)
 	if err != nil {
 		return "", map[string][]string{"non_field_errors": {"Invalid answers."}}
+	}
+	if len(b) > MaxAnswersBytes {
+		return "", map[string][]string{"non_field_errors": {fmt.Sprintf("Ensure the answers take no more than %d bytes (these take %d).", MaxAnswersBytes, len(b))}}
 	}
 	return string(b), nil
 }

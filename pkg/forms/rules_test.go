@@ -139,3 +139,32 @@ func TestClassify(t *testing.T) {
 		t.Errorf("Classifications: %v", Classifications)
 	}
 }
+
+// The byte bounds (issue 11) leave room for every per-field limit in
+// ASCII: 50 fields at their longest label, help text and choices define a
+// form, and 50 answers of MaxText characters are taken.
+func TestByteBoundsKeepASCIIAtTheLimits(t *testing.T) {
+	choices := make([]string, MaxChoices)
+	for i := range choices {
+		choices[i] = strings.Repeat("c", MaxChoiceLen-2) + string(rune('A'+i/26)) + string(rune('a'+i%26))
+	}
+	var fields []json.RawMessage
+	answers := map[string]any{}
+	for i := 0; i < MaxFields; i++ {
+		name := strings.Repeat("n", maxFieldName-2) + string(rune('a'+i/26)) + string(rune('a'+i%26))
+		b, _ := json.Marshal(map[string]any{"name": name, "label": strings.Repeat("l", MaxLabel), "help_text": strings.Repeat("h", MaxHelpText),
+			"type": TypeMultipleChoice, "choices": choices})
+		fields = append(fields, b)
+		answers[name] = choices
+	}
+	desc := strings.Repeat("d", MaxDescr)
+	name := strings.Repeat("x", MaxName)
+	f, errs := ValidateDefinition(store.FormUserData, DefinitionInput{Name: &name, Description: &desc, Fields: fields})
+	if errs != nil {
+		t.Fatalf("ASCII at every limit refused: %.300v", errs)
+	}
+	raw, _ := json.Marshal(answers)
+	if _, errs := ValidateAnswers(f.Fields, raw, true); errs != nil {
+		t.Fatalf("answers at every limit refused: %.300v", errs)
+	}
+}

@@ -30,9 +30,9 @@ func handleSetting(svc *Service, kind, key string, set setter) httpapi.HandlerFu
 		if err := httpapi.Decode(w, r, &body); err != nil {
 			return err
 		}
-		raw, ok := body[key]
-		if !ok || string(raw) == "null" {
-			return apierr.Field(key, msgRequired)
+		raw, err := settingValue(body, key)
+		if err != nil {
+			return err
 		}
 		f, err := svc.Update(r.Context(), p, kind, id, func(f *store.Form) error {
 			if msg := set(f, raw); msg != "" {
@@ -45,6 +45,16 @@ func handleSetting(svc *Service, kind, key string, set setter) httpapi.HandlerFu
 		}
 		return httpapi.JSON(w, http.StatusOK, formView(f))
 	}
+}
+
+// settingValue is the value of a setting's body {"<key>": value}: given
+// and not null.
+func settingValue(body map[string]json.RawMessage, key string) (json.RawMessage, error) {
+	raw, ok := body[key]
+	if !ok || string(raw) == "null" {
+		return nil, apierr.Field(key, msgRequired)
+	}
+	return raw, nil
 }
 
 func setEnabled(f *store.Form, raw json.RawMessage) string {

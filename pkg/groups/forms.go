@@ -52,7 +52,10 @@ func members(f *model.Form, name string) ([]model.UserGroupMemberInput, map[stri
 	if !f.Has(name) {
 		return nil, nil
 	}
-	raw, _ := f.JSON(name)
+	raw, set := f.JSON(name)
+	if !set {
+		return nil, nil // over model.MaxJSON: f.Errors says so
+	}
 	var items []json.RawMessage
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, map[string]any{name: []string{model.MsgNull}}

@@ -25,17 +25,9 @@ func handleCreate(svc *Service) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		name, _ := f.String("name", nameOpts)
-		desc, _ := f.String("description", descOpts)
-		lead, _ := f.Int("lead_user", pk)
-		ms, merr := members(f, "members")
-		fl, ferr := flags(f, "feature_flags")
-		if err := fail(f, merge(merr, ferr)); err != nil {
+		in, err := readCreate(f)
+		if err != nil {
 			return err
-		}
-		in := NewGroup{Name: *name, LeadUser: *lead, Members: ms, FeatureFlags: fl}
-		if desc != nil {
-			in.Description = *desc
 		}
 		g, err := svc.Create(r.Context(), p, in)
 		if err != nil {
@@ -43,6 +35,24 @@ func handleCreate(svc *Service) httpapi.HandlerFunc {
 		}
 		return httpapi.JSON(w, http.StatusCreated, View(p.Workspace, g))
 	}
+}
+
+// readCreate validates POST /api/user-groups/'s body: {name,
+// description?, lead_user, members?, feature_flags?}.
+func readCreate(f *model.Form) (NewGroup, error) {
+	name, _ := f.String("name", nameOpts)
+	desc, _ := f.String("description", descOpts)
+	lead, _ := f.Int("lead_user", pk)
+	ms, merr := members(f, "members")
+	fl, ferr := flags(f, "feature_flags")
+	if err := fail(f, merge(merr, ferr)); err != nil {
+		return NewGroup{}, err
+	}
+	in := NewGroup{Name: *name, LeadUser: *lead, Members: ms, FeatureFlags: fl}
+	if desc != nil {
+		in.Description = *desc
+	}
+	return in, nil
 }
 
 func merge(ms ...map[string]any) map[string]any {
@@ -115,11 +125,8 @@ func handleUpdate(svc *Service) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		var in GroupUpdate
-		in.Name, _ = f.String("name", nameOpts)
-		in.Description, _ = f.String("description", descOpts)
-		in.LeadUser, _ = f.Int("lead_user", pk)
-		if err := fail(f, nil); err != nil {
+		in, err := readUpdate(f)
+		if err != nil {
 			return err
 		}
 		g, err := svc.Update(r.Context(), p, id, in)
@@ -128,6 +135,16 @@ func handleUpdate(svc *Service) httpapi.HandlerFunc {
 		}
 		return httpapi.JSON(w, http.StatusOK, View(p.Workspace, g))
 	}
+}
+
+// readUpdate validates PATCH /api/user-groups/{id}/'s body (a partial
+// form): name, description, lead_user.
+func readUpdate(f *model.Form) (GroupUpdate, error) {
+	var in GroupUpdate
+	in.Name, _ = f.String("name", nameOpts)
+	in.Description, _ = f.String("description", descOpts)
+	in.LeadUser, _ = f.Int("lead_user", pk)
+	return in, fail(f, nil)
 }
 
 // manageTarget authenticates a managing caller and reads the group id.
@@ -171,21 +188,31 @@ func handleAddMember(svc *Service) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		user, _ := f.Int("user", pk)
-		role, _ := f.String("role", roleOpts(false))
-		if err := fail(f, nil); err != nil {
+		user, rl, err := readAddMember(f)
+		if err != nil {
 			return err
 		}
-		rl := DefaultRole
-		if role != nil {
-			rl = *role
-		}
-		m, err := svc.AddMember(r.Context(), p, id, *user, rl)
+		m, err := svc.AddMember(r.Context(), p, id, user, rl)
 		if err != nil {
 			return err
 		}
 		return httpapi.JSON(w, http.StatusCreated, m)
 	}
+}
+
+// readAddMember validates POST /api/user-groups/{id}/users/'s body:
+// {user, role? (DefaultRole)}.
+func readAddMember(f *model.Form) (int64, string, error) {
+	user, _ := f.Int("user", pk)
+	role, _ := f.String("role", roleOpts(false))
+	if err := fail(f, nil); err != nil {
+		return 0, "", err
+	}
+	rl := DefaultRole
+	if role != nil {
+		rl = *role
+	}
+	return *user, rl, nil
 }
 
 // handleRemoveMember is DELETE /api/user-groups/{id}/users/{user_id}/:
@@ -219,17 +246,27 @@ func handleRole(svc *Service) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		user, _ := f.Int("user", pk)
-		role, _ := f.String("role", roleOpts(true))
-		if err := fail(f, nil); err != nil {
+		user, role, err := readRole(f)
+		if err != nil {
 			return err
 		}
-		m, err := svc.SetRole(r.Context(), p, id, *user, *role)
+		m, err := svc.SetRole(r.Context(), p, id, user, role)
 		if err != nil {
 			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, m)
 	}
+}
+
+// readRole validates PATCH /api/user-groups/{id}/role/'s body: {user,
+// role}.
+func readRole(f *model.Form) (int64, string, error) {
+	user, _ := f.Int("user", pk)
+	role, _ := f.String("role", roleOpts(true))
+	if err := fail(f, nil); err != nil {
+		return 0, "", err
+	}
+	return *user, *role, nil
 }
 
 // handleFlag is PATCH /api/user-groups/{id}/feature-flags/: {flag,
@@ -244,20 +281,30 @@ func handleFlag(svc *Service) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		flag, _ := f.String("flag", model.Str{Required: true, MaxLen: 64})
-		on, _ := f.Bool("enabled", true, false)
-		if flag != nil && !IsFlag(*flag) {
-			f.Errors.Add("flag", model.MsgChoice(*flag))
-		}
-		if err := fail(f, nil); err != nil {
+		flag, on, err := readFlag(f)
+		if err != nil {
 			return err
 		}
-		g, err := svc.SetFlag(r.Context(), p, id, *flag, *on)
+		g, err := svc.SetFlag(r.Context(), p, id, flag, on)
 		if err != nil {
 			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, View(p.Workspace, g))
 	}
+}
+
+// readFlag validates PATCH /api/user-groups/{id}/feature-flags/'s body:
+// {flag (a registered one), enabled}.
+func readFlag(f *model.Form) (string, bool, error) {
+	flag, _ := f.String("flag", model.Str{Required: true, MaxLen: 64})
+	on, _ := f.Bool("enabled", true, false)
+	if flag != nil && !IsFlag(*flag) {
+		f.Errors.Add("flag", model.MsgChoice(*flag))
+	}
+	if err := fail(f, nil); err != nil {
+		return "", false, err
+	}
+	return *flag, *on, nil
 }
 
 // handleRoles is GET /api/roles/: the role registry. Any member of a
@@ -294,17 +341,9 @@ func handleShell(svc *Service) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		email, _ := f.Email("email", model.Str{Required: true, MaxLen: 254})
-		name, _ := f.String("name", nameOpts)
-		desc, _ := f.String("description", descOpts)
-		ms, merr := members(f, "members")
-		fl, ferr := flags(f, "feature_flags")
-		if err := fail(f, merge(merr, ferr)); err != nil {
+		in, err := readShell(f)
+		if err != nil {
 			return err
-		}
-		in := ShellInvite{Email: *email, Name: *name, Members: ms, FeatureFlags: fl}
-		if desc != nil {
-			in.Description = *desc
 		}
 		link := httpapi.BaseURL(r)
 		prefix := strings.TrimSuffix(link.Path, "/api/invitations/shell/")
@@ -317,6 +356,24 @@ func handleShell(svc *Service) httpapi.HandlerFunc {
 		}
 		return httpapi.JSON(w, http.StatusCreated, out)
 	}
+}
+
+// readShell validates POST /api/invitations/shell/'s body: {email, name,
+// description?, members?, feature_flags?}.
+func readShell(f *model.Form) (ShellInvite, error) {
+	email, _ := f.Email("email", model.Str{Required: true, MaxLen: 254})
+	name, _ := f.String("name", nameOpts)
+	desc, _ := f.String("description", descOpts)
+	ms, merr := members(f, "members")
+	fl, ferr := flags(f, "feature_flags")
+	if err := fail(f, merge(merr, ferr)); err != nil {
+		return ShellInvite{}, err
+	}
+	in := ShellInvite{Email: *email, Name: *name, Members: ms, FeatureFlags: fl}
+	if desc != nil {
+		in.Description = *desc
+	}
+	return in, nil
 }
 
 // handleSignatory is POST /api/invitations/signatory/: {user, group?,
@@ -334,17 +391,26 @@ func handleSignatory(svc *Service) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		user, _ := f.Int("user", pk)
-		group, _ := f.Int("group", model.Int{Nullable: true, Min: ptr(int64(1))})
-		on, _ := f.Bool("is_signatory", false, false)
-		if err := fail(f, nil); err != nil {
+		user, group, mark, err := readSignatory(f)
+		if err != nil {
 			return err
 		}
-		mark := on == nil || *on
-		m, err := svc.MarkSignatory(r.Context(), p, *user, group, mark)
+		m, err := svc.MarkSignatory(r.Context(), p, user, group, mark)
 		if err != nil {
 			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, m)
 	}
+}
+
+// readSignatory validates POST /api/invitations/signatory/'s body: {user,
+// group? (null: the user's group), is_signatory? (default true)}.
+func readSignatory(f *model.Form) (user int64, group *int64, mark bool, err error) {
+	u, _ := f.Int("user", pk)
+	group, _ = f.Int("group", model.Int{Nullable: true, Min: ptr(int64(1))})
+	on, _ := f.Bool("is_signatory", false, false)
+	if err := fail(f, nil); err != nil {
+		return 0, nil, false, err
+	}
+	return *u, group, on == nil || *on, nil
 }

@@ -97,25 +97,11 @@ func (s *Service) forWrite(ctx context.Context, p *auth.Principal, id int64) (*m
 }
 
 // change re-reads the investment, lets plan compute its next state and
-// steps (nil next: nothing to write), and writes it conditioned on what
-// was read (at t, the time of the attempt), until nothing moved in
-// between. It returns the investment as
+// steps, and writes it conditioned on what was read (at t, the time of the
+// attempt), until nothing moved in between. It returns the investment as
 // written and its investor's graph.
 func (s *Service) change(ctx context.Context, p *auth.Principal, id int64, plan func(inv *model.Investment, t time.Time) (*model.Investment, []model.Step, error)) (*model.Investment, model.InvestorGraph, error) {
-	var after *model.Investment
-	err := store.Retry(ctx, func() error {
-		inv, err := s.forWrite(ctx, p, id)
-		if err != nil {
-			return err
-		}
-		t := now()
-		next, steps, err := plan(inv, t)
-		if err != nil {
-			return err
-		}
-		after = next
-		return s.investing.UpdateInvestment(ctx, p.Workspace, inv, next, steps, p.Actor(), t)
-	})
+	after, err := s.Change(ctx, p, id, time.Time{}, plan)
 	if err != nil {
 		return nil, model.InvestorGraph{}, err
 	}
@@ -124,6 +110,50 @@ func (s *Service) change(ctx context.Context, p *auth.Principal, id int64, plan 
 		return nil, model.InvestorGraph{}, err
 	}
 	return after, graphs[after.Investor], nil
+}
+
+// Change is the one conditioned write of an existing investment: re-read
+// it, let plan compute its next state and steps (a nil next state: nothing
+// to write, the investment is returned as read), write it with the running
+// totals and its audit records in one transaction conditioned on what was
+// read, and re-read and plan again while it moved in between. at is the
+// time of the write; zero means the time of each attempt. The offering
+// lifecycle's sweeps (refunds, escrow close, Reg CF's material change and
+// cancellations) change investments through it, so every change of an
+// investment goes through this service's retries and visibility rule.
+func (s *Service) Change(ctx context.Context, p *auth.Principal, id int64, at time.Time, plan func(inv *model.Investment, t time.Time) (*model.Investment, []model.Step, error)) (*model.Investment, error) {
+	var after *model.Investment
+	err := store.Retry(ctx, func() error {
+		inv, err := s.forWrite(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		t := at
+		if t.IsZero() {
+			t = now()
+		}
+		next, steps, err := plan(inv, t)
+		if err != nil {
+			return err
+		}
+		if next == nil {
+			after = inv
+			return nil
+		}
+		after = next
+		return s.investing.UpdateInvestment(ctx, p.Workspace, inv, next, steps, p.Actor(), t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return after, nil
+}
+
+// OfOfferingInStatus lists the offering's investments in one status (GSI3,
+// the status partition within the offering): the candidates of an
+// offering-wide sweep, each then changed through Change.
+func (s *Service) OfOfferingInStatus(ctx context.Context, ws string, offering int64, status string) ([]model.Investment, error) {
+	return s.investing.InvestmentsOfOfferingInStatus(ctx, ws, offering, status)
 }
 
 // Act runs one lifecycle action on an investment: the state machine's
@@ -224,7 +254,7 @@ func (s *Service) newInvestment(ctx context.Context, p *auth.Principal, o *model
 	inv := sl.investment(o, g, c, t)
 	plan := &store.InvestmentCreate{
 		Maximum: o.MaximumAmountRaised, NonAccredited: !sl.facts.Accredited,
-		MaxNonAcc: sl.reg.MaxNonAccredited, Actor: p.Actor(), Held: &sl.held,
+		MaxNonAcc: sl.reg.MaxNonAccredited, Actor: p.Actor(), Held: &sl.holding,
 		Decision: decision(decisionFacts{o: o, reg: sl.reg, g: g, e: sl.e, facts: sl.facts, price: sl.pricing.Price, total: sl.pricing.Amount,
 			held: sl.held, ceilingPrior: sl.ceilingPrior, nonAcc: sl.nonAccSoFar, nonAccounted: sl.counted, t: t}),
 	}
@@ -246,6 +276,7 @@ type sale struct {
 	reg                   model.Regulation
 	facts                 model.InvestorFacts
 	held                  model.Money
+	holding               store.Holding // what held and counted were read from; conditions the write
 	ledgers               map[string]*store.Ledger
 	ceilingKey, personKey string
 	ceilingPrior          *model.Money
@@ -274,10 +305,11 @@ func (s *Service) checkSale(ctx context.Context, ws string, o *model.Offering, g
 	// per-investor max_investment_amount and Reg A Tier 2's limit count it
 	// (the holding item's committed_price, written under a version
 	// condition with every sale, so racing sales are re-checked).
-	held, err := s.investing.CommittedPriceInOffering(ctx, ws, o.ID, g.Investor.ID)
+	holding, err := s.investing.Holding(ctx, ws, o.ID, g.Investor.ID)
 	if err != nil {
 		return nil, err
 	}
+	held := holding.CommittedPrice
 	if errs := model.CheckInvestorMax(o, pricing.Price, held); len(errs) > 0 {
 		return nil, apierr.Fields(errs)
 	}
@@ -314,10 +346,9 @@ func (s *Service) checkSale(ctx context.Context, ws string, o *model.Offering, g
 		// An investor already counted as non-accredited does not count
 		// twice; one who bought only as accredited so far becomes a
 		// non-accredited purchaser with this sale (status at each sale).
-		counted, err = s.investing.HoldingCountedNonAccredited(ctx, ws, o.ID, g.Investor.ID)
-		if err != nil {
-			return nil, err
-		}
+		// Read with the held price, in the same holding version that
+		// conditions the write.
+		counted = holding.CountedNonAccredited
 		if counted {
 			nonAcc = 0
 		}
@@ -333,7 +364,7 @@ func (s *Service) checkSale(ctx context.Context, ws string, o *model.Offering, g
 		}
 		ceilingPrior = &sold
 	}
-	return &sale{pricing: pricing, e: e, reg: reg, facts: facts, held: held, ledgers: ledgers, ceilingKey: ceilingKey, personKey: personKey,
+	return &sale{pricing: pricing, e: e, reg: reg, facts: facts, held: held, holding: holding, ledgers: ledgers, ceilingKey: ceilingKey, personKey: personKey,
 		ceilingPrior: ceilingPrior, nonAccSoFar: nonAccSoFar, counted: counted}, nil
 }
 

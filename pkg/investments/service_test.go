@@ -12,6 +12,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/investments"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/offerings"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // openOffering creates and opens an offering through the offering service
@@ -210,5 +211,52 @@ func TestInvestingServicePerInvestorRace(t *testing.T) {
 	}
 	if ok != 1 || !held.Equal(model.MustMoney("600").Decimal) {
 		t.Fatalf("%d of %d racing $600 sales passed, the investor holds %s; want 1 and 600", ok, n, held)
+	}
+}
+
+// TestSaleWriteConditionedOnHoldingRead: what the sale rules read of the
+// investor's holding (committed price, already counted as non-accredited)
+// is guarded by one version condition on the write. A sale planned on a
+// holding that another sale has since moved is ErrStale (the service
+// re-plans it); planned on the current holding it is written.
+func TestSaleWriteConditionedOnHoldingRead(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	p := &auth.Principal{Workspace: e.ws, KeyID: "service-holding", Scope: auth.ScopeWorkspace, Write: true}
+	o := openOffering(t, e, p, "100000.00")
+	investor := e.storeInvestor(false) // non-accredited: 506(b) counts it
+	before, err := e.db.Holding(ctx, e.ws, o.ID, investor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.CountedNonAccredited || !before.CommittedPrice.IsZero() {
+		t.Fatalf("holding before any sale: %+v", before)
+	}
+	q := int64(20)
+	first, _, err := investments.NewService(e.db).Create(ctx, p, investments.CreateInput{Offering: o.ID, Investor: investor, Quantity: &q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := e.db.Holding(ctx, e.ws, o.ID, investor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.CountedNonAccredited || !after.CommittedPrice.Equal(model.MustMoney("200").Decimal) || after.Version == before.Version {
+		t.Fatalf("holding after a $200 non-accredited sale: %+v (before %+v)", after, before)
+	}
+	_, version, err := e.db.OfferingForWrite(ctx, e.ws, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := func(h store.Holding) error {
+		inv := *first
+		inv.ID, inv.ReferenceID = 0, ""
+		return e.db.CreateInvestment(ctx, e.ws, &inv, store.InvestmentCreate{OfferingVersion: version, NonAccredited: true, Held: &h})
+	}
+	if err := again(before); !errors.Is(err, store.ErrStale) {
+		t.Fatalf("a sale planned on the holding before the first sale: %v, want ErrStale", err)
+	}
+	if err := again(after); err != nil {
+		t.Fatalf("a sale planned on the current holding: %v", err)
 	}
 }

@@ -60,19 +60,9 @@ func handleMintKey(svc *Service) httpapi.HandlerFunc {
 		if err := httpapi.Decode(w, r, &raw); err != nil {
 			return err
 		}
-		f := model.NewForm(raw, false)
-		name, _ := f.String("name", model.Str{AllowBlank: true, MaxLen: 100})
-		write, _ := f.Bool("write", false, false)
-		scopes, _ := f.Strings("scopes", func(s string) bool { return auth.CheckScopes([]string{s}) == nil })
-		if err := apierr.Fields(f.Errors); err != nil {
+		n, wr, scopes, err := readMintKey(raw)
+		if err != nil {
 			return err
-		}
-		n, wr := "", false
-		if name != nil {
-			n = *name
-		}
-		if write != nil {
-			wr = *write
 		}
 		k, err := svc.MintKey(r.Context(), p, o, n, wr, scopes)
 		if err != nil {
@@ -80,6 +70,26 @@ func handleMintKey(svc *Service) httpapi.HandlerFunc {
 		}
 		return httpapi.JSON(w, http.StatusCreated, mintedView{keyView: viewKey(&k.Key), Key: k.Secret})
 	}
+}
+
+// readMintKey validates a mint body: name (blank by default), write
+// (false by default), scopes (known ones).
+func readMintKey(raw map[string]json.RawMessage) (string, bool, []string, error) {
+	f := model.NewForm(raw, false)
+	name, _ := f.String("name", model.Str{AllowBlank: true, MaxLen: 100})
+	write, _ := f.Bool("write", false, false)
+	scopes, _ := f.Strings("scopes", func(s string) bool { return auth.CheckScopes([]string{s}) == nil })
+	if err := apierr.Fields(f.Errors); err != nil {
+		return "", false, nil, err
+	}
+	n, wr := "", false
+	if name != nil {
+		n = *name
+	}
+	if write != nil {
+		wr = *write
+	}
+	return n, wr, scopes, nil
 }
 
 // handleListKeys lists the offering's keys, masked, oldest first, with
@@ -116,12 +126,9 @@ func handleRevokeKey(svc *Service) httpapi.HandlerFunc {
 			if err := httpapi.Decode(w, r, &raw); err != nil {
 				return err
 			}
-			f := model.NewForm(raw, false)
-			v, _ := f.String("key_id", model.Str{Required: true, MaxLen: 64})
-			if err := apierr.Fields(f.Errors); err != nil {
+			if keyID, err = readRevokeKey(raw); err != nil {
 				return err
 			}
-			keyID = *v
 		}
 		if err := svc.RevokeKey(r.Context(), p, o, keyID); err != nil {
 			return err
@@ -129,4 +136,15 @@ func handleRevokeKey(svc *Service) httpapi.HandlerFunc {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
+}
+
+// readRevokeKey validates a revoke body (when the query names no key):
+// {key_id}.
+func readRevokeKey(raw map[string]json.RawMessage) (string, error) {
+	f := model.NewForm(raw, false)
+	v, _ := f.String("key_id", model.Str{Required: true, MaxLen: 64})
+	if err := apierr.Fields(f.Errors); err != nil {
+		return "", err
+	}
+	return *v, nil
 }

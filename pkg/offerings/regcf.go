@@ -25,12 +25,11 @@ func handleEarlyClose(svc *Service) httpapi.HandlerFunc {
 		if err := httpapi.Decode(w, r, &raw); err != nil {
 			return err
 		}
-		f := model.NewForm(raw, false)
-		d, _ := f.Date("deadline_date", true, false)
-		if err := apierr.Fields(f.Errors); err != nil {
+		d, err := readEarlyClose(raw)
+		if err != nil {
 			return err
 		}
-		out, err := svc.EarlyClose(r.Context(), p, id, *d)
+		out, err := svc.EarlyClose(r.Context(), p, id, d)
 		if err != nil {
 			return err
 		}
@@ -50,17 +49,36 @@ func handleMaterialChange(svc *Service) httpapi.HandlerFunc {
 		if err := httpapi.Decode(w, r, &raw); err != nil {
 			return err
 		}
-		f := model.NewForm(raw, false)
-		desc, _ := f.String("description", model.Str{Required: true, MaxLen: 2000})
-		if err := apierr.Fields(f.Errors); err != nil {
+		desc, err := readMaterialChange(raw)
+		if err != nil {
 			return err
 		}
-		out, err := svc.MaterialChange(r.Context(), p, id, *desc)
+		out, err := svc.MaterialChange(r.Context(), p, id, desc)
 		if err != nil {
 			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, out)
 	}
+}
+
+// readEarlyClose validates an early-close body: {deadline_date}.
+func readEarlyClose(raw map[string]json.RawMessage) (model.Date, error) {
+	f := model.NewForm(raw, false)
+	d, _ := f.Date("deadline_date", true, false)
+	if err := apierr.Fields(f.Errors); err != nil {
+		return model.Date{}, err
+	}
+	return *d, nil
+}
+
+// readMaterialChange validates a material-change body: {description}.
+func readMaterialChange(raw map[string]json.RawMessage) (string, error) {
+	f := model.NewForm(raw, false)
+	desc, _ := f.String("description", model.Str{Required: true, MaxLen: 2000})
+	if err := apierr.Fields(f.Errors); err != nil {
+		return "", err
+	}
+	return *desc, nil
 }
 
 // handleCancelUnconfirmed is POST /api/offerings/{id}/cancel-unconfirmed/

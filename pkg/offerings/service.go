@@ -12,6 +12,7 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/investments"
 	"github.com/tranche-dev/tranche/pkg/mail"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -27,20 +28,22 @@ import (
 // *model.PreconditionError, dynamo.ErrNotFound), so handlers only decode
 // and render. It knows nothing of HTTP: tests call it directly.
 //
-// Its storage is the offering aggregate, the investing aggregate (escrow
-// close, refunds and cancellations move investments, and the totals decide
-// what an offering may do) and the investors it notifies, and the
-// offering's API keys.
+// Its storage is the offering aggregate, the investing aggregate's reads
+// (the totals decide what an offering may do; escrow close, refunds and
+// the Reg CF notices read its investments), the investors it notifies and
+// the offering's API keys. Every change of an investment goes through the
+// investing service.
 type Service struct {
-	offerings store.OfferingStore
-	investing store.InvestingStore
-	investors store.InvestorStore
-	apiKeys   store.APIKeyStore
+	offerings      store.OfferingStore
+	investingReads store.InvestingStore
+	investors      store.InvestorStore
+	apiKeys        store.APIKeyStore
 	// minter is only for auth.MintScoped, which takes the whole store and
 	// writes an API key with it.
-	minter *store.DB
-	sender *mail.Sender // the Reg CF notices to investors
-	log    *slog.Logger
+	minter    *store.DB
+	investing *investments.Service // every change of an investment goes through it
+	sender    *mail.Sender         // the Reg CF notices to investors
+	log       *slog.Logger
 }
 
 // NewService returns the offering service over db's aggregates, sending
@@ -53,8 +56,9 @@ func NewService(db *store.DB, sender *mail.Sender, log *slog.Logger) *Service {
 		log = slog.Default()
 	}
 	return &Service{
-		offerings: db.OfferingStore, investing: db.InvestingStore, investors: db.InvestorStore,
-		apiKeys: db.APIKeyStore, minter: db, sender: sender, log: log,
+		offerings: db.OfferingStore, investingReads: db.InvestingStore, investors: db.InvestorStore,
+		apiKeys: db.APIKeyStore, minter: db,
+		investing: investments.NewService(db), sender: sender, log: log,
 	}
 }
 
@@ -195,7 +199,7 @@ func (s *Service) EscrowClose(ctx context.Context, p *auth.Principal, id int64) 
 	if err != nil {
 		return nil, err
 	}
-	aggs, err := s.investing.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
+	aggs, err := s.investingReads.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +242,7 @@ func (s *Service) Refunds(ctx context.Context, p *auth.Principal, id int64) (*Re
 	statuses := []string{model.StatusCancelled, model.StatusNotApproved}
 	failed := false
 	if o.MinimumAmountRaised != nil && ended(o) {
-		aggs, err := s.investing.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
+		aggs, err := s.investingReads.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
 		if err != nil {
 			return nil, err
 		}
@@ -271,7 +275,7 @@ func ended(o *model.Offering) bool {
 func (s *Service) moveAll(ctx context.Context, p *auth.Principal, o *model.Offering, a model.Action, statuses []string, keep func(*model.Investment) bool) ([]int64, error) {
 	moved := []int64{}
 	for _, st := range statuses {
-		invs, err := s.investing.InvestmentsOfOfferingInStatus(ctx, p.Workspace, o.ID, st)
+		invs, err := s.investing.OfOfferingInStatus(ctx, p.Workspace, o.ID, st)
 		if err != nil {
 			return moved, err
 		}
@@ -297,24 +301,16 @@ func (s *Service) moveAll(ctx context.Context, p *auth.Principal, o *model.Offer
 	return moved, nil
 }
 
-// changeInvestment re-reads one of the offering's investments, lets plan
-// compute its next state (nil: nothing to write) and writes it conditioned
-// on what was read, until nothing moved in between. at is the time of the
-// write (zero: the time of each attempt).
+// changeInvestment changes one of the offering's investments through the
+// investing service (investments.Service.Change: the re-read, the
+// conditioned write with the running totals, the retries). at is the time
+// of the write (zero: now, by this package's clock).
 func (s *Service) changeInvestment(ctx context.Context, p *auth.Principal, id int64, at time.Time, plan func(inv *model.Investment) (*model.Investment, []model.Step, error)) error {
-	return store.Retry(ctx, func() error {
-		inv, err := s.investing.InvestmentForWrite(ctx, p.Workspace, id)
-		if err != nil {
-			return err
-		}
-		next, steps, err := plan(inv)
-		if err != nil || next == nil {
-			return err
-		}
-		t := at
-		if t.IsZero() {
-			t = now()
-		}
-		return s.investing.UpdateInvestment(ctx, p.Workspace, inv, next, steps, p.Actor(), t)
+	if at.IsZero() {
+		at = now()
+	}
+	_, err := s.investing.Change(ctx, p, id, at, func(inv *model.Investment, _ time.Time) (*model.Investment, []model.Step, error) {
+		return plan(inv)
 	})
+	return err
 }

@@ -40,7 +40,7 @@ func (s *Service) EarlyClose(ctx context.Context, p *auth.Principal, id int64, d
 	var o *model.Offering
 	err := s.change(ctx, p, id, func(read *model.Offering, version int64) error {
 		o = read
-		aggs, err := s.investing.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
+		aggs, err := s.investingReads.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Service) MaterialChange(ctx context.Context, p *auth.Principal, id int6
 	}
 	marked := []int64{}
 	for _, st := range reconfirmable {
-		invs, err := s.investing.InvestmentsOfOfferingInStatus(ctx, p.Workspace, o.ID, st)
+		invs, err := s.investing.OfOfferingInStatus(ctx, p.Workspace, o.ID, st)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +148,7 @@ func (s *Service) CancelUnconfirmed(ctx context.Context, p *auth.Principal, id i
 	t := now()
 	cancelled := []int64{}
 	for _, st := range reconfirmable {
-		invs, err := s.investing.InvestmentsOfOfferingInStatus(ctx, p.Workspace, o.ID, st)
+		invs, err := s.investing.OfOfferingInStatus(ctx, p.Workspace, o.ID, st)
 		if err != nil {
 			return nil, err
 		}
@@ -193,7 +193,7 @@ func (s *Service) CancelUnconfirmed(ctx context.Context, p *auth.Principal, id i
 func (s *Service) pendingReconfirmations(ctx context.Context, ws string, o int64) (int, error) {
 	n := 0
 	for _, st := range reconfirmable {
-		invs, err := s.investing.InvestmentsOfOfferingInStatus(ctx, ws, o, st)
+		invs, err := s.investing.OfOfferingInStatus(ctx, ws, o, st)
 		if err != nil {
 			return 0, err
 		}
@@ -211,7 +211,7 @@ func (s *Service) pendingReconfirmations(ctx context.Context, ws string, o int64
 // of the offering is read once: these are rare, issuer-initiated
 // actions).
 func (s *Service) committedRecipients(ctx context.Context, ws string, o int64) ([]string, error) {
-	invs, err := s.investing.InvestmentsOfOffering(ctx, ws, o)
+	invs, err := s.investingReads.InvestmentsOfOffering(ctx, ws, o)
 	if err != nil {
 		return nil, err
 	}

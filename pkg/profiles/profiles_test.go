@@ -534,3 +534,24 @@ func BenchmarkProfileRequests(b *testing.B) {
 		}
 	})
 }
+
+// Issue 11 (FuzzProfileBody's bound on accredited_investor_document): the
+// list had no length limit. 300,000 valid ids (a 900 KB body) passed
+// validation and failed DynamoDB's 400 KB item limit with a 500; as many
+// unknown ids answered one message each (a 13 MB 422, past Lambda's 6 MB
+// response). Both are one short 422 now, and nothing is written.
+func TestLongQualificationListIs422(t *testing.T) {
+	w, h := newWorld(t, app.RateLimit{Burst: 1000, Per: time.Minute})
+	for _, id := range []string{"5", "99"} {
+		ids := strings.TrimSuffix(strings.Repeat(id+",", 300000), ",")
+		body := strings.Replace(individual, `[5, 6]`, "["+ids+"]", 1)
+		rec := h.serve("POST", "/api/profiles", w.keys["write"], body)
+		want := fmt.Sprintf(`{"accredited_investor_document":["Ensure this field has no more than %d elements."]}`, len(profiles.Qualifications))
+		if rec.Code != 422 || strings.TrimSpace(rec.Body.String()) != want {
+			t.Errorf("%d × %s (%d bytes): %d %.300s (%d bytes)", 300000, id, len(body), rec.Code, rec.Body, rec.Body.Len())
+		}
+	}
+	if ps, _ := w.db.ProfileRecords(context.Background(), w.ws.ID, 0); len(ps) != 0 {
+		t.Fatalf("%d profiles written by refused creates", len(ps))
+	}
+}

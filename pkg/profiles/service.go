@@ -274,34 +274,11 @@ func (s *Service) LinkBankAccount(ctx context.Context, c Caller, id int64, raw m
 		if err != nil {
 			return err
 		}
-		f := &form{raw: raw, errs: Errors{}}
-		typ := f.str("account_type", 20)
-		routing := f.str("routing_number", 20)
-		account := f.str("account_number", 40)
-		holder := f.str("account_holder_name", 200)
-		bank := f.str("bank_name", 200)
-		errs := f.errs
-		if p.CountryID != USCountryID {
-			errs.add("non_field_errors", "ACH bank accounts are for U.S. profiles only; international investors must use wire transfer.")
-			return unprocessable(errs)
-		}
-		for name, v := range map[string]string{"account_type": typ, "routing_number": routing, "account_number": account} {
-			if v == "" && !errs.has(name) {
-				errs.add(name, msgRequired)
-			}
-		}
-		if typ != "" && typ != "checking" && typ != "savings" {
-			errs.add("account_type", msgChoice(typ))
-		}
-		if routing != "" && !ValidRouting(routing) {
-			errs.add("routing_number", "Enter a valid ABA routing number (nine digits with a valid checksum).")
-		}
-		if account != "" && !ValidAccountNumber(account) {
-			errs.add("account_number", "Enter a valid account number (4 to 17 digits).")
-		}
+		b, errs := readBankAccount(raw, p.CountryID == USCountryID)
 		if len(errs) > 0 {
 			return unprocessable(errs)
 		}
+		typ, routing, account, holder, bank := b.AccountType, b.Routing, b.Account, b.HolderName, b.BankName
 		prev, err := s.DB.ActiveBankAccount(ctx, c.Workspace, id, true)
 		if errors.Is(err, dynamo.ErrNotFound) {
 			prev, err = nil, nil

@@ -30,14 +30,15 @@ type InvestmentCreate struct {
 	// Decision is the record of the rules the sale was checked against; it
 	// goes on the investment's create record and on the offering's trail.
 	Decision *model.LimitDecision
-	// Held is the investor's committed price in the offering as the rules
-	// read it (CommittedPriceInOffering), nil when they did not: the
-	// per-investor maximum and Reg A Tier 2's limit were checked against
-	// it. The holding is re-read here and its version conditions the
-	// write, so if it no longer holds Held the write is ErrStale and the
-	// caller re-plans (two racing sales of one investor could otherwise
-	// both pass a check made on the same old holding).
-	Held *model.Money
+	// Held is the investor's holding in the offering as the rules read it
+	// (DB.Holding), nil when they did not: the per-investor maximum, Reg A
+	// Tier 2's limit and whether the investor already counts as a
+	// non-accredited purchaser were decided on it. The write is
+	// conditioned on its version, so if the holding moved since, the
+	// write is ErrStale and the caller re-plans (two racing sales of one
+	// investor could otherwise both pass a check made on the same old
+	// holding, or both decide the investor was not yet counted).
+	Held *Holding
 	// Steps are transitions applied on creation (none today; kept so an
 	// auto-action at creation would share the audit path).
 }
@@ -62,7 +63,7 @@ func (db InvestingStore) CreateInvestment(ctx context.Context, ws string, inv *m
 	if err != nil {
 		return err
 	}
-	if c.Held != nil && !h.CommittedPrice.Equal(c.Held.Decimal) {
+	if c.Held != nil && h.V != c.Held.Version {
 		return fmt.Errorf("%w (the investor's holding moved since the rules read it)", ErrStale)
 	}
 	sc, err := db.scopeCountersOf(ctx, ws, inv.Issuer, inv.Investor) // issuer and workspace totals (scopeagg.go)

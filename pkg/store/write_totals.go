@@ -195,15 +195,27 @@ func (db InvestingStore) CommittedPriceInOffering(ctx context.Context, ws string
 	return *h.CommittedPrice, nil
 }
 
-// HoldingCountedNonAccredited reports whether the investor already counts
-// among the offering's non-accredited purchasers (computeDelta's rule), so
-// another sale to it does not add one.
-func (db InvestingStore) HoldingCountedNonAccredited(ctx context.Context, ws string, offering, investor int64) (bool, error) {
+// Holding is what the sale rules read of an investor record's counters
+// in one offering: the committed price (the per-investor maximum and Reg A
+// Tier 2's limit count it), whether it already counts among 506(b)'s
+// non-accredited purchasers (computeDelta's rule), and the version both
+// were read at. InvestmentCreate.Held carries it back to the write, which
+// is conditioned on that version: everything the rules read of the holding
+// is then guarded by one condition, not by re-reading it.
+type Holding struct {
+	CommittedPrice       model.Money
+	CountedNonAccredited bool
+	Version              int64
+}
+
+// Holding reads the investor's holding in the offering for the sale rules
+// (one consistent GetItem; zero when the investor holds nothing there).
+func (db InvestingStore) Holding(ctx context.Context, ws string, offering, investor int64) (Holding, error) {
 	h, err := db.holding(ctx, ws, offering, investor)
 	if err != nil {
-		return false, err
+		return Holding{}, err
 	}
-	return h.Committed > 0 && h.NonAccredited, nil
+	return Holding{CommittedPrice: *h.CommittedPrice, CountedNonAccredited: h.Committed > 0 && h.NonAccredited, Version: h.V}, nil
 }
 
 // addTotals adds the delta's updates of the holding and aggregate items to

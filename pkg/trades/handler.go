@@ -11,6 +11,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -34,7 +35,7 @@ func NewHandler(deps app.Deps) (http.Handler, error) {
 func addRoutes(rt *httpapi.Router, db *store.DB) {
 	rt.HandleFunc("GET /api/v1/ibkr/tradehistory/", handleList(db))
 	rt.HandleFunc("GET /api/v1/ibkr/trades/", handleList(db))
-	rt.HandleFunc("POST /api/v1/ibkr/trades/", handleImport(db))
+	rt.HandleFunc("POST /api/v1/ibkr/trades/", handleImport(db, identity.NewService(db, identity.SystemClock)))
 }
 
 // handleList is GET tradehistory/ and trades/: the caller's trades, by id
@@ -73,7 +74,7 @@ type importResult struct {
 // changed), and the answer is 201 {created, already_present}. Should a
 // write fail midway, the request fails and re-sending it completes the
 // import without duplicates.
-func handleImport(db *store.DB) httpapi.HandlerFunc {
+func handleImport(db *store.DB, ids *identity.Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -94,7 +95,8 @@ func handleImport(db *store.DB) httpapi.HandlerFunc {
 		if bad != nil {
 			return &apierr.Error{Kind: apierr.Invalid, Body: bad}
 		}
-		id, err := db.EnsureIdentity(r.Context(), p.UserID)
+		// A trade names its owner by the identity's UUID (seed 003's "user").
+		id, err := ids.Caller(r.Context(), p.UserID)
 		if err != nil {
 			return err
 		}

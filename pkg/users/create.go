@@ -7,7 +7,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
@@ -40,7 +39,7 @@ func userForm(w http.ResponseWriter, r *http.Request, partial bool) (email, pass
 // handleCreate is seed 000's POST /api/users/: {email, password} → 201
 // {id, email}. The password is write-only and stored as a bcrypt hash; a
 // duplicate e-mail is DRF's unique error.
-func handleCreate(deps app.Deps) httpapi.HandlerFunc {
+func handleCreate(s Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Writer(r)
 		if err != nil {
@@ -50,7 +49,7 @@ func handleCreate(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		u, err := Service{DB: deps.DB}.CreateIssuerUser(r.Context(), p.Workspace, *email, *password)
+		u, err := s.CreateIssuerUser(r.Context(), p.Workspace, *email, *password)
 		if err != nil {
 			return err
 		}

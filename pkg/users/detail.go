@@ -4,13 +4,12 @@ import (
 	"net/http"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
 )
 
-func handleDetail(deps app.Deps) httpapi.HandlerFunc {
+func handleDetail(s Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -24,7 +23,7 @@ func handleDetail(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		u, err := deps.DB.User(r.Context(), p.Workspace, id)
+		u, err := s.DB.User(r.Context(), p.Workspace, id)
 		if err != nil {
 			return err
 		}

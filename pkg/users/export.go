@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
@@ -160,7 +159,7 @@ func (e Exporter) Serve(w http.ResponseWriter, r *http.Request, ws, name string,
 // handleExport is GET /api/users/export/ (every user) and GET
 // /api/user-types/{type}/export/ (view_user). The list's filters, search
 // and ordering apply; there is no pagination.
-func handleExport(deps app.Deps, ex Exporter, typed bool) httpapi.HandlerFunc {
+func handleExport(s Service, ex Exporter, typed bool) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -181,7 +180,7 @@ func handleExport(deps app.Deps, ex Exporter, typed bool) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v, f, err := Service{DB: deps.DB}.Open(ctx, p.Workspace)
+		v, f, err := s.Open(ctx, p.Workspace)
 		if err != nil {
 			return err
 		}

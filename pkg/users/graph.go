@@ -10,7 +10,6 @@ import (
 	"github.com/guregu/dynamo/v2"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/forms"
 	"github.com/tranche-dev/tranche/pkg/groups"
@@ -135,7 +134,7 @@ func (s Service) Graph(ctx context.Context, ws string, id int64) (*Graph, error)
 }
 
 // handleGraph is GET /api/users/{id}/all/ (view_user).
-func handleGraph(deps app.Deps) httpapi.HandlerFunc {
+func handleGraph(s Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -148,7 +147,7 @@ func handleGraph(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		g, err := Service{DB: deps.DB}.View(r.Context(), p.Workspace, id)
+		g, err := s.View(r.Context(), p.Workspace, id)
 		if err != nil {
 			return notFound(err)
 		}
@@ -192,9 +191,21 @@ func (s Service) UpdateProfile(ctx context.Context, ws string, id int64, first, 
 	return out, err
 }
 
+// OwnUser is the signed-in Clerk user's user record in the workspace: the
+// one matching the e-mail of their identity, created (with their names)
+// when there is none yet. Members get theirs at sign-in; this covers a
+// request that arrives before the sign-in bookkeeping did.
+func (s Service) OwnUser(ctx context.Context, ws, clerkID string) (*model.User, error) {
+	id, err := s.DB.Identity(ctx, clerkID)
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.EnsureUser(ctx, ws, id.Email, id.FirstName, id.LastName)
+}
+
 // handleProfile is PATCH /api/users/{id}/profile/ (change_user): the
 // user's profile fields; the answer is the seed 001 user.
-func handleProfile(deps app.Deps) httpapi.HandlerFunc {
+func handleProfile(s Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -211,12 +222,11 @@ func handleProfile(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return saveProfile(w, r, deps, p.Workspace, id, first, last)
+		return saveProfile(w, r, s, p.Workspace, id, first, last)
 	}
 }
 
-func saveProfile(w http.ResponseWriter, r *http.Request, deps app.Deps, ws string, id int64, first, last *string) error {
-	s := Service{DB: deps.DB}
+func saveProfile(w http.ResponseWriter, r *http.Request, s Service, ws string, id int64, first, last *string) error {
 	u, err := s.UpdateProfile(r.Context(), ws, id, first, last)
 	if err != nil {
 		return notFound(err)
@@ -232,7 +242,7 @@ func saveProfile(w http.ResponseWriter, r *http.Request, deps app.Deps, ws strin
 // handleMe is PATCH /api/users/me/: the caller's own profile fields, on
 // the caller's user record in the active workspace (matched, or created,
 // by the e-mail of their identity).
-func handleMe(deps app.Deps) httpapi.HandlerFunc {
+func handleMe(s Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -245,15 +255,10 @@ func handleMe(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx := r.Context()
-		id, err := deps.DB.Identity(ctx, p.UserID)
+		u, err := s.OwnUser(r.Context(), p.Workspace, p.UserID)
 		if err != nil {
 			return notFound(err)
 		}
-		u, err := deps.DB.EnsureUser(ctx, p.Workspace, id.Email, id.FirstName, id.LastName)
-		if err != nil {
-			return err
-		}
-		return saveProfile(w, r, deps, p.Workspace, u.ID, first, last)
+		return saveProfile(w, r, s, p.Workspace, u.ID, first, last)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/listing"
+	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // Function is the name of the Lambda function that serves this group.
@@ -21,37 +22,38 @@ func NewHandler(deps app.Deps) http.Handler {
 func newHandler(deps app.Deps, ex Exporter) http.Handler {
 	rt := httpapi.NewRouter(Function)
 	rt.Use(auth.FromDeps(deps).For)
-	addRoutes(rt, deps)
-	add001(rt, deps, ex)
+	s := Service{DB: deps.DB}
+	addRoutes(rt, s)
+	add001(rt, s, ex)
 	return rt.Handler()
 }
 
 // add001 binds seed 001's users routes (issue 12).
-func add001(rt *httpapi.Router, deps app.Deps, ex Exporter) {
-	rt.HandleFunc("GET /api/user-types/{type}/users/", typedList(deps))
-	rt.HandleFunc("GET /api/user-types/{type}/export/", handleExport(deps, ex, true))
-	rt.HandleFunc("GET /api/users/export/", handleExport(deps, ex, false))
-	rt.HandleFunc("GET /api/users/{id}/all/", handleGraph(deps))
-	rt.HandleFunc("PATCH /api/users/{id}/profile/", handleProfile(deps))
-	rt.HandleFunc("PATCH /api/users/me/", handleMe(deps))
+func add001(rt *httpapi.Router, s Service, ex Exporter) {
+	rt.HandleFunc("GET /api/user-types/{type}/users/", typedList(s))
+	rt.HandleFunc("GET /api/user-types/{type}/export/", handleExport(s, ex, true))
+	rt.HandleFunc("GET /api/users/export/", handleExport(s, ex, false))
+	rt.HandleFunc("GET /api/users/{id}/all/", handleGraph(s))
+	rt.HandleFunc("PATCH /api/users/{id}/profile/", handleProfile(s))
+	rt.HandleFunc("PATCH /api/users/me/", handleMe(s))
 }
 
 // BindInvitations binds seed 001's invitation routes (issue 12) on the
 // invitations function's router (pkg/workspaces.NewInvitationsHandler),
 // beside seed 004's. gap is the least time between two e-mails of an
 // invitation (ResendGap).
-func BindInvitations(rt *httpapi.Router, deps app.Deps, m Mailer, gap time.Duration) {
-	s := Service{DB: deps.DB}
-	rt.HandleFunc("POST /api/invitations/", handleInvite(s, m, false))
-	rt.HandleFunc("POST /api/invitations/internal/", handleInvite(s, m, true))
-	rt.HandleFunc("POST /api/invitations/{id}/resend/", handleResend(s, m, gap))
-	rt.HandleFunc("POST /api/invitations/login-token/", handleLoginToken(s))
-	rt.HandleFunc("POST /api/invitations/login-token/exchange/", handleExchange(s))
+func BindInvitations(rt *httpapi.Router, db *store.DB, m Mailer, gap time.Duration) {
+	svc := NewInvitations(db, m, gap)
+	rt.HandleFunc("POST /api/invitations/", handleInvite(svc, false))
+	rt.HandleFunc("POST /api/invitations/internal/", handleInvite(svc, true))
+	rt.HandleFunc("POST /api/invitations/{id}/resend/", handleResend(svc))
+	rt.HandleFunc("POST /api/invitations/login-token/", handleLoginToken(svc))
+	rt.HandleFunc("POST /api/invitations/login-token/exchange/", handleExchange(svc))
 }
 
-func addRoutes(rt *httpapi.Router, deps app.Deps) {
-	rt.HandleFunc("GET /api/users/{id}/", handleDetail(deps))
-	rt.HandleFunc("GET /api/users/", listing.Handler(listSpec(deps)))
-	rt.Handle("POST /api/users/", httpapi.Idempotent(deps.DB, auth.IdempotencyCaller, handleCreate(deps)))
-	rt.HandleFunc("PATCH /api/users/{id}/", handleUpdate(deps))
+func addRoutes(rt *httpapi.Router, s Service) {
+	rt.HandleFunc("GET /api/users/{id}/", handleDetail(s))
+	rt.HandleFunc("GET /api/users/", listing.Handler(listSpec(s)))
+	rt.Handle("POST /api/users/", httpapi.Idempotent(s.DB, auth.IdempotencyCaller, handleCreate(s)))
+	rt.HandleFunc("PATCH /api/users/{id}/", handleUpdate(s))
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
@@ -40,12 +39,12 @@ func parse(r *http.Request) (*filter.Query, error) {
 // listSpec is GET /api/users/: the issuer's users (those with a
 // third-party-issuer row) with UserFilters, ordering, search and page
 // numbers, over the workspace's read model.
-func listSpec(deps app.Deps) listing.Spec[*row, model.UserRef] {
+func listSpec(s Service) listing.Spec[*row, model.UserRef] {
 	return listing.Spec[*row, model.UserRef]{
 		Set:   filter.UserFilters,
 		Pages: page.Numbers,
 		Open: func(ctx context.Context, p *auth.Principal) (*listing.Source[*row], error) {
-			return listing.FromReadModel(ctx, deps.DB, p, "users", func(v *readmodel.View, _ store.Scope) []*row {
+			return listing.FromReadModel(ctx, s.DB, p, "users", func(v *readmodel.View, _ store.Scope) []*row {
 				var out []*row
 				for _, u := range v.Users() {
 					if u.ThirdPartyIssuerEmail != nil {

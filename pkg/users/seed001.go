@@ -8,7 +8,6 @@ import (
 	"github.com/guregu/dynamo/v2"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/listing"
@@ -108,17 +107,17 @@ func pathType(r *http.Request) (string, error) {
 }
 
 // typedList is GET /api/user-types/{type}/users/: the seed 001 users list.
-func typedList(deps app.Deps) func(w http.ResponseWriter, r *http.Request) error {
+func typedList(s Service) func(w http.ResponseWriter, r *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		typ, err := pathType(r)
 		if err != nil {
 			return err
 		}
-		return listing.Handler(list001Spec(deps, typ))(w, r)
+		return listing.Handler(list001Spec(s, typ))(w, r)
 	}
 }
 
-func list001Spec(deps app.Deps, typ string) listing.Spec[*urow, User] {
+func list001Spec(s Service, typ string) listing.Spec[*urow, User] {
 	var ws string
 	return listing.Spec[*urow, User]{
 		Set:   Filters001,
@@ -128,7 +127,7 @@ func list001Spec(deps app.Deps, typ string) listing.Spec[*urow, User] {
 				return nil, err
 			}
 			ws = p.Workspace
-			v, f, err := Service{DB: deps.DB}.Open(ctx, p.Workspace)
+			v, f, err := s.Open(ctx, p.Workspace)
 			if err != nil {
 				return nil, err
 			}

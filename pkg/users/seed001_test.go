@@ -47,7 +47,7 @@ func newWorld001(t *testing.T, ex Exporter, gap time.Duration) *world001 {
 	}
 	inv := httpapi.NewRouter("invitations")
 	inv.Use(a.For)
-	BindInvitations(inv, deps, mailtest.Sender(t), gap)
+	BindInvitations(inv, deps.DB, mailtest.Sender(t), gap)
 	w := &world001{t: t, db: db, env: env, h: newHandler(deps, ex), inv: inv.Handler(), suffix: fmt.Sprint(time.Now().UnixNano())}
 	ctx := context.Background()
 	mk := func(name string) *store.Workspace {

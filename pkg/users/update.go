@@ -3,7 +3,6 @@ package users
 import (
 	"net/http"
 
-	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
 	"github.com/tranche-dev/tranche/pkg/model"
@@ -12,7 +11,7 @@ import (
 // handleUpdate is seed 000's PATCH /api/users/{id}/: email and/or
 // password. An e-mail change moves the uniqueness item in the same
 // transaction.
-func handleUpdate(deps app.Deps) httpapi.HandlerFunc {
+func handleUpdate(s Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Writer(r)
 		if err != nil {
@@ -26,7 +25,7 @@ func handleUpdate(deps app.Deps) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		out, err := Service{DB: deps.DB}.UpdateIssuerUser(r.Context(), p.Workspace, id, email, password)
+		out, err := s.UpdateIssuerUser(r.Context(), p.Workspace, id, email, password)
 		if err != nil {
 			return err
 		}

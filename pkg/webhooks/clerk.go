@@ -2,7 +2,6 @@ package webhooks
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,11 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/guregu/dynamo/v2"
-
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
@@ -28,15 +26,13 @@ type event struct {
 	Data   json.RawMessage `json:"data"`
 }
 
-// An applier writes one validated event.
-type applier func(ctx context.Context) error
-
-// parsers read and validate an event's data and return what applies it.
-// Everything a client controls is checked here, before the delivery is
-// claimed: bad input is a 400 that leaves no receipt and writes nothing,
-// and only a failure of the store while applying is a 500 (with the
-// receipt released, so that Svix retries what can succeed later).
-var parsers = map[string]func(h *handler, data json.RawMessage) (applier, error){
+// parsers read and validate an event's data into the identity change it
+// asks for. Everything a client controls is checked here, before the
+// delivery is claimed: bad input is a 400 that leaves no receipt and
+// writes nothing, and only a failure of the store while applying is a 500
+// (with the receipt released by identity.Service.Deliver, so that Svix
+// retries what can succeed later).
+var parsers = map[string]func(h *handler, data json.RawMessage) (identity.Change, error){
 	"user.created":                   (*handler).syncUser,
 	"user.updated":                   (*handler).syncUser,
 	"user.deleted":                   (*handler).deleteUser,
@@ -48,9 +44,10 @@ var parsers = map[string]func(h *handler, data json.RawMessage) (applier, error)
 	"organizationMembership.deleted": (*handler).deleteMembership,
 }
 
-// handleClerk verifies a delivery, validates it, then applies it once.
-// Every refusal is a 400 and changes nothing; a failure while applying
-// releases the receipt and answers 500 so that Svix retries.
+// handleClerk verifies a delivery, validates it, then has the identity
+// service apply it once. Every refusal is a 400 and changes nothing; a
+// failure while applying releases the receipt and answers 500 so that
+// Svix retries.
 func (h *handler) handleClerk(w http.ResponseWriter, r *http.Request) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpapi.MaxBody))
 	if err != nil {
@@ -101,27 +98,20 @@ func (h *handler) handleClerk(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return apierr.BadRequest(fmt.Sprintf("Unhandled event type: %s.", ev.Type))
 	}
-	apply, err := parse(h, ev.Data)
+	change, err := parse(h, ev.Data)
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	fresh, err := h.db.ClaimWebhook(ctx, id, ReceiptTTL)
+	receipt, err := h.ids.Deliver(r.Context(), id, change)
 	if err != nil {
-		return err
-	}
-	if !fresh {
-		return httpapi.JSON(w, http.StatusOK, Ack{Success: true, Detail: "Already processed."})
-	}
-	if err := apply(ctx); err != nil {
-		if rerr := h.db.ReleaseWebhook(context.WithoutCancel(ctx), id); rerr != nil {
-			err = errors.Join(err, rerr)
-		}
 		var ae *apierr.Error
 		if errors.As(err, &ae) {
 			return err
 		}
 		return fmt.Errorf("webhooks: apply %s %s: %w", ev.Type, id, err)
+	}
+	if receipt == identity.AlreadyProcessed {
+		return httpapi.JSON(w, http.StatusOK, Ack{Success: true, Detail: "Already processed."})
 	}
 	return httpapi.JSON(w, http.StatusOK, Ack{Success: true})
 }
@@ -203,7 +193,7 @@ func flags(meta ...json.RawMessage) map[string]bool {
 	return out
 }
 
-func (h *handler) syncUser(data json.RawMessage) (applier, error) {
+func (h *handler) syncUser(data json.RawMessage) (identity.Change, error) {
 	var u clerkUser
 	if err := json.Unmarshal(data, &u); err != nil || u.ID == "" {
 		return nil, apierr.BadRequest("Invalid user data.")
@@ -243,24 +233,14 @@ func (h *handler) syncUser(data json.RawMessage) (applier, error) {
 	}
 	f := flags(u.PublicMetadata, u.PrivateMetadata)
 	cu.IsStaff, cu.IsSuperuser, cu.IsDeveloper, cu.IsBetaTester = f["is_staff"], f["is_superuser"], f["is_developer"], f["is_beta_tester"]
-	return func(ctx context.Context) error {
-		id, err := h.db.SyncClerkUser(ctx, cu)
-		if err != nil {
-			return err
-		}
-		// An invitee who just signed up joins the workspaces that invited them.
-		if cu.EmailVerified {
-			_, err = h.db.AcceptInvitations(ctx, id.ClerkID, id.Email)
-		}
-		return err
-	}, nil
+	return identity.UserSync{User: cu}, nil
 }
 
 type deleted struct {
 	ID string `json:"id"`
 }
 
-func (h *handler) deleteUser(data json.RawMessage) (applier, error) {
+func (h *handler) deleteUser(data json.RawMessage) (identity.Change, error) {
 	var d deleted
 	if err := json.Unmarshal(data, &d); err != nil || d.ID == "" {
 		return nil, apierr.BadRequest("Invalid user data.")
@@ -270,7 +250,7 @@ func (h *handler) deleteUser(data json.RawMessage) (applier, error) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) error { return h.db.DeactivateIdentity(ctx, d.ID) }, nil
+	return identity.UserDeletion{ClerkID: d.ID}, nil
 }
 
 type clerkOrg struct {
@@ -312,7 +292,7 @@ func (o clerkOrg) validate(v validation, prefix string) {
 	}
 }
 
-func (h *handler) syncOrg(data json.RawMessage) (applier, error) {
+func (h *handler) syncOrg(data json.RawMessage) (identity.Change, error) {
 	var o clerkOrg
 	if err := json.Unmarshal(data, &o); err != nil || o.ID == "" {
 		return nil, apierr.BadRequest("Invalid organization data.")
@@ -322,20 +302,10 @@ func (h *handler) syncOrg(data json.RawMessage) (applier, error) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) error {
-		w, err := h.db.SyncClerkOrg(ctx, o.fields())
-		if err != nil {
-			return err
-		}
-		if o.CreatedBy != "" {
-			// The creator owns the workspace.
-			_, err = h.db.PutMembership(ctx, w.ID, o.CreatedBy, store.RoleOwner, "")
-		}
-		return err
-	}, nil
+	return identity.OrganisationSync{Organisation: o.fields(), CreatedBy: o.CreatedBy}, nil
 }
 
-func (h *handler) deleteOrg(data json.RawMessage) (applier, error) {
+func (h *handler) deleteOrg(data json.RawMessage) (identity.Change, error) {
 	var d deleted
 	if err := json.Unmarshal(data, &d); err != nil || d.ID == "" {
 		return nil, apierr.BadRequest("Invalid organization data.")
@@ -345,7 +315,7 @@ func (h *handler) deleteOrg(data json.RawMessage) (applier, error) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) error { return h.db.DeleteClerkOrg(ctx, d.ID) }, nil
+	return identity.OrganisationDeletion{OrgID: d.ID}, nil
 }
 
 type clerkMembership struct {
@@ -355,19 +325,6 @@ type clerkMembership struct {
 	PublicUserData struct {
 		UserID string `json:"user_id"`
 	} `json:"public_user_data"`
-}
-
-func (h *handler) orgWorkspace(ctx context.Context, o clerkOrg) (string, error) {
-	ws, err := h.db.WorkspaceByOrg(ctx, o.ID)
-	if errors.Is(err, dynamo.ErrNotFound) && o.Name != "" {
-		// The membership arrived before its organization.created.
-		w, err := h.db.SyncClerkOrg(ctx, o.fields())
-		if err != nil {
-			return "", err
-		}
-		return w.ID, nil
-	}
-	return ws, err
 }
 
 // parseMembership reads and validates a membership event's data.
@@ -386,34 +343,21 @@ func parseMembership(data json.RawMessage) (clerkMembership, error) {
 	return m, v.err()
 }
 
-func (h *handler) syncMembership(data json.RawMessage) (applier, error) {
+func (h *handler) syncMembership(data json.RawMessage) (identity.Change, error) {
 	m, err := parseMembership(data)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) error {
-		ws, err := h.orgWorkspace(ctx, m.Organization)
-		if err != nil {
-			return err
-		}
-		_, err = h.db.PutMembership(ctx, ws, m.PublicUserData.UserID, auth.RoleFromClerk(strings.TrimSpace(m.Role)), m.ID)
-		return err
+	return identity.MembershipSync{
+		Organisation: m.Organization.fields(), UserID: m.PublicUserData.UserID,
+		Role: auth.RoleFromClerk(strings.TrimSpace(m.Role)), ClerkMembershipID: m.ID,
 	}, nil
 }
 
-func (h *handler) deleteMembership(data json.RawMessage) (applier, error) {
+func (h *handler) deleteMembership(data json.RawMessage) (identity.Change, error) {
 	m, err := parseMembership(data)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) error {
-		ws, err := h.db.WorkspaceByOrg(ctx, m.Organization.ID)
-		if errors.Is(err, dynamo.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return h.db.DeleteMembership(ctx, ws, m.PublicUserData.UserID)
-	}, nil
+	return identity.MembershipDeletion{OrgID: m.Organization.ID, UserID: m.PublicUserData.UserID}, nil
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
-	"github.com/tranche-dev/tranche/pkg/store"
+	"github.com/tranche-dev/tranche/pkg/identity"
 )
 
 // Function is the Lambda function that serves this group.
@@ -21,8 +21,8 @@ const Function = "webhooks"
 const Tolerance = 5 * time.Minute
 
 // ReceiptTTL is how long a delivery id is remembered (Svix retries for
-// about three days).
-const ReceiptTTL = 7 * 24 * time.Hour
+// about three days): the identity service's receipt policy.
+const ReceiptTTL = identity.ReceiptTTL
 
 // ErrNoSecret is returned at start-up without a signing secret.
 var ErrNoSecret = errors.New("webhooks: " + app.EnvSvixSecret + " is not set")
@@ -34,7 +34,7 @@ type Option func(*handler)
 func WithClock(now func() time.Time) Option { return func(h *handler) { h.now = now } }
 
 type handler struct {
-	db  *store.DB
+	ids *identity.Service
 	wh  *svix.Webhook
 	log *slog.Logger
 	now func() time.Time
@@ -51,7 +51,7 @@ func NewHandler(deps app.Deps, opts ...Option) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webhooks: %s is not a Svix secret (whsec_<base64>): %w", app.EnvSvixSecret, err)
 	}
-	h := &handler{db: deps.DB, wh: wh, log: deps.Log, now: time.Now}
+	h := &handler{ids: identity.NewService(deps.DB, identity.SystemClock), wh: wh, log: deps.Log, now: time.Now}
 	for _, o := range opts {
 		o(h)
 	}

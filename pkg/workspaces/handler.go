@@ -9,6 +9,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/groups"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/mail"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -37,12 +38,13 @@ func NewHandler(deps app.Deps) (http.Handler, error) {
 }
 
 func addRoutes(rt *httpapi.Router, db *store.DB) {
+	ids := identity.NewService(db, identity.SystemClock)
 	rt.HandleFunc("GET /api/accounts/companies/", listing.Handler(companiesSpec(db)))
 	rt.HandleFunc("GET /api/accounts/users/", handleUsers(db))
-	rt.HandleFunc("GET /api/accounts/users/me/", handleMe(db, false))
-	rt.HandleFunc("GET /api/accounts/me/", handleMe(db, true))
+	rt.HandleFunc("GET /api/accounts/users/me/", handleMe(ids, db, false))
+	rt.HandleFunc("GET /api/accounts/me/", handleMe(ids, db, true))
 	rt.HandleFunc("GET /api/accounts/workspaces/", handleWorkspaces(db))
-	rt.HandleFunc("POST /api/accounts/workspaces/switch/", handleSwitch(db))
+	rt.HandleFunc("POST /api/accounts/workspaces/switch/", handleSwitch(ids))
 }
 
 // NewInvitationsHandler serves seed 004's invitation routes of the
@@ -55,14 +57,15 @@ func NewInvitationsHandler(deps app.Deps) (http.Handler, error) {
 	rt := httpapi.NewRouter("invitations")
 	rt.Use(a.For)
 	BindInvitations(rt, deps.DB, mail.FromDeps(deps), deps.Log)
-	users.BindInvitations(rt, deps, mail.FromDeps(deps), users.ResendGap) // seed 001 (issue 12)
-	groups.BindInvitations(rt, deps.DB, mail.FromDeps(deps), deps.Log)    // shell, signatory (issue 12)
+	users.BindInvitations(rt, deps.DB, mail.FromDeps(deps), users.ResendGap) // seed 001 (issue 12)
+	groups.BindInvitations(rt, deps.DB, mail.FromDeps(deps), deps.Log)       // shell, signatory (issue 12)
 	return rt.Handler(), nil
 }
 
 // BindInvitations binds seed 004's invitation routes on the invitations
 // function's router.
 func BindInvitations(rt *httpapi.Router, db *store.DB, m Mailer, logger *slog.Logger) {
-	rt.HandleFunc("POST /api/accounts/invitations/", handleInvite(db, m))
-	rt.HandleFunc("GET /api/accounts/invitations/{id}/", handleInvitation(db))
+	svc := NewInvitations(db, m)
+	rt.HandleFunc("POST /api/accounts/invitations/", handleInvite(svc))
+	rt.HandleFunc("GET /api/accounts/invitations/{id}/", handleInvitation(svc))
 }

@@ -2,7 +2,6 @@ package workspaces
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -10,12 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/guregu/dynamo/v2"
-
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
-	tmail "github.com/tranche-dev/tranche/pkg/mail"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -86,7 +82,7 @@ func jsonType(raw string) string {
 // the active workspace with an auth group and e-mail the invitee. Only
 // OWNER and ADMIN may invite ADMIN; owners cannot be invited; a second
 // pending invitation of the same address is a 400.
-func handleInvite(db *store.DB, m Mailer) httpapi.HandlerFunc {
+func handleInvite(svc *Invitations) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -103,44 +99,10 @@ func handleInvite(db *store.DB, m Mailer) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if g.Name == store.RoleAdmin && !p.HasPermission("add_admin_invitation") {
-			return apierr.Forbid()
-		}
-		ctx := r.Context()
-		ws, err := db.Workspace(ctx, p.Workspace)
-		if err != nil {
-			return err
-		}
-		if existing, err := db.IdentityByEmail(ctx, email); err == nil {
-			if _, err := db.Membership(ctx, p.Workspace, existing.ClerkID); err == nil {
-				return apierr.Field("email", "This user is already a member of this workspace.")
-			} else if !errors.Is(err, dynamo.ErrNotFound) {
-				return err
-			}
-		} else if !errors.Is(err, dynamo.ErrNotFound) {
-			return err
-		}
-		inv, err := db.CreateInvitation(ctx, p.Workspace, email, g.ID, g.Name, p.UserID)
-		if errors.Is(err, store.ErrDuplicateInvitation) {
-			return apierr.Field("email", "A pending invitation for this email address already exists.")
-		}
-		if err != nil {
-			return err
-		}
 		link := httpapi.BaseURL(r)
-		link.Path = strings.TrimSuffix(link.Path, "/api/accounts/invitations/") + "/invitations/" + inv.ID + "/accept/"
-		msg := tmail.Message{
-			To:      []string{email},
-			Subject: "You are invited to join " + ws.Name + " on Tranche",
-			Text: fmt.Sprintf("You have been invited to join %s as %s.\n\nSign in with this e-mail address to accept: %s\n\nInvitation id: %s\n",
-				ws.Name, strings.ToLower(g.Name), link.String(), inv.ID),
-		}
-		if _, err := m.Send(ctx, msg); err != nil {
-			// Without the e-mail the invitation is useless and would block a
-			// retry as a duplicate: take it back.
-			if derr := db.DeleteInvitation(ctx, inv); derr != nil {
-				err = errors.Join(err, derr)
-			}
+		link.Path, link.RawQuery = strings.TrimSuffix(link.Path, "/api/accounts/invitations/"), ""
+		inv, err := svc.Invite(r.Context(), p, email, g, *link)
+		if err != nil {
 			return err
 		}
 		return httpapi.JSON(w, http.StatusCreated, inviteResponse{ID: inv.ID, Email: inv.Email, AuthGroup: inv.AuthGroup})
@@ -159,7 +121,7 @@ type invitationStatus struct {
 
 // handleInvitation is GET /api/accounts/invitations/{id}/: an invitation of
 // the active workspace (404 for any other workspace's).
-func handleInvitation(db *store.DB) httpapi.HandlerFunc {
+func handleInvitation(svc *Invitations) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -172,24 +134,14 @@ func handleInvitation(db *store.DB) httpapi.HandlerFunc {
 		if !uuidRE.MatchString(id) {
 			return apierr.NotFoundError()
 		}
-		ctx := r.Context()
-		inv, err := db.Invitation(ctx, p.Workspace, strings.ToLower(id))
+		st, err := svc.Status(r.Context(), p, strings.ToLower(id))
 		if err != nil {
 			return err
 		}
-		ws, err := db.Workspace(ctx, p.Workspace)
-		if err != nil {
-			return err
-		}
-		existing := true
-		if _, err := db.IdentityByEmail(ctx, inv.Email); errors.Is(err, dynamo.ErrNotFound) {
-			existing = false
-		} else if err != nil {
-			return err
-		}
+		inv, ws := st.Invitation, st.Workspace
 		return httpapi.JSON(w, http.StatusOK, invitationStatus{
 			ID: inv.ID, Email: inv.Email, Company: newCompany(ws), AuthGroupID: strconv.Itoa(inv.AuthGroup),
-			IsExistingUser: existing || inv.Status == store.InvitationAccepted,
+			IsExistingUser: st.Existing,
 			IsActive:       strconv.FormatBool(inv.Status == store.InvitationPending),
 			IsMFAEnabled:   strconv.FormatBool(ws.IsMFAEnabled),
 		})

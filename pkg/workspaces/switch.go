@@ -1,17 +1,18 @@
 package workspaces
 
 import (
+	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 
-	"github.com/guregu/dynamo/v2"
+	"github.com/shopspring/decimal"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
@@ -49,8 +50,8 @@ func handleWorkspaces(db *store.DB) httpapi.HandlerFunc {
 // handleSwitch is POST /api/accounts/workspaces/switch/ {company_id}: the
 // caller's active workspace becomes company_id, which must be a workspace
 // the caller belongs to (403 otherwise, also for one that does not exist,
-// so ids of other tenants reveal nothing).
-func handleSwitch(db *store.DB) httpapi.HandlerFunc {
+// so ids of other tenants reveal nothing: identity.Service.SwitchWorkspace).
+func handleSwitch(ids *identity.Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -60,44 +61,50 @@ func handleSwitch(db *store.DB) httpapi.HandlerFunc {
 		if err := httpapi.Decode(w, r, &body); err != nil {
 			return err
 		}
-		if len(body.CompanyID) == 0 || string(body.CompanyID) == "null" {
-			return apierr.Field("company_id", "This field is required.")
-		}
-		var raw any
-		_ = json.Unmarshal(body.CompanyID, &raw)
-		var id int64
-		switch v := raw.(type) {
-		case float64:
-			id = int64(v)
-			if float64(id) != v {
-				return apierr.Field("company_id", "A valid integer is required.")
-			}
-		case string:
-			if id, err = strconv.ParseInt(v, 10, 64); err != nil {
-				return apierr.Field("company_id", "A valid integer is required.")
-			}
-		default:
-			return apierr.Field("company_id", "A valid integer is required.")
-		}
-		ws := store.WorkspaceID(id)
-		if _, err := db.Membership(r.Context(), ws, p.UserID); errors.Is(err, dynamo.ErrNotFound) {
-			return apierr.Forbid()
-		} else if err != nil {
+		id, err := switchTarget(body)
+		if err != nil {
 			return err
 		}
-		wsItem, err := db.Workspace(r.Context(), ws)
-		if errors.Is(err, dynamo.ErrNotFound) {
-			return apierr.Forbid()
-		} else if err != nil {
-			return err
-		}
-		org := auth.TokenClaims(r).OrgID
-		if _, err := db.UpdateIdentity(r.Context(), p.UserID, func(i *store.Identity) error {
-			i.ActiveWorkspace, i.SwitchedWithOrg = ws, org
-			return nil
-		}); err != nil {
+		wsItem, err := ids.SwitchWorkspace(r.Context(), p.UserID, store.WorkspaceID(id), auth.TokenClaims(r).OrgID)
+		if err != nil {
 			return err
 		}
 		return httpapi.JSON(w, http.StatusOK, SwitchResult{Message: "Switched to workspace " + wsItem.Name + "."})
 	}
+}
+
+// switchTarget reads the workspace number of a switch body: company_id,
+// an integer as a JSON number or a string.
+func switchTarget(body SwitchRequest) (int64, error) {
+	if len(body.CompanyID) == 0 || string(body.CompanyID) == "null" {
+		return 0, apierr.Field("company_id", "This field is required.")
+	}
+	// Numbers are read as their text, not as a float64, which rounded
+	// 9007199254740993 to another workspace's number (FuzzSwitchBody's
+	// exactness property); 2.0 and 1e2 are still the integers they name.
+	var raw any
+	dec := json.NewDecoder(bytes.NewReader(body.CompanyID))
+	dec.UseNumber()
+	_ = dec.Decode(&raw)
+	var id int64
+	switch v := raw.(type) {
+	case json.Number:
+		n, err := strconv.ParseInt(v.String(), 10, 64)
+		if err != nil {
+			d, derr := decimal.NewFromString(v.String())
+			if derr != nil || !d.Equal(d.Truncate(0)) || !d.Abs().LessThan(decimal.New(1, 18)) {
+				return 0, apierr.Field("company_id", "A valid integer is required.")
+			}
+			n = d.IntPart()
+		}
+		id = n
+	case string:
+		var err error
+		if id, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return 0, apierr.Field("company_id", "A valid integer is required.")
+		}
+	default:
+		return 0, apierr.Field("company_id", "A valid integer is required.")
+	}
+	return id, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/listing"
 	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -18,13 +19,13 @@ import (
 
 // handleMe is GET /api/accounts/users/me/ and, with a Deprecation header,
 // the deprecated GET /api/accounts/me/.
-func handleMe(db *store.DB, deprecated bool) httpapi.HandlerFunc {
+func handleMe(ids *identity.Service, db *store.DB, deprecated bool) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
 			return err
 		}
-		id, err := db.EnsureIdentity(r.Context(), p.UserID)
+		id, err := ids.Caller(r.Context(), p.UserID)
 		if err != nil {
 			return err
 		}
