@@ -88,17 +88,19 @@
 // Access patterns of the seed 000 write side (issue 5):
 //
 //   - offering running totals: BatchGet WS#<ws>#OFFERINGAGG / pad(o) —
-//     DB.OfferingAggregates.
+//     InvestingStore.OfferingAggregates.
 //   - the summary without filters: the scope's totals, one GetItem —
 //     WS#<ws>#OFFERINGAGG / pad(o) for an offering key, WS#<ws>#SCOPEAGG /
 //     ISSUER#pad(i) for an issuer key, WS#<ws>#SCOPEAGG / WORKSPACE
-//     otherwise (DB.ScopeAggregate); distinct investors across offerings
-//     are maintained there on write, so nothing per investor is read.
+//     otherwise (InvestingStore.ScopeAggregate); distinct investors
+//     across offerings are maintained there on write, so nothing per
+//     investor is read.
 //   - the summary's *_today lines: per offering in scope, Query
 //     WS#<ws>#OFFERING#<o>#ACTIVITY BETWEEN today's local midnight and the
 //     next, as UTC instants; then one BatchGet of the investments named —
-//     DB.InvestmentsActiveIn. Status and the times are read from the
-//     investments, so only the writes that set a time touch the index.
+//     InvestingStore.InvestmentsActiveIn. Status and the times are read
+//     from the investments, so only the writes that set a time touch the
+//     index.
 //   - an investor's counters in an offering: GetItem on the link item.
 //   - an offering's investments in one status (escrow close, refunds): GSI3
 //     begins_with pad(o)#.
@@ -178,8 +180,8 @@
 //   - a send whose attempts are used up: Update to dead with the message
 //     it could not send and GSI1 keys SENDS#DEAD, so the operators' tool
 //     lists every workspace's dead sends with one Query of GSI1
-//     (DB.DeadSends) and retries one by its key (DB.ReviveSend removes the
-//     GSI1 keys). The partition is global like SCHEDULE#OFFERINGS and, like
+//     (ScheduleStore.DeadSends) and retries one by its key
+//     (ScheduleStore.ReviveSend removes the GSI1 keys). The partition is global like SCHEDULE#OFFERINGS and, like
 //     it, read by operators only, never by a request.
 //
 // # Writes

@@ -31,7 +31,7 @@ type InvestmentCreate struct {
 	// goes on the investment's create record and on the offering's trail.
 	Decision *model.LimitDecision
 	// Held is the investor's holding in the offering as the rules read it
-	// (DB.Holding), nil when they did not: the per-investor maximum, Reg A
+	// (InvestingStore.Holding), nil when they did not: the per-investor maximum, Reg A
 	// Tier 2's limit and whether the investor already counts as a
 	// non-accredited purchaser were decided on it. The write is
 	// conditioned on its version, so if the holding moved since, the
