@@ -31,13 +31,25 @@ const (
 // Service owns the forms' rules: permissions, definition and answer
 // validation, classification gating and enforcement. It is used by the
 // handlers and testable without HTTP.
+//
+// Its storage is the form aggregate, the users who answer (found by the
+// session's identity) and the investors whose classification gates a
+// form.
 type Service struct {
-	db  *store.DB
-	now func() time.Time
+	forms      store.FormStore
+	users      store.UserStore
+	investors  store.InvestorStore
+	identities store.IdentityStore
+	now        func() time.Time
 }
 
-// NewService returns a Service over the table.
-func NewService(db *store.DB) *Service { return &Service{db: db, now: time.Now} }
+// NewService returns a Service over db's aggregates.
+func NewService(db *store.DB) *Service {
+	if db == nil {
+		db = &store.DB{} // routes bound without a store (tests): nothing is usable, as with a nil *DB
+	}
+	return &Service{forms: db.FormStore, users: db.UserStore, investors: db.InvestorStore, identities: db.IdentityStore, now: time.Now}
+}
 
 func member(p *auth.Principal) error {
 	if p.Workspace == "" || p.UserID == "" {
@@ -60,14 +72,14 @@ func need(p *auth.Principal, perm string) error {
 // user whose e-mail is the caller's Clerk e-mail (case-insensitively, as
 // the user model links them). ok is false when the caller has none.
 func (s *Service) CallerUser(ctx context.Context, p *auth.Principal) (int64, bool, error) {
-	id, err := s.db.Identity(ctx, p.UserID)
+	id, err := s.identities.Identity(ctx, p.UserID)
 	if errors.Is(err, dynamo.ErrNotFound) {
 		return 0, false, nil
 	}
 	if err != nil {
 		return 0, false, err
 	}
-	u, err := s.db.UserIDForEmail(ctx, p.Workspace, id.Email)
+	u, err := s.users.UserIDForEmail(ctx, p.Workspace, id.Email)
 	if errors.Is(err, dynamo.ErrNotFound) {
 		return 0, false, nil
 	}
@@ -89,7 +101,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, kind string, in
 	}
 	t := model.NewTime(s.now())
 	f.CreatedBy, f.CreatedAt, f.UpdatedAt = p.UserID, t, t
-	if err := s.db.CreateForm(ctx, p.Workspace, f); err != nil {
+	if err := s.forms.CreateForm(ctx, p.Workspace, f); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -100,7 +112,7 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, kind string, id in
 	if err := need(p, PermView); err != nil {
 		return nil, err
 	}
-	return s.db.Form(ctx, p.Workspace, kind, id)
+	return s.forms.Form(ctx, p.Workspace, kind, id)
 }
 
 // List returns the workspace's forms of a kind, enabled only if asked.
@@ -108,7 +120,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, kind string, enab
 	if err := need(p, PermView); err != nil {
 		return nil, err
 	}
-	fs, err := s.db.Forms(ctx, p.Workspace, kind)
+	fs, err := s.forms.Forms(ctx, p.Workspace, kind)
 	if err != nil || !enabledOnly {
 		return fs, err
 	}
@@ -122,7 +134,7 @@ func (s *Service) Delete(ctx context.Context, p *auth.Principal, kind string, id
 	if err := need(p, PermManage); err != nil {
 		return err
 	}
-	err := s.db.DeleteForm(ctx, p.Workspace, kind, id)
+	err := s.forms.DeleteForm(ctx, p.Workspace, kind, id)
 	if errors.Is(err, store.ErrFormInUse) {
 		return apierr.ConflictError("This form has implementations holding users' answers and cannot be deleted; disable it instead.")
 	}
@@ -138,7 +150,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, kind string, id
 	}
 	var out *store.Form
 	err := store.Retry(ctx, func() error {
-		f, err := s.db.Form(ctx, p.Workspace, kind, id)
+		f, err := s.forms.Form(ctx, p.Workspace, kind, id)
 		if err != nil {
 			return err
 		}
@@ -146,7 +158,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, kind string, id
 			return err
 		}
 		f.UpdatedAt = model.NewTime(s.now())
-		if err := s.db.UpdateForm(ctx, p.Workspace, f, f.Version); err != nil {
+		if err := s.forms.UpdateForm(ctx, p.Workspace, f, f.Version); err != nil {
 			return err
 		}
 		out = f
@@ -161,11 +173,11 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, kind string, id
 // Classifications returns the classifications of a user's investors
 // (sorted, distinct).
 func (s *Service) Classifications(ctx context.Context, ws string, user int64) ([]string, error) {
-	ids, err := s.db.InvestorIDsOfUser(ctx, ws, user)
+	ids, err := s.investors.InvestorIDsOfUser(ctx, ws, user)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	gs, err := s.db.InvestorGraphs(ctx, ws, ids)
+	gs, err := s.investors.InvestorGraphs(ctx, ws, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +224,7 @@ func (s *Service) EnabledFor(ctx context.Context, p *auth.Principal, kind string
 	if err != nil || (uid == 0 && kind == store.FormPreference) {
 		return nil, err // no user record: no investors, no preference form
 	}
-	fs, err := s.db.Forms(ctx, p.Workspace, kind)
+	fs, err := s.forms.Forms(ctx, p.Workspace, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +236,7 @@ func (s *Service) EnabledFor(ctx context.Context, p *auth.Principal, kind string
 	}
 	var ims []store.Implementation
 	if uid != 0 {
-		if ims, err = s.db.ImplementationsOfUser(ctx, p.Workspace, uid); err != nil {
+		if ims, err = s.forms.ImplementationsOfUser(ctx, p.Workspace, uid); err != nil {
 			return nil, err
 		}
 	}
@@ -261,7 +273,7 @@ func (s *Service) subject(ctx context.Context, p *auth.Principal, user *int64, p
 	if !p.HasPermission(perm) {
 		return 0, apierr.Forbid()
 	}
-	if _, err := s.db.User(ctx, p.Workspace, *user); errors.Is(err, dynamo.ErrNotFound) {
+	if _, err := s.users.User(ctx, p.Workspace, *user); errors.Is(err, dynamo.ErrNotFound) {
 		return 0, apierr.Field("user", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", *user))
 	} else if err != nil {
 		return 0, err
@@ -285,7 +297,7 @@ func (s *Service) Assign(ctx context.Context, p *auth.Principal, kind string, id
 		return nil, err
 	}
 	// The form first: another workspace's form is 404 whoever is named.
-	if _, err := s.db.Form(ctx, p.Workspace, kind, id); err != nil {
+	if _, err := s.forms.Form(ctx, p.Workspace, kind, id); err != nil {
 		return nil, err
 	}
 	if in.User == nil {
@@ -300,7 +312,7 @@ func (s *Service) Assign(ctx context.Context, p *auth.Principal, kind string, id
 	}
 	var out *store.Implementation
 	err = store.Retry(ctx, func() error {
-		f, err := s.db.Form(ctx, p.Workspace, kind, id)
+		f, err := s.forms.Form(ctx, p.Workspace, kind, id)
 		if err != nil {
 			return err
 		}
@@ -319,7 +331,7 @@ func (s *Service) Assign(ctx context.Context, p *auth.Principal, kind string, id
 			}
 			im.Answers, im.Status, im.SubmittedBy, im.SubmittedAt = ans, StatusSubmitted, p.UserID, &t
 		}
-		if err := s.db.CreateImplementation(ctx, p.Workspace, f, im); err != nil {
+		if err := s.forms.CreateImplementation(ctx, p.Workspace, f, im); err != nil {
 			return err
 		}
 		out = im
@@ -386,10 +398,10 @@ func (s *Service) Implementation(ctx context.Context, p *auth.Principal, kind st
 	if err := s.selfOr(ctx, p, user, PermView); err != nil {
 		return nil, err
 	}
-	if _, err := s.db.Form(ctx, p.Workspace, kind, id); err != nil {
+	if _, err := s.forms.Form(ctx, p.Workspace, kind, id); err != nil {
 		return nil, err
 	}
-	return s.db.Implementation(ctx, p.Workspace, kind, id, user)
+	return s.forms.Implementation(ctx, p.Workspace, kind, id, user)
 }
 
 // selfOr allows the caller's own user record, else needs perm.
@@ -430,11 +442,11 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, kind string, id
 	}
 	var out *store.Implementation
 	err := store.Retry(ctx, func() error {
-		f, err := s.db.Form(ctx, p.Workspace, kind, id)
+		f, err := s.forms.Form(ctx, p.Workspace, kind, id)
 		if err != nil {
 			return err
 		}
-		im, err := s.db.Implementation(ctx, p.Workspace, kind, id, user)
+		im, err := s.forms.Implementation(ctx, p.Workspace, kind, id, user)
 		if err != nil {
 			return err
 		}
@@ -453,7 +465,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, kind string, id
 		}
 		t := model.NewTime(s.now())
 		im.Answers, im.Status, im.SubmittedBy, im.SubmittedAt, im.UpdatedAt = ans, StatusSubmitted, p.UserID, &t, t
-		if err := s.db.UpdateImplementation(ctx, p.Workspace, f, im, im.Version); err != nil {
+		if err := s.forms.UpdateImplementation(ctx, p.Workspace, f, im, im.Version); err != nil {
 			return err
 		}
 		out = im
@@ -479,9 +491,9 @@ func (s *Service) Data(ctx context.Context, p *auth.Principal, kind string, sc D
 	}
 	switch {
 	case sc.Form != 0:
-		return s.db.ImplementationsOfForm(ctx, p.Workspace, kind, sc.Form)
+		return s.forms.ImplementationsOfForm(ctx, p.Workspace, kind, sc.Form)
 	case sc.User != 0:
-		ims, err := s.db.ImplementationsOfUser(ctx, p.Workspace, sc.User)
+		ims, err := s.forms.ImplementationsOfUser(ctx, p.Workspace, sc.User)
 		if err != nil {
 			return nil, err
 		}
@@ -489,5 +501,5 @@ func (s *Service) Data(ctx context.Context, p *auth.Principal, kind string, sc D
 		slices.SortFunc(ims, func(a, b store.Implementation) int { return cmp.Compare(a.ID, b.ID) })
 		return ims, nil
 	}
-	return s.db.Implementations(ctx, p.Workspace, kind)
+	return s.forms.Implementations(ctx, p.Workspace, kind)
 }

@@ -33,15 +33,25 @@ type Mailer interface {
 }
 
 // Service holds the rules of user groups.
+//
+// Its storage is the group aggregate, the users that groups name (a
+// shell invitation creates its invitee's user record) and the identity
+// aggregate for the workspace a shell invitation names.
 type Service struct {
-	db   *store.DB
-	mail Mailer
-	now  func() time.Time
+	groups     store.GroupStore
+	users      store.UserStore
+	identities store.IdentityStore
+	mail       Mailer
+	now        func() time.Time
 }
 
-// NewService returns the service over db; m sends shell invitations.
+// NewService returns the service over db's aggregates; m sends shell
+// invitations.
 func NewService(db *store.DB, m Mailer) *Service {
-	return &Service{db: db, mail: m, now: time.Now}
+	if db == nil {
+		db = &store.DB{} // routes bound without a store (tests): nothing is usable, as with a nil *DB
+	}
+	return &Service{groups: db.GroupStore, users: db.UserStore, identities: db.IdentityStore, mail: m, now: time.Now}
 }
 
 func need(p *auth.Principal, perm string) error {
@@ -64,7 +74,7 @@ type Membership struct {
 // the user's role in each (for the user's full data graph). It checks no
 // permission: the caller has.
 func (s *Service) OfUser(ctx context.Context, ws string, userID int64) ([]Membership, error) {
-	ms, err := s.db.GroupsOfUser(ctx, ws, userID)
+	ms, err := s.groups.GroupsOfUser(ctx, ws, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +107,7 @@ func (s *Service) Groups(ctx context.Context, p *auth.Principal) ([]store.UserGr
 	if err := need(p, PermRead); err != nil {
 		return nil, err
 	}
-	return s.db.UserGroups(ctx, p.Workspace)
+	return s.groups.UserGroups(ctx, p.Workspace)
 }
 
 // Group returns a group of the caller's workspace with perm; another
@@ -106,7 +116,7 @@ func (s *Service) Group(ctx context.Context, p *auth.Principal, id int64, perm s
 	if err := need(p, perm); err != nil {
 		return nil, err
 	}
-	return s.db.UserGroup(ctx, p.Workspace, id)
+	return s.groups.UserGroup(ctx, p.Workspace, id)
 }
 
 // ByLead returns the group whose lead user has the UUID (404 for none).
@@ -114,7 +124,7 @@ func (s *Service) ByLead(ctx context.Context, p *auth.Principal, uuid string) (*
 	if err := need(p, PermRead); err != nil {
 		return nil, err
 	}
-	return s.db.UserGroupByLead(ctx, p.Workspace, uuid)
+	return s.groups.UserGroupByLead(ctx, p.Workspace, uuid)
 }
 
 // Members returns a group's members with their user records, lead first
@@ -124,7 +134,7 @@ func (s *Service) Members(ctx context.Context, p *auth.Principal, id int64) ([]m
 	if err != nil {
 		return nil, err
 	}
-	ms, err := s.db.UserGroupMembers(ctx, p.Workspace, id)
+	ms, err := s.groups.UserGroupMembers(ctx, p.Workspace, id)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +142,7 @@ func (s *Service) Members(ctx context.Context, p *auth.Principal, id int64) ([]m
 	for i := range ms {
 		ids[i] = ms[i].User
 	}
-	users, err := s.db.UsersByID(ctx, p.Workspace, ids)
+	users, err := s.users.UsersByID(ctx, p.Workspace, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +187,7 @@ func (s *Service) checkMembers(ctx context.Context, ws string, members []model.U
 	users := map[int64]*model.User{}
 	if len(ids) > 0 {
 		var err error
-		if users, err = s.db.UsersByID(ctx, ws, ids); err != nil {
+		if users, err = s.users.UsersByID(ctx, ws, ids); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -243,7 +253,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewGroup) (*
 		}
 		members = append(members, store.UserGroupMember{User: m.User, Role: m.Role, JoinedAt: now})
 	}
-	err = s.db.CreateUserGroup(ctx, p.Workspace, g, members)
+	err = s.groups.CreateUserGroup(ctx, p.Workspace, g, members)
 	switch {
 	case errors.Is(err, store.ErrLeadTaken):
 		return nil, apierr.Field("lead_user", "This user already leads a group.")
@@ -270,7 +280,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Gr
 	var g *store.UserGroup
 	err := store.Retry(ctx, func() error {
 		var err error
-		if g, err = s.db.UserGroup(ctx, p.Workspace, id); err != nil {
+		if g, err = s.groups.UserGroup(ctx, p.Workspace, id); err != nil {
 			return err
 		}
 		old, oldLead := g.Version, g.LeadUUID
@@ -288,7 +298,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Gr
 			g.LeadUser, g.LeadUUID = &lead, model.UserUUID(p.Workspace, lead)
 		}
 		g.UpdatedAt = model.NewTime(s.now())
-		return s.db.SaveUserGroup(ctx, p.Workspace, g, old, oldLead)
+		return s.groups.SaveUserGroup(ctx, p.Workspace, g, old, oldLead)
 	})
 	switch {
 	case errors.Is(err, store.ErrNotMember):
@@ -312,7 +322,7 @@ func (s *Service) SetFlag(ctx context.Context, p *auth.Principal, id int64, flag
 	var g *store.UserGroup
 	err := store.Retry(ctx, func() error {
 		var err error
-		if g, err = s.db.UserGroup(ctx, p.Workspace, id); err != nil {
+		if g, err = s.groups.UserGroup(ctx, p.Workspace, id); err != nil {
 			return err
 		}
 		if g.FeatureFlags == nil {
@@ -324,7 +334,7 @@ func (s *Service) SetFlag(ctx context.Context, p *auth.Principal, id int64, flag
 			delete(g.FeatureFlags, flag)
 		}
 		g.UpdatedAt = model.NewTime(s.now())
-		return s.db.SaveUserGroup(ctx, p.Workspace, g, g.Version, g.LeadUUID)
+		return s.groups.SaveUserGroup(ctx, p.Workspace, g, g.Version, g.LeadUUID)
 	})
 	if err != nil {
 		return nil, err
@@ -339,11 +349,11 @@ func (s *Service) Delete(ctx context.Context, p *auth.Principal, id int64) error
 		return err
 	}
 	return store.Retry(ctx, func() error {
-		g, err := s.db.UserGroup(ctx, p.Workspace, id)
+		g, err := s.groups.UserGroup(ctx, p.Workspace, id)
 		if err != nil {
 			return err
 		}
-		return s.db.DeleteUserGroup(ctx, p.Workspace, g)
+		return s.groups.DeleteUserGroup(ctx, p.Workspace, g)
 	})
 }
 
@@ -353,7 +363,7 @@ func (s *Service) member(ctx context.Context, p *auth.Principal, id, user int64)
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := s.db.UserGroupMember(ctx, p.Workspace, id, user)
+	m, err := s.groups.UserGroupMember(ctx, p.Workspace, id, user)
 	if errors.Is(err, store.ErrNotMember) {
 		return nil, nil, apierr.Field("user", "This user is not a member of the group.")
 	}
@@ -366,7 +376,7 @@ func (s *Service) AddMember(ctx context.Context, p *auth.Principal, id, user int
 	if err != nil {
 		return model.UserGroupMemberView{}, err
 	}
-	users, err := s.db.UsersByID(ctx, p.Workspace, []int64{user})
+	users, err := s.users.UsersByID(ctx, p.Workspace, []int64{user})
 	if err != nil {
 		return model.UserGroupMemberView{}, err
 	}
@@ -374,7 +384,7 @@ func (s *Service) AddMember(ctx context.Context, p *auth.Principal, id, user int
 		return model.UserGroupMemberView{}, apierr.Field("user", msgNoUser(user))
 	}
 	m := store.UserGroupMember{Group: id, User: user, Role: role, JoinedAt: model.NewTime(s.now())}
-	err = s.db.AddUserGroupMember(ctx, p.Workspace, m)
+	err = s.groups.AddUserGroupMember(ctx, p.Workspace, m)
 	switch {
 	case errors.Is(err, store.ErrAlreadyMember):
 		return model.UserGroupMemberView{}, apierr.Field("user", "This user is already a member of the group.")
@@ -397,14 +407,14 @@ func (s *Service) SetRole(ctx context.Context, p *auth.Principal, id, user int64
 }
 
 func (s *Service) saveMember(ctx context.Context, ws string, g *store.UserGroup, m *store.UserGroupMember) (model.UserGroupMemberView, error) {
-	err := s.db.SetUserGroupMember(ctx, ws, *m)
+	err := s.groups.SetUserGroupMember(ctx, ws, *m)
 	if errors.Is(err, store.ErrNotMember) {
 		return model.UserGroupMemberView{}, apierr.Field("user", "This user is not a member of the group.")
 	}
 	if err != nil {
 		return model.UserGroupMemberView{}, err
 	}
-	users, err := s.db.UsersByID(ctx, ws, []int64{m.User})
+	users, err := s.users.UsersByID(ctx, ws, []int64{m.User})
 	if err != nil {
 		return model.UserGroupMemberView{}, err
 	}
@@ -417,7 +427,7 @@ func (s *Service) RemoveMember(ctx context.Context, p *auth.Principal, id, user 
 	if _, err := s.Group(ctx, p, id, PermManage); err != nil {
 		return err
 	}
-	err := s.db.RemoveUserGroupMember(ctx, p.Workspace, id, user)
+	err := s.groups.RemoveUserGroupMember(ctx, p.Workspace, id, user)
 	switch {
 	case errors.Is(err, store.ErrNotMember):
 		return apierr.NotFoundError()
@@ -436,13 +446,13 @@ func (s *Service) MarkSignatory(ctx context.Context, p *auth.Principal, user int
 	var id int64
 	if group != nil {
 		id = *group
-		if _, err := s.db.UserGroup(ctx, p.Workspace, id); errors.Is(err, dynamo.ErrNotFound) {
+		if _, err := s.groups.UserGroup(ctx, p.Workspace, id); errors.Is(err, dynamo.ErrNotFound) {
 			return model.UserGroupMemberView{}, apierr.Field("group", msgNoUser(id))
 		} else if err != nil {
 			return model.UserGroupMemberView{}, err
 		}
 	} else {
-		ms, err := s.db.GroupsOfUser(ctx, p.Workspace, user)
+		ms, err := s.groups.GroupsOfUser(ctx, p.Workspace, user)
 		if err != nil {
 			return model.UserGroupMemberView{}, err
 		}
@@ -487,24 +497,24 @@ func (s *Service) InviteShell(ctx context.Context, p *auth.Principal, in ShellIn
 	if merrs != nil {
 		return out, invalid(map[string]any{"members": merrs})
 	}
-	ws, err := s.db.Workspace(ctx, p.Workspace)
+	ws, err := s.identities.Workspace(ctx, p.Workspace)
 	if err != nil {
 		return out, err
 	}
 	// Every refusal before the invitee's user record is created, so a
 	// refused invitation writes nothing.
-	if pending, err := s.db.InvitationPending(ctx, p.Workspace, in.Email); err != nil {
+	if pending, err := s.groups.InvitationPending(ctx, p.Workspace, in.Email); err != nil {
 		return out, err
 	} else if pending {
 		return out, apierr.Field("email", "A pending invitation for this email address already exists.")
 	}
-	if id, err := s.db.UserIDByEmail(ctx, p.Workspace, in.Email); err == nil {
+	if id, err := s.users.UserIDByEmail(ctx, p.Workspace, in.Email); err == nil {
 		for _, m := range in.Members {
 			if m.User == id {
 				return out, apierr.Field("members", "The invitee becomes the lead; do not list them as a member.")
 			}
 		}
-		if _, err := s.db.UserGroupByLead(ctx, p.Workspace, model.UserUUID(p.Workspace, id)); err == nil {
+		if _, err := s.groups.UserGroupByLead(ctx, p.Workspace, model.UserUUID(p.Workspace, id)); err == nil {
 			return out, apierr.Field("email", "This user already leads a group.")
 		} else if !errors.Is(err, dynamo.ErrNotFound) {
 			return out, err
@@ -522,7 +532,7 @@ func (s *Service) InviteShell(ctx context.Context, p *auth.Principal, in ShellIn
 	for i, m := range in.Members {
 		members[i] = store.UserGroupMember{User: m.User, Role: m.Role, JoinedAt: now}
 	}
-	inv, err := s.db.CreateShellInvitation(ctx, p.Workspace, in.Email, 0, "", p.UserID, g, members, invitee)
+	inv, err := s.groups.CreateShellInvitation(ctx, p.Workspace, in.Email, 0, "", p.UserID, g, members, invitee)
 	switch {
 	case errors.Is(err, store.ErrDuplicateInvitation):
 		return out, apierr.Field("email", "A pending invitation for this email address already exists.")
@@ -540,7 +550,7 @@ func (s *Service) InviteShell(ctx context.Context, p *auth.Principal, in ShellIn
 	if _, err := s.mail.Send(ctx, msg); err != nil {
 		// Without the e-mail nobody can take the shell over, and its
 		// pending invitation would block a retry as a duplicate.
-		if derr := s.db.DeleteShellInvitation(ctx, inv); derr != nil {
+		if derr := s.groups.DeleteShellInvitation(ctx, inv); derr != nil {
 			err = errors.Join(err, derr)
 		}
 		return out, err
@@ -552,7 +562,7 @@ func (s *Service) InviteShell(ctx context.Context, p *auth.Principal, in ShellIn
 // e-mail, creating one (no password, no issuer link) when there is none.
 func (s *Service) inviteeUser(ctx context.Context, ws, email string) (int64, error) {
 	for attempt := 0; attempt < 3; attempt++ {
-		id, err := s.db.UserIDByEmail(ctx, ws, email)
+		id, err := s.users.UserIDByEmail(ctx, ws, email)
 		if err == nil {
 			return id, nil
 		}
@@ -560,7 +570,7 @@ func (s *Service) inviteeUser(ctx context.Context, ws, email string) (int64, err
 			return 0, err
 		}
 		u := &model.User{Email: strings.TrimSpace(email), DateJoined: model.NewTime(s.now()), IsActive: true}
-		err = s.db.CreateUser(ctx, ws, u)
+		err = s.users.CreateUser(ctx, ws, u)
 		if err == nil {
 			return u.ID, nil
 		}

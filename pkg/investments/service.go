@@ -23,12 +23,22 @@ import (
 // *apierr.Error, store.ErrStale/ErrBusy, *model.TransitionError,
 // *model.PreconditionError, dynamo.ErrNotFound), so handlers only decode
 // and render. It knows nothing of HTTP: tests call it directly.
+//
+// Its storage is the investing aggregate, which it writes, and the
+// offerings and investors it reads for the rules.
 type Service struct {
-	db *store.DB
+	investing store.InvestingStore
+	offerings store.OfferingStore
+	investors store.InvestorStore
 }
 
-// NewService returns the investing service over db.
-func NewService(db *store.DB) *Service { return &Service{db: db} }
+// NewService returns the investing service over db's aggregates.
+func NewService(db *store.DB) *Service {
+	if db == nil {
+		db = &store.DB{} // routes bound without a store (tests): nothing is usable, as with a nil *DB
+	}
+	return &Service{investing: db.InvestingStore, offerings: db.OfferingStore, investors: db.InvestorStore}
+}
 
 // Create starts an investment: status started, priced from the offering,
 // every offering and regulation rule applied, written with the running
@@ -38,14 +48,14 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, c CreateInput) 
 	var inv *model.Investment
 	var graph model.InvestorGraph
 	err := store.Retry(ctx, func() error {
-		o, version, err := s.db.OfferingForWrite(ctx, p.Workspace, c.Offering)
+		o, version, err := s.offerings.OfferingForWrite(ctx, p.Workspace, c.Offering)
 		if errors.Is(err, dynamo.ErrNotFound) || (err == nil && !p.SeesOffering(o.ID, o.Issuer)) {
 			return invalidPK("offering", c.Offering)
 		}
 		if err != nil {
 			return err
 		}
-		graphs, err := s.db.InvestorGraphs(ctx, p.Workspace, []int64{c.Investor})
+		graphs, err := s.investors.InvestorGraphs(ctx, p.Workspace, []int64{c.Investor})
 		if err != nil {
 			return err
 		}
@@ -60,7 +70,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, c CreateInput) 
 			return err
 		}
 		plan.OfferingVersion = version
-		err = s.db.CreateInvestment(ctx, p.Workspace, inv, *plan)
+		err = s.investing.CreateInvestment(ctx, p.Workspace, inv, *plan)
 		var lim *store.LimitError
 		if errors.As(err, &lim) {
 			return s.limitError(ctx, p.Workspace, o, inv, lim)
@@ -76,7 +86,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, c CreateInput) 
 // forWrite reads an investment for a conditioned update; one the principal
 // may not see is a 404, like one that does not exist.
 func (s *Service) forWrite(ctx context.Context, p *auth.Principal, id int64) (*model.Investment, error) {
-	inv, err := s.db.InvestmentForWrite(ctx, p.Workspace, id)
+	inv, err := s.investing.InvestmentForWrite(ctx, p.Workspace, id)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +105,7 @@ func (s *Service) change(ctx context.Context, p *auth.Principal, id int64, plan 
 	if err != nil {
 		return nil, model.InvestorGraph{}, err
 	}
-	graphs, err := s.db.InvestorGraphs(ctx, p.Workspace, []int64{after.Investor})
+	graphs, err := s.investors.InvestorGraphs(ctx, p.Workspace, []int64{after.Investor})
 	if err != nil {
 		return nil, model.InvestorGraph{}, err
 	}
@@ -131,7 +141,7 @@ func (s *Service) Change(ctx context.Context, p *auth.Principal, id int64, at ti
 			return nil
 		}
 		after = next
-		return s.db.UpdateInvestment(ctx, p.Workspace, inv, next, steps, p.Actor(), t)
+		return s.investing.UpdateInvestment(ctx, p.Workspace, inv, next, steps, p.Actor(), t)
 	})
 	if err != nil {
 		return nil, err
@@ -143,7 +153,7 @@ func (s *Service) Change(ctx context.Context, p *auth.Principal, id int64, at ti
 // the status partition within the offering): the candidates of an
 // offering-wide sweep, each then changed through Change.
 func (s *Service) OfOfferingInStatus(ctx context.Context, ws string, offering int64, status string) ([]model.Investment, error) {
-	return s.db.InvestmentsOfOfferingInStatus(ctx, ws, offering, status)
+	return s.investing.InvestmentsOfOfferingInStatus(ctx, ws, offering, status)
 }
 
 // Act runs one lifecycle action on an investment: the state machine's
@@ -154,11 +164,11 @@ func (s *Service) OfOfferingInStatus(ctx context.Context, ws string, offering in
 // *model.TransitionError.
 func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, a model.Action) (*model.Investment, model.InvestorGraph, error) {
 	return s.change(ctx, p, id, func(inv *model.Investment, t time.Time) (*model.Investment, []model.Step, error) {
-		o, _, err := s.db.OfferingForWrite(ctx, p.Workspace, inv.Offering)
+		o, _, err := s.offerings.OfferingForWrite(ctx, p.Workspace, inv.Offering)
 		if err != nil {
 			return nil, nil, err
 		}
-		graphs, err := s.db.InvestorGraphs(ctx, p.Workspace, []int64{inv.Investor})
+		graphs, err := s.investors.InvestorGraphs(ctx, p.Workspace, []int64{inv.Investor})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -295,7 +305,7 @@ func (s *Service) checkSale(ctx context.Context, ws string, o *model.Offering, g
 	// per-investor max_investment_amount and Reg A Tier 2's limit count it
 	// (the holding item's committed_price, written under a version
 	// condition with every sale, so racing sales are re-checked).
-	holding, err := s.db.Holding(ctx, ws, o.ID, g.Investor.ID)
+	holding, err := s.investing.Holding(ctx, ws, o.ID, g.Investor.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +323,7 @@ func (s *Service) checkSale(ctx context.Context, ws string, o *model.Offering, g
 	// (its ceiling) and, for Reg CF, the person's purchases across all its
 	// investor records, each one maintained ledger (store/ledger.go).
 	ceilingKey, personKey := model.CeilingLedger(o), model.PersonLedger(o, g.Investor)
-	ledgers, err := s.db.Ledgers(ctx, ws, ceilingKey, personKey)
+	ledgers, err := s.investing.Ledgers(ctx, ws, ceilingKey, personKey)
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +337,7 @@ func (s *Service) checkSale(ctx context.Context, ws string, o *model.Offering, g
 	}
 	nonAcc, nonAccSoFar, counted := 0, 0, false
 	if reg.MaxNonAccredited > 0 && !facts.Accredited {
-		aggs, err := s.db.OfferingAggregates(ctx, ws, []int64{o.ID})
+		aggs, err := s.investing.OfferingAggregates(ctx, ws, []int64{o.ID})
 		if err != nil {
 			return nil, err
 		}
@@ -401,7 +411,7 @@ func (sl *sale) investment(o *model.Offering, g model.InvestorGraph, c *CreateIn
 
 // limitError explains which running-total condition refused the write.
 func (s *Service) limitError(ctx context.Context, ws string, o *model.Offering, inv *model.Investment, lim *store.LimitError) error {
-	aggs, err := s.db.OfferingAggregates(ctx, ws, []int64{o.ID})
+	aggs, err := s.investing.OfferingAggregates(ctx, ws, []int64{o.ID})
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func handleUpdate(svc *Service) httpapi.HandlerFunc {
 func (s *Service) applyWatchlist(ctx context.Context, ws string, inv *model.Investment, items []watchlistForm) error {
 	t := model.NewTime(now())
 	var entity int64
-	if graphs, err := s.db.InvestorGraphs(ctx, ws, []int64{inv.Investor}); err == nil {
+	if graphs, err := s.investors.InvestorGraphs(ctx, ws, []int64{inv.Investor}); err == nil {
 		if e := entityOf(graphs[inv.Investor]); e != nil {
 			entity = e.ID
 		}
@@ -124,7 +124,7 @@ func (s *Service) applyWatchlist(ctx context.Context, ws string, inv *model.Inve
 			}
 			continue
 		}
-		wid, err := s.db.NextID(ctx, ws, store.KindWatchlist)
+		wid, err := s.investing.NextID(ctx, ws, store.KindWatchlist)
 		if err != nil {
 			return err
 		}

@@ -41,10 +41,16 @@ func handleDetail(db *store.DB) httpapi.HandlerFunc {
 	}
 }
 
+// InvestorLinks is what Visible reads: the investor aggregate's links to
+// offerings and issuers (store.InvestorStore; *store.DB has it too).
+type InvestorLinks interface {
+	InvestorLinked(ctx context.Context, ws string, investor int64, offering, issuer int64) (bool, error)
+}
+
 // Visible reports whether the principal may see the investor: any investor
 // of the workspace for workspace keys and sessions; for an offering or
 // issuer key, only investors with an investment in that scope.
-func Visible(ctx context.Context, db *store.DB, p *auth.Principal, investor int64) (bool, error) {
+func Visible(ctx context.Context, db InvestorLinks, p *auth.Principal, investor int64) (bool, error) {
 	switch p.Scope {
 	case auth.ScopeOffering:
 		return db.InvestorLinked(ctx, p.Workspace, investor, p.ScopeID, 0)

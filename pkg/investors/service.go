@@ -21,12 +21,21 @@ import (
 // (store.Retry) and the domain errors; every error it returns is one
 // httpapi.WriteError renders, so handlers only decode and render. It knows
 // nothing of HTTP: tests call it directly.
+//
+// Its storage is the investor aggregate, and the users it checks an
+// investor's user against.
 type Service struct {
-	db *store.DB
+	investors store.InvestorStore
+	users     store.UserStore
 }
 
-// NewService returns the investor service over db.
-func NewService(db *store.DB) *Service { return &Service{db: db} }
+// NewService returns the investor service over db's aggregates.
+func NewService(db *store.DB) *Service {
+	if db == nil {
+		db = &store.DB{} // routes bound without a store (tests): nothing is usable, as with a nil *DB
+	}
+	return &Service{investors: db.InvestorStore, users: db.UserStore}
+}
 
 // CreateInput is a new investor: its user and type, its flags (receive_*,
 // utm_parameters) on Investor, its entity and, for a company, trust or IRA
@@ -47,7 +56,7 @@ type CreateInput struct {
 // returns the investor's graph, which its view needs.
 func (s *Service) Create(ctx context.Context, p *auth.Principal, in CreateInput) (model.InvestorGraph, error) {
 	noUser := apierr.Field("user", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", in.User))
-	if _, err := s.db.User(ctx, p.Workspace, in.User); errors.Is(err, dynamo.ErrNotFound) {
+	if _, err := s.users.User(ctx, p.Workspace, in.User); errors.Is(err, dynamo.ErrNotFound) {
 		return model.InvestorGraph{}, noUser
 	} else if err != nil {
 		return model.InvestorGraph{}, err
@@ -63,7 +72,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in CreateInput)
 	}
 	var err error
 	for _, ev := range entities {
-		if ev.Entity.ID, err = s.db.NextID(ctx, p.Workspace, store.KindEntity); err != nil {
+		if ev.Entity.ID, err = s.investors.NextID(ctx, p.Workspace, store.KindEntity); err != nil {
 			return model.InvestorGraph{}, err
 		}
 	}
@@ -74,10 +83,10 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in CreateInput)
 	case ind != nil:
 		inv.IndividualEntity = &ind.ID
 	}
-	if inv.ID, err = s.db.NextID(ctx, p.Workspace, store.KindInvestor); err != nil {
+	if inv.ID, err = s.investors.NextID(ctx, p.Workspace, store.KindInvestor); err != nil {
 		return model.InvestorGraph{}, err
 	}
-	err = s.db.SaveInvestor(ctx, p.Workspace, inv, 0, true, entities)
+	err = s.investors.SaveInvestor(ctx, p.Workspace, inv, 0, true, entities)
 	if errors.Is(err, dynamo.ErrNotFound) {
 		return model.InvestorGraph{}, noUser // deleted in the meantime
 	}
@@ -94,7 +103,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in CreateInput)
 // is a 404.
 func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, raw map[string]json.RawMessage) (model.InvestorGraph, error) {
 	err := store.Retry(ctx, func() error {
-		inv, ent, ind, err := s.db.InvestorForWrite(ctx, p.Workspace, id)
+		inv, ent, ind, err := s.investors.InvestorForWrite(ctx, p.Workspace, id)
 		if err != nil {
 			return err
 		}
@@ -118,7 +127,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, raw m
 		if err := fieldErrors(f, nestedErrs); err != nil {
 			return err
 		}
-		return s.db.SaveInvestor(ctx, p.Workspace, inv, inv.Version, false, entities)
+		return s.investors.SaveInvestor(ctx, p.Workspace, inv, inv.Version, false, entities)
 	})
 	if err != nil {
 		return model.InvestorGraph{}, err
@@ -130,7 +139,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, raw m
 // package function Visible); handlers check it before decoding a body, as
 // they always have.
 func (s *Service) Visible(ctx context.Context, p *auth.Principal, id int64) (bool, error) {
-	return Visible(ctx, s.db, p, id)
+	return Visible(ctx, s.investors, p, id)
 }
 
 // Verify records (replaces) the investor's accreditation verification v,
@@ -143,7 +152,7 @@ func (s *Service) Verify(ctx context.Context, p *auth.Principal, id int64, v *mo
 	v.RecordedBy, v.RecordedAt = p.Actor(), model.NewTime(t)
 	var out model.AccreditationView
 	err := store.Retry(ctx, func() error {
-		inv, ent, ind, err := s.db.InvestorForWrite(ctx, p.Workspace, id)
+		inv, ent, ind, err := s.investors.InvestorForWrite(ctx, p.Workspace, id)
 		if errors.Is(err, dynamo.ErrNotFound) {
 			return apierr.NotFoundError()
 		}
@@ -155,7 +164,7 @@ func (s *Service) Verify(ctx context.Context, p *auth.Principal, id int64, v *mo
 			from = inv.AccreditationVerification.Method
 		}
 		inv.AccreditationVerification = v
-		if err := s.db.SaveAccreditationVerification(ctx, p.Workspace, inv, inv.Version, from, p.Actor(), t); err != nil {
+		if err := s.investors.SaveAccreditationVerification(ctx, p.Workspace, inv, inv.Version, from, p.Actor(), t); err != nil {
 			return err
 		}
 		out = accreditationOf(inv, ent, ind, t)
@@ -165,7 +174,7 @@ func (s *Service) Verify(ctx context.Context, p *auth.Principal, id int64, v *mo
 }
 
 func (s *Service) graph(ctx context.Context, ws string, id int64) (model.InvestorGraph, error) {
-	graphs, err := s.db.InvestorGraphs(ctx, ws, []int64{id})
+	graphs, err := s.investors.InvestorGraphs(ctx, ws, []int64{id})
 	if err != nil {
 		return model.InvestorGraph{}, err
 	}

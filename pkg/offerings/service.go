@@ -27,26 +27,45 @@ import (
 // *apierr.Error, store.ErrStale/ErrBusy, *model.TransitionError,
 // *model.PreconditionError, dynamo.ErrNotFound), so handlers only decode
 // and render. It knows nothing of HTTP: tests call it directly.
+//
+// Its storage is the offering aggregate, the investing aggregate's reads
+// (the totals decide what an offering may do; escrow close, refunds and
+// the Reg CF notices read its investments), the investors it notifies and
+// the offering's API keys. Every change of an investment goes through the
+// investing service.
 type Service struct {
-	db        *store.DB
+	offerings      store.OfferingStore
+	investingReads store.InvestingStore
+	investors      store.InvestorStore
+	apiKeys        store.APIKeyStore
+	// minter is only for auth.MintScoped, which takes the whole store and
+	// writes an API key with it.
+	minter    *store.DB
 	investing *investments.Service // every change of an investment goes through it
 	sender    *mail.Sender         // the Reg CF notices to investors
 	log       *slog.Logger
 }
 
-// NewService returns the offering service over db, sending notices with
-// sender and logging the ones that fail to log.
+// NewService returns the offering service over db's aggregates, sending
+// notices with sender and logging the ones that fail to log.
 func NewService(db *store.DB, sender *mail.Sender, log *slog.Logger) *Service {
+	if db == nil {
+		db = &store.DB{} // routes bound without a store (tests): nothing is usable, as with a nil *DB
+	}
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: db, investing: investments.NewService(db), sender: sender, log: log}
+	return &Service{
+		offerings: db.OfferingStore, investingReads: db.InvestingStore, investors: db.InvestorStore,
+		apiKeys: db.APIKeyStore, minter: db,
+		investing: investments.NewService(db), sender: sender, log: log,
+	}
 }
 
 // writable reads an offering the principal may write, with its version;
 // one it may not see is a 404, like one that does not exist.
 func (s *Service) writable(ctx context.Context, p *auth.Principal, id int64) (*model.Offering, int64, error) {
-	o, v, err := s.db.OfferingForWrite(ctx, p.Workspace, id)
+	o, v, err := s.offerings.OfferingForWrite(ctx, p.Workspace, id)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -74,7 +93,7 @@ func (s *Service) change(ctx context.Context, p *auth.Principal, id int64, plan 
 // a missing slug comes from the name, and the settings must agree with
 // each other.
 func (s *Service) Create(ctx context.Context, p *auth.Principal, o *model.Offering) error {
-	if _, err := s.db.Issuer(ctx, p.Workspace, o.Issuer); errors.Is(err, dynamo.ErrNotFound) {
+	if _, err := s.offerings.Issuer(ctx, p.Workspace, o.Issuer); errors.Is(err, dynamo.ErrNotFound) {
 		return apierr.Field("issuer", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", o.Issuer))
 	} else if err != nil {
 		return err
@@ -85,7 +104,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, o *model.Offeri
 	if err := apierr.Fields(model.CheckOfferingSettings(o)); err != nil {
 		return err
 	}
-	return s.db.CreateOffering(ctx, p.Workspace, o, p.Actor())
+	return s.offerings.CreateOffering(ctx, p.Workspace, o, p.Actor())
 }
 
 // Update applies a PATCH body (the decoded JSON object) to an offering:
@@ -124,7 +143,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, raw m
 			return err
 		}
 		out = o
-		return s.db.UpdateOffering(ctx, p.Workspace, o, version, "", "", "", now())
+		return s.offerings.UpdateOffering(ctx, p.Workspace, o, version, "", "", "", now())
 	})
 	return out, err
 }
@@ -158,7 +177,7 @@ func (s *Service) Transition(ctx context.Context, p *auth.Principal, id int64, a
 		from := o.Status
 		o.Status = to
 		out = o
-		return s.db.UpdateOffering(ctx, p.Workspace, o, version, action, from, p.Actor(), now())
+		return s.offerings.UpdateOffering(ctx, p.Workspace, o, version, action, from, p.Actor(), now())
 	})
 	return out, err
 }
@@ -180,7 +199,7 @@ func (s *Service) EscrowClose(ctx context.Context, p *auth.Principal, id int64) 
 	if err != nil {
 		return nil, err
 	}
-	aggs, err := s.db.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
+	aggs, err := s.investingReads.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +242,7 @@ func (s *Service) Refunds(ctx context.Context, p *auth.Principal, id int64) (*Re
 	statuses := []string{model.StatusCancelled, model.StatusNotApproved}
 	failed := false
 	if o.MinimumAmountRaised != nil && ended(o) {
-		aggs, err := s.db.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
+		aggs, err := s.investingReads.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
 		if err != nil {
 			return nil, err
 		}

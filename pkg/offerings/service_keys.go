@@ -22,12 +22,12 @@ func (s *Service) KeyOffering(ctx context.Context, p *auth.Principal, id int64) 
 // MintKey mints a key scoped to offering o; the result carries the secret,
 // which is shown this once and stored only as a hash.
 func (s *Service) MintKey(ctx context.Context, p *auth.Principal, o *model.Offering, name string, write bool, scopes []string) (*auth.MintedKey, error) {
-	return auth.MintScoped(ctx, s.db, p.Workspace, auth.ScopeOffering, o.ID, write, name, scopes, now())
+	return auth.MintScoped(ctx, s.minter, p.Workspace, auth.ScopeOffering, o.ID, write, name, scopes, now())
 }
 
 // Keys lists the keys scoped to offering o.
 func (s *Service) Keys(ctx context.Context, p *auth.Principal, o *model.Offering) ([]store.APIKey, error) {
-	all, err := s.db.APIKeys(ctx, p.Workspace)
+	all, err := s.apiKeys.APIKeys(ctx, p.Workspace)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (s *Service) RevokeKey(ctx context.Context, p *auth.Principal, o *model.Off
 	}
 	for _, k := range keys {
 		if k.ID == keyID {
-			if _, err := s.db.RevokeAPIKey(ctx, p.Workspace, keyID, now()); errors.Is(err, dynamo.ErrNotFound) {
+			if _, err := s.apiKeys.RevokeAPIKey(ctx, p.Workspace, keyID, now()); errors.Is(err, dynamo.ErrNotFound) {
 				return apierr.NotFoundError()
 			} else if err != nil {
 				return err

@@ -40,7 +40,7 @@ func (s *Service) EarlyClose(ctx context.Context, p *auth.Principal, id int64, d
 	var o *model.Offering
 	err := s.change(ctx, p, id, func(read *model.Offering, version int64) error {
 		o = read
-		aggs, err := s.db.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
+		aggs, err := s.investingReads.OfferingAggregates(ctx, p.Workspace, []int64{o.ID})
 		if err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func (s *Service) EarlyClose(ctx context.Context, p *auth.Principal, id int64, d
 		out = model.EarlyCloseResult{Offering: o.ID, DeadlineDate: nd, PreviousDeadlineDate: prev, CancelUntil: model.NewTime(until)}
 		note := &store.OfferingNote{Action: "early_close", From: prev, To: nd.String(),
 			Detail: fmt.Sprintf("deadline moved from %s to %s (17 CFR 227.304(b)); investors may cancel until %s", prev, nd, out.CancelUntil)}
-		return s.db.UpdateOfferingNoted(ctx, p.Workspace, o, version, note, p.Actor(), t)
+		return s.offerings.UpdateOfferingNoted(ctx, p.Workspace, o, version, note, p.Actor(), t)
 	})
 	if err != nil {
 		return nil, err
@@ -96,7 +96,7 @@ func (s *Service) MaterialChange(ctx context.Context, p *auth.Principal, id int6
 	by := model.ReconfirmDeadline(o, t)
 	note := &store.OfferingNote{Action: "material_change", From: o.Status, To: o.Status,
 		Detail: fmt.Sprintf("%s — investors must reconfirm by %s (17 CFR 227.304(c))", desc, by)}
-	if err := s.db.UpdateOfferingNoted(ctx, p.Workspace, o, version, note, p.Actor(), t); err != nil {
+	if err := s.offerings.UpdateOfferingNoted(ctx, p.Workspace, o, version, note, p.Actor(), t); err != nil {
 		return nil, err
 	}
 	marked := []int64{}
@@ -211,7 +211,7 @@ func (s *Service) pendingReconfirmations(ctx context.Context, ws string, o int64
 // of the offering is read once: these are rare, issuer-initiated
 // actions).
 func (s *Service) committedRecipients(ctx context.Context, ws string, o int64) ([]string, error) {
-	invs, err := s.db.InvestmentsOfOffering(ctx, ws, o)
+	invs, err := s.investingReads.InvestmentsOfOffering(ctx, ws, o)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (s *Service) committedRecipients(ctx context.Context, ws string, o int64) (
 			ids = append(ids, invs[i].Investor)
 		}
 	}
-	graphs, err := s.db.InvestorGraphs(ctx, ws, ids)
+	graphs, err := s.investors.InvestorGraphs(ctx, ws, ids)
 	if err != nil {
 		return nil, err
 	}

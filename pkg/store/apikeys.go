@@ -36,7 +36,7 @@ type APIKey struct {
 func keysIndexPK(ws string) string { return kindPK(ws, "KEYS") }
 
 // PutAPIKey stores a new key; the hash must be new.
-func (db *DB) PutAPIKey(ctx context.Context, k *APIKey, hash string) error {
+func (db APIKeyStore) PutAPIKey(ctx context.Context, k *APIKey, hash string) error {
 	k.PK, k.SK = wsPK(k.Workspace), "KEY#"+hash
 	k.GSI1PK, k.GSI1SK = keysIndexPK(k.Workspace), k.CreatedAt.SortKey()+"#"+k.ID
 	if err := db.table.Put(k).If("attribute_not_exists(PK)").Run(ctx); err != nil {
@@ -47,7 +47,7 @@ func (db *DB) PutAPIKey(ctx context.Context, k *APIKey, hash string) error {
 
 // APIKeyByHash returns the key with that hash. Returns dynamo.ErrNotFound if
 // there is none.
-func (db *DB) APIKeyByHash(ctx context.Context, ws, hash string) (*APIKey, error) {
+func (db APIKeyStore) APIKeyByHash(ctx context.Context, ws, hash string) (*APIKey, error) {
 	var k APIKey
 	if err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, "KEY#"+hash).One(ctx, &k); err != nil {
 		return nil, err
@@ -56,7 +56,7 @@ func (db *DB) APIKeyByHash(ctx context.Context, ws, hash string) (*APIKey, error
 }
 
 // APIKeys lists a workspace's keys, oldest first.
-func (db *DB) APIKeys(ctx context.Context, ws string) ([]APIKey, error) {
+func (db APIKeyStore) APIKeys(ctx context.Context, ws string) ([]APIKey, error) {
 	var out []APIKey
 	err := db.table.Get("GSI1PK", keysIndexPK(ws)).Index("GSI1").All(ctx, &out)
 	return out, err
@@ -64,7 +64,7 @@ func (db *DB) APIKeys(ctx context.Context, ws string) ([]APIKey, error) {
 
 // RevokeAPIKey marks the key with that id revoked. Returns dynamo.ErrNotFound
 // if the workspace has no such key.
-func (db *DB) RevokeAPIKey(ctx context.Context, ws, id string, at time.Time) (*APIKey, error) {
+func (db APIKeyStore) RevokeAPIKey(ctx context.Context, ws, id string, at time.Time) (*APIKey, error) {
 	keys, err := db.APIKeys(ctx, ws)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func (db *DB) RevokeAPIKey(ctx context.Context, ws, id string, at time.Time) (*A
 
 // TouchAPIKey records a use, at most once a minute per key, so that busy
 // keys do not turn every read into a write.
-func (db *DB) TouchAPIKey(ctx context.Context, k *APIKey, at time.Time) error {
+func (db APIKeyStore) TouchAPIKey(ctx context.Context, k *APIKey, at time.Time) error {
 	t := model.NewTime(at)
 	cutoff := model.NewTime(at.Add(-time.Minute))
 	err := db.table.Update(AttrPK, k.PK).Range(AttrSK, k.SK).Set("last_used_at", t).

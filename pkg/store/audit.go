@@ -40,7 +40,7 @@ func newAudit(ws, kind string, id int64, action, from, to, actor string, at mode
 // AuditPage returns up to limit records of an object's trail after the
 // sort key after ("" from the start), oldest first, and the sort key to
 // continue from ("" at the end): one Query, whatever the trail's length.
-func (db *DB) AuditPage(ctx context.Context, ws, kind string, id int64, after string, limit int) ([]AuditRecord, string, error) {
+func (db AuditStore) AuditPage(ctx context.Context, ws, kind string, id int64, after string, limit int) ([]AuditRecord, string, error) {
 	q := db.table.Get(AttrPK, auditPK(ws, kind, id)).Consistent(true).Limit(limit + 1)
 	if after != "" {
 		q = q.Range(AttrSK, dynamo.Greater, after)
@@ -59,7 +59,7 @@ func (db *DB) AuditPage(ctx context.Context, ws, kind string, id int64, after st
 
 // AuditTrail returns an object's transitions, oldest first. kind is
 // INVESTMENT, OFFERING or INVESTOR.
-func (db *DB) AuditTrail(ctx context.Context, ws, kind string, id int64) ([]AuditRecord, error) {
+func (db AuditStore) AuditTrail(ctx context.Context, ws, kind string, id int64) ([]AuditRecord, error) {
 	var out []AuditRecord
 	err := db.table.Get(AttrPK, auditPK(ws, kind, id)).All(ctx, &out)
 	return out, err

@@ -89,7 +89,7 @@ func itemKeys(it keyed) (string, string) {
 
 // EmailConflicts returns the e-mails of users that the table already holds
 // under a different user id.
-func (db *DB) EmailConflicts(ctx context.Context, ws string, users []model.User) ([]string, error) {
+func (db ImportStore) EmailConflicts(ctx context.Context, ws string, users []model.User) ([]string, error) {
 	var out []string
 	for start := 0; start < len(users); start += 100 {
 		chunk := users[start:min(start+100, len(users))]
@@ -127,7 +127,10 @@ const importWorkers = 8
 // are, so running it twice changes nothing and an interrupted run finishes
 // when re-run. progress, if set, is called with the items handled so far
 // and the total.
-func (db *DB) PutMissing(ctx context.Context, ws string, objs Objects, progress func(done, total int)) (written int, err error) {
+func (db ImportStore) PutMissing(ctx context.Context, ws string, objs Objects, progress func(done, total int)) (written int, err error) {
+	// What an import rebuilds belongs to other aggregates: it calls them
+	// through their types.
+	investing, schedule, feed := InvestingStore(db), ScheduleStore(db), ReadModelStore(db)
 	items := objs.items(ws)
 	have, err := db.existingKeys(ctx, items)
 	if err != nil {
@@ -155,7 +158,7 @@ func (db *DB) PutMissing(ctx context.Context, ws string, objs Objects, progress 
 	// between its last write and this line leaves readers built before it
 	// without its items until the workspace's next write or import.
 	if written > 0 {
-		if err := db.AppendReset(ctx, ws); err != nil {
+		if err := feed.AppendReset(ctx, ws); err != nil {
 			return written, err
 		}
 	}
@@ -179,25 +182,25 @@ func (db *DB) PutMissing(ctx context.Context, ws string, objs Objects, progress 
 	// offering's rebuild reads and writes only its own items, so they run
 	// side by side.
 	for _, id := range importedOfferings(objs) {
-		g.Go(func() error { return db.RebuildAggregates(gctx, ws, id) })
+		g.Go(func() error { return investing.RebuildAggregates(gctx, ws, id) })
 	}
 	if err := g.Wait(); err != nil {
 		return written, err
 	}
 	// Then the issuer and workspace totals from the offerings' counters
 	// (scopeagg.go), which must wait for every offering's.
-	if err := db.RebuildScopeAggregates(ctx, ws); err != nil {
+	if err := investing.RebuildScopeAggregates(ctx, ws); err != nil {
 		return written, err
 	}
 	// The rolling-12-month ledgers of the issuer ceilings and Reg CF
 	// persons (ledger.go) count imported sales once rebuilt.
 	if len(objs.Investments) > 0 || len(objs.Offerings) > 0 {
-		if err := db.RebuildLedgers(ctx, ws, time.Now()); err != nil {
+		if err := investing.RebuildLedgers(ctx, ws, time.Now()); err != nil {
 			return written, err
 		}
 	}
 	// The scheduled functions find offerings through their index.
-	if err := db.ScheduleOfferings(ctx, ws, objs.Offerings); err != nil {
+	if err := schedule.ScheduleOfferings(ctx, ws, objs.Offerings); err != nil {
 		return written, err
 	}
 	return written, nil
@@ -231,7 +234,7 @@ const queryFrom = 25
 // queryBudget items the rest of its keys are checked by BatchGetItem. The
 // reads are strongly consistent so that a re-run sees everything an
 // interrupted run wrote.
-func (db *DB) existingKeys(ctx context.Context, items []keyed) (map[[2]string]bool, error) {
+func (db ImportStore) existingKeys(ctx context.Context, items []keyed) (map[[2]string]bool, error) {
 	byPK := map[string][]string{}
 	var pks []string
 	for _, it := range items {
@@ -313,7 +316,7 @@ func queryBudget(n int) int { return max(4*n, 1000) }
 
 // partitionKeys returns the sort keys of a partition, unless it holds more
 // than budget items (complete false).
-func (db *DB) partitionKeys(ctx context.Context, pk string, budget int) (sks []string, complete bool, err error) {
+func (db ImportStore) partitionKeys(ctx context.Context, pk string, budget int) (sks []string, complete bool, err error) {
 	it := db.table.Get(AttrPK, pk).Project(AttrPK, AttrSK).Consistent(true).Iter()
 	var k Keys
 	for it.Next(ctx, &k) {
@@ -329,7 +332,7 @@ func (db *DB) partitionKeys(ctx context.Context, pk string, budget int) (sks []s
 // requests at a time (guregu retries unprocessed items with exponential
 // backoff). done, if set, is called with the items written so far; calls
 // are serialised.
-func (db *DB) putAll(ctx context.Context, items []any, done func(n int)) (int, error) {
+func (db *core) putAll(ctx context.Context, items []any, done func(n int)) (int, error) {
 	var (
 		mu      sync.Mutex
 		written int

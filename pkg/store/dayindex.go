@@ -82,7 +82,7 @@ func activityItems(ws string, inv *model.Investment) []activityItem {
 // (nil on create) to after: a Put for each time that is set or moved, a
 // Delete of the entry it moved from. Puts of the same key are idempotent,
 // so a retried transaction writes the same items.
-func (db *DB) addActivity(t *txn, ws string, before, after *model.Investment) {
+func (db InvestingStore) addActivity(t *txn, ws string, before, after *model.Investment) {
 	b, a := activityTimes(before), activityTimes(after)
 	for k := range a {
 		if b[k] != nil && a[k] != nil && b[k].SortKey() == a[k].SortKey() && before.Offering == after.Offering {
@@ -110,7 +110,7 @@ type ActivityWindow struct {
 // investments they name. The investments are as stored now; the caller
 // decides from their times and statuses what counts. Reads are the events
 // in the windows plus the distinct investments they name.
-func (db *DB) InvestmentsActiveIn(ctx context.Context, ws string, windows []ActivityWindow) ([]model.Investment, error) {
+func (db InvestingStore) InvestmentsActiveIn(ctx context.Context, ws string, windows []ActivityWindow) ([]model.Investment, error) {
 	var ids []int64
 	for _, w := range windows {
 		var items []activityItem
@@ -128,7 +128,7 @@ func (db *DB) InvestmentsActiveIn(ctx context.Context, ws string, windows []Acti
 			ids = append(ids, it.ID)
 		}
 	}
-	got, err := batchGet[investmentItem](ctx, db, investmentPK(ws), ids)
+	got, err := batchGet[investmentItem](ctx, db.core, investmentPK(ws), ids)
 	out := make([]model.Investment, len(got))
 	for i := range got {
 		out[i] = got[i].Investment
@@ -140,7 +140,7 @@ func (db *DB) InvestmentsActiveIn(ctx context.Context, ws string, windows []Acti
 // investments (GSI1): a repair for investments stored before the index
 // existed. Existing entries are overwritten with the same values; entries
 // of times that moved are left (they are ignored when read).
-func (db *DB) RebuildActivity(ctx context.Context, ws string, offering int64) error {
+func (db InvestingStore) RebuildActivity(ctx context.Context, ws string, offering int64) error {
 	invs, err := db.investmentsOfOffering(ctx, ws, offering)
 	if err != nil {
 		return err

@@ -88,17 +88,19 @@
 // Access patterns of the seed 000 write side (issue 5):
 //
 //   - offering running totals: BatchGet WS#<ws>#OFFERINGAGG / pad(o) —
-//     DB.OfferingAggregates.
+//     InvestingStore.OfferingAggregates.
 //   - the summary without filters: the scope's totals, one GetItem —
 //     WS#<ws>#OFFERINGAGG / pad(o) for an offering key, WS#<ws>#SCOPEAGG /
 //     ISSUER#pad(i) for an issuer key, WS#<ws>#SCOPEAGG / WORKSPACE
-//     otherwise (DB.ScopeAggregate); distinct investors across offerings
-//     are maintained there on write, so nothing per investor is read.
+//     otherwise (InvestingStore.ScopeAggregate); distinct investors
+//     across offerings are maintained there on write, so nothing per
+//     investor is read.
 //   - the summary's *_today lines: per offering in scope, Query
 //     WS#<ws>#OFFERING#<o>#ACTIVITY BETWEEN today's local midnight and the
 //     next, as UTC instants; then one BatchGet of the investments named —
-//     DB.InvestmentsActiveIn. Status and the times are read from the
-//     investments, so only the writes that set a time touch the index.
+//     InvestingStore.InvestmentsActiveIn. Status and the times are read
+//     from the investments, so only the writes that set a time touch the
+//     index.
 //   - an investor's counters in an offering: GetItem on the link item.
 //   - an offering's investments in one status (escrow close, refunds): GSI3
 //     begins_with pad(o)#.
@@ -178,8 +180,8 @@
 //   - a send whose attempts are used up: Update to dead with the message
 //     it could not send and GSI1 keys SENDS#DEAD, so the operators' tool
 //     lists every workspace's dead sends with one Query of GSI1
-//     (DB.DeadSends) and retries one by its key (DB.ReviveSend removes the
-//     GSI1 keys). The partition is global like SCHEDULE#OFFERINGS and, like
+//     (ScheduleStore.DeadSends) and retries one by its key
+//     (ScheduleStore.ReviveSend removes the GSI1 keys). The partition is global like SCHEDULE#OFFERINGS and, like
 //     it, read by operators only, never by a request.
 //
 // # Writes
@@ -247,15 +249,88 @@
 //	    E#<seq+1> and the last entry key (reads nothing when nothing
 //	    changed), then consistent BatchGets of the objects named (LoadRefs).
 //
-// # Files of the write side
+// # Aggregates and the core (store.go)
 //
-// writes.go is the transaction core: the txn type (tagged conditions, the
-// change feed entry, retries of conflicts), Retry, versionCond and the
-// write errors. Each aggregate's writes have a file: write_offerings.go,
-// write_investments.go (with write_totals.go, the running totals and
-// holdings one investment write moves), write_investors.go,
-// write_users.go; audit.go the audit trails; idempotency.go the
-// Idempotency-Key records (httpapi.Idempotent is their HTTP side).
+// The table is one, its storage is split by aggregate: one exported type
+// per aggregate, each struct{ *core } with the methods of its items, and
+// an unexported core with only what they all share.
+//
+//	type              items                                                       files
+//	core              the table; write transactions (txn: tagged conditions,      writes.go, store.go, and the core's
+//	                  change feed entry, retried conflicts), Retry, versionCond,  methods in workspace.go (id counters),
+//	                  the write errors; id counters; point, batch and query       identity.go (nextGlobal), seed000.go
+//	                  reads; the batch writer; the feed head and append           (getOne, batchGet), query.go (queryAll),
+//	                                                                              bulk.go (putAll), feed.go (FeedHead)
+//	IdentityStore     identities + e-mail lookups, workspaces + Clerk org         identity*.go, workspace.go
+//	                  lookups + operator names, memberships, seed 004
+//	                  invitations, webhook receipts
+//	APIKeyStore       API keys                                                    apikeys.go
+//	OfferingStore     offerings, issuers                                          write_offerings.go, seed000.go, query.go
+//	InvestingStore    investments, offering/issuer/workspace totals, holdings     write_investments.go, write_totals.go,
+//	                  and investor links, ledgers, activity index                 scopeagg.go, ledger.go, dayindex.go, limits.go
+//	InvestorStore     investors, entities; which investors a scope sees           write_investors.go, seed000.go, query.go
+//	UserStore         users (seed 000 and 001: one record), e-mail uniqueness,    write_users.go, users001.go
+//	                  seed 001 user invitations, login tokens
+//	GroupStore        user groups, members, leads, shell invitations              usergroups.go
+//	FormStore         forms, implementations                                      forms.go
+//	ProfileStore      profiles, bank accounts                                     profiles.go
+//	DocumentStore     W-9 jobs and states                                         documents.go
+//	TradeStore        trades                                                      trades.go
+//	ScheduleStore     the scheduled functions' index, send records                schedule.go
+//	IdempotencyStore  Idempotency-Key records (httpapi.Idempotent's storage)      idempotency.go
+//	AuditStore        audit trail reads (each write appends its own records)      audit.go
+//	RateLimitStore    token buckets                                               ratelimit.go
+//	MailKeyStore      unsubscribe-link keys                                       unsubscribe.go
+//	ImportStore       an import's bulk writes                                     bulk.go
+//	ReadModelStore    the change feed's reads, workspace and ref loads            feed.go, snapshot.go
+//
+// What one transaction writes together is one aggregate: a sale moves the
+// investment, three levels of totals, the holdings, the ledgers and the
+// activity index at once, so investing is one type. The workspace item is
+// the identity aggregate's, not the API keys': its member_count moves in
+// the membership and invitation transactions and its organisation lookup
+// in its create.
+//
+// DB embeds the core and every aggregate, so each aggregate's methods are
+// promoted to it and callers and tests that hold a *DB are unchanged. It
+// stays the composition root (New builds it; app.Deps carries it) and the
+// read side's handle: package readmodel, the lists and exports read
+// across aggregates. Services of the write side take *DB in their
+// constructors but keep only the aggregates they use, so a service's
+// fields say what it may touch. The types are named <Aggregate>Store
+// because DB has methods named Workspaces, Forms, Trades, Members, ...:
+// an embedded field with such a name would hide the promoted method.
+//
+// Inside this package one aggregate never calls another's methods
+// through promotion (each method's receiver is its own type): it converts
+// to the other type, InvestingStore(db).RebuildAggregates(...). Where a
+// transaction of one aggregate must join an item of another, the join is
+// one of these, and deliberate:
+//
+//   - a ConditionCheck that a user exists (UserStore.checkUser) in group,
+//     investor and profile writes; a profile created without a user
+//     creates the user record and its e-mail item in its transaction.
+//   - a sale's ConditionCheck on the offering's version; an offering's
+//     create puts its zero totals item (InvestingStore's) and every
+//     offering write its ScheduleStore index entry (schedulePut).
+//   - a shell invitation's acceptance takes over its group
+//     (GroupStore.shellTakeover in IdentityStore.AcceptInvitations). The
+//     invitation item and its pending-e-mail uniqueness item are shared by
+//     seed 004 invitations (IdentityStore), seed 001 user invitations
+//     (UserStore) and shell invitations (GroupStore), one kind of item
+//     with more fields each; IdentityStore accepts and deletes them.
+//   - reads: a ledger rebuild reads offerings and investors, the scope
+//     totals' rebuild issuers, InvestorGraphs users, and the investor
+//     visibility reads the links InvestingStore writes.
+//   - an import writes every kind of item, then has InvestingStore,
+//     ScheduleStore and ReadModelStore rebuild what they derive.
+//
+// writes.go is the transaction core; each aggregate's writes have a
+// file: write_offerings.go, write_investments.go (with write_totals.go,
+// the running totals and holdings one investment write moves),
+// write_investors.go, write_users.go; audit.go the audit trails;
+// idempotency.go the Idempotency-Key records (httpapi.Idempotent is their
+// HTTP side).
 //
 // # User groups (usergroups.go, seed 001)
 //

@@ -101,7 +101,7 @@ func (it w9JobItem) job() (W9Job, error) {
 // PutW9Job enqueues the rendering of a profile version's W-9 on its own.
 // The profiles code writes the same item (newW9JobItem) inside the
 // transaction that saves the profile; this is for tests and repairs.
-func (db *DB) PutW9Job(ctx context.Context, ws string, in model.W9Input, now time.Time) error {
+func (db DocumentStore) PutW9Job(ctx context.Context, ws string, in model.W9Input, now time.Time) error {
 	it, err := newW9JobItem(ws, in, now)
 	if err != nil {
 		return err
@@ -115,7 +115,7 @@ func (db *DB) PutW9Job(ctx context.Context, ws string, in model.W9Input, now tim
 // PendingW9Jobs returns up to limit pending jobs, oldest first: one Query
 // of the sparse GSI1 partition. The index is eventually consistent, so a
 // job listed here may be done already; the worker re-reads it (W9Job).
-func (db *DB) PendingW9Jobs(ctx context.Context, limit int) ([]W9Job, error) {
+func (db DocumentStore) PendingW9Jobs(ctx context.Context, limit int) ([]W9Job, error) {
 	var items []w9JobItem
 	err := db.table.Get("GSI1PK", DocJobsPending).Index("GSI1").Limit(limit).All(ctx, &items)
 	if err != nil {
@@ -134,7 +134,7 @@ func (db *DB) PendingW9Jobs(ctx context.Context, limit int) ([]W9Job, error) {
 
 // GetW9Job reads a profile's document job (consistent), or
 // dynamo.ErrNotFound.
-func (db *DB) GetW9Job(ctx context.Context, ws string, profile int64) (W9Job, error) {
+func (db DocumentStore) GetW9Job(ctx context.Context, ws string, profile int64) (W9Job, error) {
 	var it w9JobItem
 	err := db.table.Get(AttrPK, docJobPK(ws)).Range(AttrSK, dynamo.Equal, w9SK(profile)).Consistent(true).One(ctx, &it)
 	if err != nil {
@@ -150,7 +150,7 @@ func (db *DB) GetW9Job(ctx context.Context, ws string, profile int64) (W9Job, er
 // the index keys removed, so the sweep stops seeing it. It is conditional
 // on the job still being that version: a newer version enqueued meanwhile
 // stays pending. Returns whether the job was marked.
-func (db *DB) MarkW9JobDone(ctx context.Context, ws string, profile, version int64, now time.Time) (bool, error) {
+func (db DocumentStore) MarkW9JobDone(ctx context.Context, ws string, profile, version int64, now time.Time) (bool, error) {
 	err := db.table.Update(AttrPK, docJobPK(ws)).Range(AttrSK, w9SK(profile)).
 		Set("status", W9JobDone).Set("done_at", now.UTC().Format(time.RFC3339Nano)).
 		Remove("GSI1PK", "GSI1SK").
@@ -167,7 +167,7 @@ func (db *DB) MarkW9JobDone(ctx context.Context, ws string, profile, version int
 // MarkW9JobFailed settles a job whose input cannot be rendered: status
 // failed, the reason kept, out of the index so the sweep stops retrying
 // it; conditional on the version, like MarkW9JobDone.
-func (db *DB) MarkW9JobFailed(ctx context.Context, ws string, profile, version int64, reason string, now time.Time) (bool, error) {
+func (db DocumentStore) MarkW9JobFailed(ctx context.Context, ws string, profile, version int64, reason string, now time.Time) (bool, error) {
 	err := db.table.Update(AttrPK, docJobPK(ws)).Range(AttrSK, w9SK(profile)).
 		Set("status", W9JobFailed).Set("done_at", now.UTC().Format(time.RFC3339Nano)).Set("failure", reason).
 		Remove("GSI1PK", "GSI1SK").
@@ -189,7 +189,7 @@ type w9StateItem struct {
 
 // W9State reads a profile's W-9 state (consistent), or dynamo.ErrNotFound
 // when no version was generated yet.
-func (db *DB) W9State(ctx context.Context, ws string, profile int64) (model.W9State, error) {
+func (db DocumentStore) W9State(ctx context.Context, ws string, profile int64) (model.W9State, error) {
 	var it w9StateItem
 	err := db.table.Get(AttrPK, documentPK(ws)).Range(AttrSK, dynamo.Equal, w9SK(profile)).Consistent(true).One(ctx, &it)
 	if err != nil {
@@ -211,7 +211,7 @@ var ErrW9Stale = errors.New("store: the W-9 state moved")
 // racing on one version leave one state, and an older version never
 // replaces a newer one. Replacing the item drops the signature of the
 // previous version: a changed form must be signed again.
-func (db *DB) PutW9State(ctx context.Context, ws string, st model.W9State, prev *model.W9State) error {
+func (db DocumentStore) PutW9State(ctx context.Context, ws string, st model.W9State, prev *model.W9State) error {
 	put := db.table.Put(w9StateItem{PK: documentPK(ws), SK: w9SK(st.ProfileID), W9State: st})
 	if prev == nil {
 		put = put.If("attribute_not_exists(PK)")
@@ -235,7 +235,7 @@ var ErrW9NotSignable = errors.New("store: the W-9 is signed already or changed")
 // SignW9 records a signature: who, when, from where and the hash of the
 // document shown. Conditional: not signed yet and the stored document
 // still has that hash; otherwise ErrW9NotSignable and nothing changes.
-func (db *DB) SignW9(ctx context.Context, ws string, profile int64, name, ip, sha string, at time.Time) error {
+func (db DocumentStore) SignW9(ctx context.Context, ws string, profile int64, name, ip, sha string, at time.Time) error {
 	err := db.table.Update(AttrPK, documentPK(ws)).Range(AttrSK, w9SK(profile)).
 		Set("signed_at", model.NewTime(at)).Set("signer_name", name).Set("signer_ip", ip).Set("signed_sha256", sha).
 		If("attribute_exists(PK) AND attribute_not_exists(signed_at) AND sha256 = ?", sha).Run(ctx)

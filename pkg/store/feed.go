@@ -123,7 +123,7 @@ func (h *heads) set(ws string, n int64) {
 
 // FeedHead is a consistent read of the workspace's last entry number (0
 // before any write). It counts in the request's Stats.
-func (db *DB) FeedHead(ctx context.Context, ws string) (int64, error) {
+func (db *core) FeedHead(ctx context.Context, ws string) (int64, error) {
 	var h feedHead
 	var cc dynamo.ConsumedCapacity
 	err := db.table.Get(AttrPK, feedPK(ws)).Range(AttrSK, dynamo.Equal, feedHeadSK).Consistent(true).ConsumedCapacity(&cc).One(ctx, &h)
@@ -142,7 +142,7 @@ func (db *DB) FeedHead(ctx context.Context, ws string) (int64, error) {
 // ChangesSince returns the entries after seq, oldest first: one consistent
 // Query (it reads nothing when nothing changed). The entries follow on
 // from seq unless some expired (then the first one's Seq is not seq+1).
-func (db *DB) ChangesSince(ctx context.Context, ws string, seq int64) ([]Change, error) {
+func (db ReadModelStore) ChangesSince(ctx context.Context, ws string, seq int64) ([]Change, error) {
 	var out []Change
 	kc := tableKey(feedPK(ws))
 	// BETWEEN the next entry and the last possible one: the head, which
@@ -173,7 +173,7 @@ func (db *DB) ChangesSince(ctx context.Context, ws string, seq int64) ([]Change,
 }
 
 // feedOps adds the head advance and the entry to a transaction.
-func (db *DB) feedOps(tx *dynamo.WriteTx, ws string, seq int64, refs []string, now time.Time) {
+func (db *core) feedOps(tx *dynamo.WriteTx, ws string, seq int64, refs []string, now time.Time) {
 	up := db.table.Update(AttrPK, feedPK(ws)).Range(AttrSK, feedHeadSK).Set(attrSeq, seq+1)
 	if seq == 0 {
 		up = up.If("attribute_not_exists($) OR $ = ?", attrSeq, attrSeq, 0)
@@ -186,7 +186,7 @@ func (db *DB) feedOps(tx *dynamo.WriteTx, ws string, seq int64, refs []string, n
 
 // AppendReset appends a reset entry: readers of the workspace rebuild.
 // Imports call it after their bulk writes.
-func (db *DB) AppendReset(ctx context.Context, ws string) error {
+func (db ReadModelStore) AppendReset(ctx context.Context, ws string) error {
 	t := db.newTxn()
 	t.feedWS, t.feedRefs = ws, []string{feedRefReset}
 	return t.run(ctx)

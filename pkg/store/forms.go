@@ -108,7 +108,7 @@ func formImplSK(kind string, form, user int64) string {
 }
 
 // CreateForm allocates the form's id and writes it (version 1).
-func (db *DB) CreateForm(ctx context.Context, ws string, f *Form) error {
+func (db FormStore) CreateForm(ctx context.Context, ws string, f *Form) error {
 	id, err := db.NextID(ctx, ws, "form")
 	if err != nil {
 		return err
@@ -125,7 +125,7 @@ func (db *DB) CreateForm(ctx context.Context, ws string, f *Form) error {
 }
 
 // Form returns one form of the workspace, or dynamo.ErrNotFound.
-func (db *DB) Form(ctx context.Context, ws, kind string, id int64) (*Form, error) {
+func (db FormStore) Form(ctx context.Context, ws, kind string, id int64) (*Form, error) {
 	var f Form
 	if err := db.table.Get(AttrPK, formPK(ws)).Range(AttrSK, dynamo.Equal, formSK(kind, id)).Consistent(true).One(ctx, &f); err != nil {
 		return nil, err
@@ -134,7 +134,7 @@ func (db *DB) Form(ctx context.Context, ws, kind string, id int64) (*Form, error
 }
 
 // Forms returns the workspace's forms of a kind in id order.
-func (db *DB) Forms(ctx context.Context, ws, kind string) ([]Form, error) {
+func (db FormStore) Forms(ctx context.Context, ws, kind string) ([]Form, error) {
 	var out []Form
 	err := db.table.Get(AttrPK, formPK(ws)).Range(AttrSK, dynamo.BeginsWith, kind+"#").Consistent(true).All(ctx, &out)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
@@ -147,7 +147,7 @@ func (db *DB) Forms(ctx context.Context, ws, kind string) ([]Form, error) {
 // UpdateForm writes the form's settings if its version is still old (the
 // version read). Returns ErrStale otherwise, dynamo.ErrNotFound if it was
 // deleted.
-func (db *DB) UpdateForm(ctx context.Context, ws string, f *Form, old int64) error {
+func (db FormStore) UpdateForm(ctx context.Context, ws string, f *Form, old int64) error {
 	f.Version = old + 1
 	f.PK, f.SK = formPK(ws), formSK(f.Kind, f.ID)
 	err := db.table.Put(f).If("attribute_exists(PK) AND version = ?", old).Run(ctx)
@@ -166,7 +166,7 @@ func (db *DB) UpdateForm(ctx context.Context, ws string, f *Form, old int64) err
 // DeleteForm removes a form that no user holds an implementation of.
 // Returns ErrFormInUse when some user does, dynamo.ErrNotFound when there
 // is no such form.
-func (db *DB) DeleteForm(ctx context.Context, ws, kind string, id int64) error {
+func (db FormStore) DeleteForm(ctx context.Context, ws, kind string, id int64) error {
 	err := db.table.Delete(AttrPK, formPK(ws)).Range(AttrSK, formSK(kind, id)).
 		If("attribute_exists(PK) AND impl_count = ?", 0).Run(ctx)
 	if dynamo.IsCondCheckFailed(err) {
@@ -185,7 +185,7 @@ func (db *DB) DeleteForm(ctx context.Context, ws, kind string, id int64) error {
 // version f.Version) in one transaction with its form's implementation
 // count. Returns ErrExists if the user already holds one, ErrStale if the
 // form changed or was deleted since it was read.
-func (db *DB) CreateImplementation(ctx context.Context, ws string, f *Form, im *Implementation) error {
+func (db FormStore) CreateImplementation(ctx context.Context, ws string, f *Form, im *Implementation) error {
 	// A duplicate is refused before an id is drawn, so the refusal
 	// changes nothing; the transaction's condition still decides a race.
 	if _, err := db.Implementation(ctx, ws, f.Kind, f.ID, im.User); err == nil {
@@ -210,7 +210,7 @@ func (db *DB) CreateImplementation(ctx context.Context, ws string, f *Form, im *
 // UpdateImplementation writes an implementation's new answers if it is
 // still at version old and its form f still at f.Version (the definition
 // the answers were validated against). Returns ErrStale otherwise.
-func (db *DB) UpdateImplementation(ctx context.Context, ws string, f *Form, im *Implementation, old int64) error {
+func (db FormStore) UpdateImplementation(ctx context.Context, ws string, f *Form, im *Implementation, old int64) error {
 	im.Version = old + 1
 	return db.newTxn().
 		put(tagStale, db.table.Put(im).If("attribute_exists(PK) AND version = ?", old)).
@@ -221,7 +221,7 @@ func (db *DB) UpdateImplementation(ctx context.Context, ws string, f *Form, im *
 
 // Implementation returns a user's implementation of a form, or
 // dynamo.ErrNotFound.
-func (db *DB) Implementation(ctx context.Context, ws, kind string, form, user int64) (*Implementation, error) {
+func (db FormStore) Implementation(ctx context.Context, ws, kind string, form, user int64) (*Implementation, error) {
 	var im Implementation
 	if err := db.table.Get(AttrPK, formImplPK(ws)).Range(AttrSK, dynamo.Equal, formImplSK(kind, form, user)).Consistent(true).One(ctx, &im); err != nil {
 		return nil, err
@@ -231,7 +231,7 @@ func (db *DB) Implementation(ctx context.Context, ws, kind string, form, user in
 
 // Implementations returns the workspace's implementations of a kind's
 // forms, ordered by id.
-func (db *DB) Implementations(ctx context.Context, ws, kind string) ([]Implementation, error) {
+func (db FormStore) Implementations(ctx context.Context, ws, kind string) ([]Implementation, error) {
 	var out []Implementation
 	err := db.table.Get(AttrPK, formImplPK(ws)).Range(AttrSK, dynamo.BeginsWith, kind+"#").Consistent(true).All(ctx, &out)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
@@ -244,7 +244,7 @@ func (db *DB) Implementations(ctx context.Context, ws, kind string) ([]Implement
 
 // ImplementationsOfForm returns the implementations of one form, ordered
 // by id (one Query of the form's key range).
-func (db *DB) ImplementationsOfForm(ctx context.Context, ws, kind string, form int64) ([]Implementation, error) {
+func (db FormStore) ImplementationsOfForm(ctx context.Context, ws, kind string, form int64) ([]Implementation, error) {
 	var out []Implementation
 	err := db.table.Get(AttrPK, formImplPK(ws)).Range(AttrSK, dynamo.BeginsWith, formSK(kind, form)+"#").Consistent(true).All(ctx, &out)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
@@ -258,7 +258,7 @@ func (db *DB) ImplementationsOfForm(ctx context.Context, ws, kind string, form i
 // ImplementationsOfUser returns every form implementation (both kinds)
 // of one user of the workspace, with its answers, ordered by kind and
 // form: the forms part of a user's full data graph.
-func (db *DB) ImplementationsOfUser(ctx context.Context, ws string, user int64) ([]Implementation, error) {
+func (db FormStore) ImplementationsOfUser(ctx context.Context, ws string, user int64) ([]Implementation, error) {
 	var out []Implementation
 	err := db.table.Get("GSI1PK", formImplsOfUserPK(ws, user)).Index("GSI1").All(ctx, &out)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
@@ -271,7 +271,7 @@ func (db *DB) ImplementationsOfUser(ctx context.Context, ws string, user int64) 
 // UserIDForEmail returns the id of the workspace's user with the e-mail
 // address (case-insensitively), through the e-mail uniqueness item, or
 // dynamo.ErrNotFound.
-func (db *DB) UserIDForEmail(ctx context.Context, ws, email string) (int64, error) {
+func (db UserStore) UserIDForEmail(ctx context.Context, ws, email string) (int64, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" {
 		return 0, dynamo.ErrNotFound
@@ -285,7 +285,7 @@ func (db *DB) UserIDForEmail(ctx context.Context, ws, email string) (int64, erro
 
 // InvestorIDsOfUser returns the ids of the investors a user of the
 // workspace owns (GSI1 WS#<ws>#USER#<u>#INVESTOR).
-func (db *DB) InvestorIDsOfUser(ctx context.Context, ws string, user int64) ([]int64, error) {
+func (db InvestorStore) InvestorIDsOfUser(ctx context.Context, ws string, user int64) ([]int64, error) {
 	var rows []struct {
 		ID int64 `dynamo:"id"`
 	}

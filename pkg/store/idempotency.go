@@ -46,7 +46,7 @@ const IdempotencyReplayHeader = "Idempotent-Replayed"
 // ClaimIdempotency records that a request with the key is under way, with
 // its fingerprint, for IdempotencyTTL. If a live record exists it is
 // returned (claimed false); an expired one is claimed over.
-func (db *DB) ClaimIdempotency(ctx context.Context, ws, actor, key, fp string, now time.Time) (*IdempotencyRecord, bool, error) {
+func (db IdempotencyStore) ClaimIdempotency(ctx context.Context, ws, actor, key, fp string, now time.Time) (*IdempotencyRecord, bool, error) {
 	it := idempotencyItem{PK: idempotencyPK(ws, actor), SK: key, Fingerprint: fp, TTL: now.Add(IdempotencyTTL).Unix()}
 	err := db.table.Put(it).If("attribute_not_exists(PK) OR $ < ?", AttrTTL, now.Unix()).Run(ctx)
 	if err == nil {
@@ -63,13 +63,13 @@ func (db *DB) ClaimIdempotency(ctx context.Context, ws, actor, key, fp string, n
 }
 
 // CompleteIdempotency stores the first request's answer on its record.
-func (db *DB) CompleteIdempotency(ctx context.Context, ws, actor, key string, status int, ctype string, body []byte) error {
+func (db IdempotencyStore) CompleteIdempotency(ctx context.Context, ws, actor, key string, status int, ctype string, body []byte) error {
 	return db.table.Update(AttrPK, idempotencyPK(ws, actor)).Range(AttrSK, key).
 		Set("done", true).Set("status", status).Set("content_type", ctype).Set("body", body).Run(ctx)
 }
 
 // ReleaseIdempotency deletes a record whose request failed on the server,
 // so a retry runs it again.
-func (db *DB) ReleaseIdempotency(ctx context.Context, ws, actor, key string) error {
+func (db IdempotencyStore) ReleaseIdempotency(ctx context.Context, ws, actor, key string) error {
 	return db.table.Delete(AttrPK, idempotencyPK(ws, actor)).Range(AttrSK, key).Run(ctx)
 }

@@ -158,7 +158,7 @@ type counterItem struct {
 
 // nextGlobal allocates the next integer of a global sequence (workspace,
 // identity, membership, trade ids).
-func (db *DB) nextGlobal(ctx context.Context, kind string) (int64, error) {
+func (db *core) nextGlobal(ctx context.Context, kind string) (int64, error) {
 	var c counterItem
 	if err := db.table.Update(AttrPK, globalPK).Range(AttrSK, "COUNTER#"+kind).Add("n", 1).Value(ctx, &c); err != nil {
 		return 0, fmt.Errorf("store: next %s id: %w", kind, err)
@@ -177,7 +177,7 @@ func NewUUID() string {
 
 // Identity returns the identity of a Clerk user. Returns dynamo.ErrNotFound
 // if Clerk has not told us about the user yet.
-func (db *DB) Identity(ctx context.Context, clerkID string) (*Identity, error) {
+func (db IdentityStore) Identity(ctx context.Context, clerkID string) (*Identity, error) {
 	var id Identity
 	err := db.table.Get(AttrPK, identityPK(clerkID)).Range(AttrSK, dynamo.Equal, skMeta).Consistent(true).One(ctx, &id)
 	if err != nil {
@@ -188,7 +188,7 @@ func (db *DB) Identity(ctx context.Context, clerkID string) (*Identity, error) {
 
 // IdentityByEmail returns the identity holding an e-mail address, or
 // dynamo.ErrNotFound.
-func (db *DB) IdentityByEmail(ctx context.Context, email string) (*Identity, error) {
+func (db IdentityStore) IdentityByEmail(ctx context.Context, email string) (*Identity, error) {
 	var u struct {
 		ClerkID string `dynamo:"clerk_id"`
 	}
@@ -200,7 +200,7 @@ func (db *DB) IdentityByEmail(ctx context.Context, email string) (*Identity, err
 
 // Identities returns the identities of the given Clerk users that exist,
 // keyed by Clerk id.
-func (db *DB) Identities(ctx context.Context, clerkIDs []string) (map[string]*Identity, error) {
+func (db IdentityStore) Identities(ctx context.Context, clerkIDs []string) (map[string]*Identity, error) {
 	out := map[string]*Identity{}
 	if len(clerkIDs) == 0 {
 		return out, nil
@@ -234,7 +234,7 @@ func newIdentity(clerkID string, id int64) *Identity {
 
 // EnsureIdentity returns the identity of a Clerk user, creating a minimal
 // one when a session arrives before Clerk's user.created webhook.
-func (db *DB) EnsureIdentity(ctx context.Context, clerkID string) (*Identity, error) {
+func (db IdentityStore) EnsureIdentity(ctx context.Context, clerkID string) (*Identity, error) {
 	id, err := db.Identity(ctx, clerkID)
 	if !errors.Is(err, dynamo.ErrNotFound) {
 		return id, err
@@ -257,7 +257,7 @@ func (db *DB) EnsureIdentity(ctx context.Context, clerkID string) (*Identity, er
 // SaveIdentity writes an identity read earlier, failing with ErrStale if it
 // changed since (optimistic concurrency on version). When the e-mail
 // changed, oldEmail's lookup item is replaced in the same transaction.
-func (db *DB) SaveIdentity(ctx context.Context, id *Identity, oldEmail string) error {
+func (db IdentityStore) SaveIdentity(ctx context.Context, id *Identity, oldEmail string) error {
 	prev := id.Version
 	id.Version++
 	id.UpdatedAt = idNow()
@@ -298,7 +298,7 @@ func (db *DB) SaveIdentity(ctx context.Context, id *Identity, oldEmail string) e
 
 // SyncClerkUser creates or updates an identity from a Clerk user event.
 // Events older than what is stored (Clerk's updated_at) are ignored.
-func (db *DB) SyncClerkUser(ctx context.Context, u ClerkUser) (*Identity, error) {
+func (db IdentityStore) SyncClerkUser(ctx context.Context, u ClerkUser) (*Identity, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		id, err := db.EnsureIdentity(ctx, u.ClerkID)
 		if err != nil {
@@ -331,7 +331,7 @@ func (db *DB) SyncClerkUser(ctx context.Context, u ClerkUser) (*Identity, error)
 
 // DeactivateIdentity marks a deleted Clerk user inactive. Unknown users are
 // not an error (Clerk may delete a user we never saw).
-func (db *DB) DeactivateIdentity(ctx context.Context, clerkID string) error {
+func (db IdentityStore) DeactivateIdentity(ctx context.Context, clerkID string) error {
 	err := db.table.Update(AttrPK, identityPK(clerkID)).Range(AttrSK, skMeta).
 		Set("is_active", false).Set("updated_at", idNow()).Add("version", 1).
 		If("attribute_exists(PK)").Run(ctx)
@@ -345,7 +345,7 @@ func (db *DB) DeactivateIdentity(ctx context.Context, clerkID string) error {
 // retrying (with Retry's backoff) on a concurrent change: a dashboard's
 // parallel settings writes of one user all land instead of failing after
 // three back-to-back attempts.
-func (db *DB) UpdateIdentity(ctx context.Context, clerkID string, fn func(*Identity) error) (*Identity, error) {
+func (db IdentityStore) UpdateIdentity(ctx context.Context, clerkID string, fn func(*Identity) error) (*Identity, error) {
 	var id *Identity
 	err := Retry(ctx, func() error {
 		var err error
@@ -373,7 +373,7 @@ func (db *DB) UpdateIdentity(ctx context.Context, clerkID string, fn func(*Ident
 // settings write stale; the price is that such a write, planned on a read
 // from before the sign-in, puts the previous session back, and the next
 // request records it again (harmless: it is idempotent).
-func (db *DB) RecordSignIn(ctx context.Context, clerkID, sid string, t model.Time) error {
+func (db IdentityStore) RecordSignIn(ctx context.Context, clerkID, sid string, t model.Time) error {
 	for attempt := 0; ; attempt++ {
 		err := db.table.Update(AttrPK, identityPK(clerkID)).Range(AttrSK, skMeta).
 			Set("last_sid", sid).Set("last_login", t).

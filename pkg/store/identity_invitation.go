@@ -59,7 +59,7 @@ func inviteePK(email string) string { return "INVITEE#" + strings.ToLower(string
 // CreateInvitation writes a pending invitation and its uniqueness item in
 // one transaction. Returns ErrDuplicateInvitation if the address already
 // has a pending invitation to the workspace.
-func (db *DB) CreateInvitation(ctx context.Context, ws, email string, authGroup int, role, invitedBy string) (*Invitation, error) {
+func (db IdentityStore) CreateInvitation(ctx context.Context, ws, email string, authGroup int, role, invitedBy string) (*Invitation, error) {
 	email = strings.TrimSpace(email)
 	inv := &Invitation{
 		PK: wsPK(ws), SK: skInvitePrefix + NewUUID(),
@@ -82,7 +82,7 @@ func (db *DB) CreateInvitation(ctx context.Context, ws, email string, authGroup 
 }
 
 // Invitation returns an invitation of the workspace, or dynamo.ErrNotFound.
-func (db *DB) Invitation(ctx context.Context, ws, id string) (*Invitation, error) {
+func (db IdentityStore) Invitation(ctx context.Context, ws, id string) (*Invitation, error) {
 	var inv Invitation
 	if err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, skInvitePrefix+id).Consistent(true).One(ctx, &inv); err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func (db *DB) Invitation(ctx context.Context, ws, id string) (*Invitation, error
 // into a membership of the user. For each invitation, the membership, the
 // member count, the invitation's status and the removal of its uniqueness
 // item are one transaction. It returns the workspaces joined.
-func (db *DB) AcceptInvitations(ctx context.Context, clerkID, email string) ([]string, error) {
+func (db IdentityStore) AcceptInvitations(ctx context.Context, clerkID, email string) ([]string, error) {
 	if strings.TrimSpace(email) == "" {
 		return nil, nil
 	}
@@ -125,7 +125,7 @@ func (db *DB) AcceptInvitations(ctx context.Context, clerkID, email string) ([]s
 		if inv.ShellGroup != 0 {
 			// The invitee leads the shell group as a user of the workspace,
 			// not a member of its team: no workspace role (usergroups.go).
-			tx = db.shellTakeover(tx, &inv)
+			tx = GroupStore(db).shellTakeover(tx, &inv)
 		} else if _, err := db.Membership(ctx, inv.Workspace, clerkID); errors.Is(err, dynamo.ErrNotFound) {
 			m, err := db.newMembership(ctx, inv.Workspace, clerkID, inv.Role)
 			if err != nil {
@@ -150,7 +150,7 @@ func (db *DB) AcceptInvitations(ctx context.Context, clerkID, email string) ([]s
 
 // ClaimWebhook records a webhook delivery id. It returns false if the id
 // was recorded before (a replay). The receipt expires after ttl.
-func (db *DB) ClaimWebhook(ctx context.Context, id string, ttl time.Duration) (bool, error) {
+func (db IdentityStore) ClaimWebhook(ctx context.Context, id string, ttl time.Duration) (bool, error) {
 	item := map[string]any{AttrPK: "WEBHOOK#" + id, AttrSK: "RECEIPT", AttrTTL: time.Now().Add(ttl).Unix(), "received_at": idNow()}
 	err := db.table.Put(item).If("attribute_not_exists(PK)").Run(ctx)
 	if dynamo.IsCondCheckFailed(err) {
@@ -164,13 +164,13 @@ func (db *DB) ClaimWebhook(ctx context.Context, id string, ttl time.Duration) (b
 
 // ReleaseWebhook forgets a delivery id whose processing failed, so that
 // Svix's retry applies it.
-func (db *DB) ReleaseWebhook(ctx context.Context, id string) error {
+func (db IdentityStore) ReleaseWebhook(ctx context.Context, id string) error {
 	return db.table.Delete(AttrPK, "WEBHOOK#"+id).Range(AttrSK, "RECEIPT").Run(ctx)
 }
 
 // DeleteInvitation removes an invitation and its uniqueness item (an
 // invitation whose e-mail could not be sent).
-func (db *DB) DeleteInvitation(ctx context.Context, inv *Invitation) error {
+func (db IdentityStore) DeleteInvitation(ctx context.Context, inv *Invitation) error {
 	return db.db.WriteTx().
 		Delete(db.table.Delete(AttrPK, inv.PK).Range(AttrSK, inv.SK)).
 		Delete(db.table.Delete(AttrPK, inviteeEmailPK(inv.Workspace, inv.Email)).Range(AttrSK, skUnique).If("id = ?", inv.ID)).

@@ -77,7 +77,7 @@ func orgPK(orgID string) string { return clerkOrgPrefix + orgID }
 
 // CreateWorkspace allocates an id and writes the workspace, with its Clerk
 // organisation lookup when it has one, in one transaction.
-func (db *DB) CreateWorkspace(ctx context.Context, f WorkspaceFields) (*Workspace, error) {
+func (db IdentityStore) CreateWorkspace(ctx context.Context, f WorkspaceFields) (*Workspace, error) {
 	n, err := db.nextGlobal(ctx, "workspace")
 	if err != nil {
 		return nil, err
@@ -104,7 +104,7 @@ func (db *DB) CreateWorkspace(ctx context.Context, f WorkspaceFields) (*Workspac
 
 // Workspace returns a workspace, or dynamo.ErrNotFound (also for a deleted
 // one).
-func (db *DB) Workspace(ctx context.Context, ws string) (*Workspace, error) {
+func (db IdentityStore) Workspace(ctx context.Context, ws string) (*Workspace, error) {
 	var w Workspace
 	if err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, skMeta).One(ctx, &w); err != nil {
 		return nil, err
@@ -116,7 +116,7 @@ func (db *DB) Workspace(ctx context.Context, ws string) (*Workspace, error) {
 }
 
 // Workspaces returns the live workspaces among ws, keyed by id.
-func (db *DB) Workspaces(ctx context.Context, ids []string) (map[string]*Workspace, error) {
+func (db IdentityStore) Workspaces(ctx context.Context, ids []string) (map[string]*Workspace, error) {
 	out := map[string]*Workspace{}
 	if len(ids) == 0 {
 		return out, nil
@@ -139,7 +139,7 @@ func (db *DB) Workspaces(ctx context.Context, ids []string) (map[string]*Workspa
 
 // WorkspaceByOrg returns the workspace id of a Clerk organisation, or
 // dynamo.ErrNotFound.
-func (db *DB) WorkspaceByOrg(ctx context.Context, orgID string) (string, error) {
+func (db IdentityStore) WorkspaceByOrg(ctx context.Context, orgID string) (string, error) {
 	var v struct {
 		WS string `dynamo:"ws"`
 	}
@@ -151,7 +151,7 @@ func (db *DB) WorkspaceByOrg(ctx context.Context, orgID string) (string, error) 
 
 // SyncClerkOrg creates or updates the workspace of a Clerk organisation.
 // Events older than the stored one are ignored.
-func (db *DB) SyncClerkOrg(ctx context.Context, f WorkspaceFields) (*Workspace, error) {
+func (db IdentityStore) SyncClerkOrg(ctx context.Context, f WorkspaceFields) (*Workspace, error) {
 	ws, err := db.WorkspaceByOrg(ctx, f.ClerkOrgID)
 	if errors.Is(err, dynamo.ErrNotFound) {
 		w, err := db.CreateWorkspace(ctx, f)
@@ -177,7 +177,7 @@ func (db *DB) SyncClerkOrg(ctx context.Context, f WorkspaceFields) (*Workspace, 
 // UpdateWorkspace applies fn to a workspace and saves it with optimistic
 // concurrency, retrying on a concurrent change. Returns dynamo.ErrNotFound
 // for an unknown workspace.
-func (db *DB) UpdateWorkspace(ctx context.Context, ws string, fn func(*Workspace) error) (*Workspace, error) {
+func (db IdentityStore) UpdateWorkspace(ctx context.Context, ws string, fn func(*Workspace) error) (*Workspace, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		var w Workspace
 		if err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, skMeta).Consistent(true).One(ctx, &w); err != nil {
@@ -211,7 +211,7 @@ func (db *DB) UpdateWorkspace(ctx context.Context, ws string, fn func(*Workspace
 // DeleteClerkOrg marks the workspace of a Clerk organisation deleted and
 // drops the organisation lookup. Its items stay (for audit) but no route
 // reaches them. Unknown organisations are not an error.
-func (db *DB) DeleteClerkOrg(ctx context.Context, orgID string) error {
+func (db IdentityStore) DeleteClerkOrg(ctx context.Context, orgID string) error {
 	ws, err := db.WorkspaceByOrg(ctx, orgID)
 	if errors.Is(err, dynamo.ErrNotFound) {
 		return nil
@@ -227,7 +227,7 @@ func (db *DB) DeleteClerkOrg(ctx context.Context, orgID string) error {
 
 // Membership returns the membership of a user in a workspace, or
 // dynamo.ErrNotFound.
-func (db *DB) Membership(ctx context.Context, ws, clerkID string) (*Membership, error) {
+func (db IdentityStore) Membership(ctx context.Context, ws, clerkID string) (*Membership, error) {
 	var m Membership
 	if err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, skMemberPrefix+clerkID).Consistent(true).One(ctx, &m); err != nil {
 		return nil, err
@@ -235,7 +235,7 @@ func (db *DB) Membership(ctx context.Context, ws, clerkID string) (*Membership, 
 	return &m, nil
 }
 
-func (db *DB) newMembership(ctx context.Context, ws, clerkID, role string) (*Membership, error) {
+func (db IdentityStore) newMembership(ctx context.Context, ws, clerkID, role string) (*Membership, error) {
 	n, err := db.nextGlobal(ctx, "membership")
 	if err != nil {
 		return nil, err
@@ -252,7 +252,7 @@ func (db *DB) newMembership(ctx context.Context, ws, clerkID, role string) (*Mem
 // of an existing member. A new membership and the workspace's member count
 // are written in one transaction. Returns dynamo.ErrNotFound if the
 // workspace does not exist.
-func (db *DB) PutMembership(ctx context.Context, ws, clerkID, role, clerkMembershipID string) (*Membership, error) {
+func (db IdentityStore) PutMembership(ctx context.Context, ws, clerkID, role, clerkMembershipID string) (*Membership, error) {
 	if _, err := db.Workspace(ctx, ws); err != nil {
 		return nil, err
 	}
@@ -299,7 +299,7 @@ func (db *DB) PutMembership(ctx context.Context, ws, clerkID, role, clerkMembers
 
 // DeleteMembership removes a user from a workspace and decrements its
 // member count in one transaction. A missing membership is not an error.
-func (db *DB) DeleteMembership(ctx context.Context, ws, clerkID string) error {
+func (db IdentityStore) DeleteMembership(ctx context.Context, ws, clerkID string) error {
 	err := db.db.WriteTx().
 		Delete(db.table.Delete(AttrPK, wsPK(ws)).Range(AttrSK, skMemberPrefix+clerkID).If("attribute_exists(PK)")).
 		Update(db.table.Update(AttrPK, wsPK(ws)).Range(AttrSK, skMeta).Add("member_count", -1)).
@@ -311,7 +311,7 @@ func (db *DB) DeleteMembership(ctx context.Context, ws, clerkID string) error {
 }
 
 // MembershipsOf lists a user's memberships, ordered by workspace id.
-func (db *DB) MembershipsOf(ctx context.Context, clerkID string) ([]Membership, error) {
+func (db IdentityStore) MembershipsOf(ctx context.Context, clerkID string) ([]Membership, error) {
 	var ms []Membership
 	err := db.table.Get("GSI1PK", identityPK(clerkID)+membershipsOfSfx).Index("GSI1").All(ctx, &ms)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
@@ -322,7 +322,7 @@ func (db *DB) MembershipsOf(ctx context.Context, clerkID string) ([]Membership, 
 }
 
 // Members lists the memberships of a workspace.
-func (db *DB) Members(ctx context.Context, ws string) ([]Membership, error) {
+func (db IdentityStore) Members(ctx context.Context, ws string) ([]Membership, error) {
 	var ms []Membership
 	err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.BeginsWith, skMemberPrefix).All(ctx, &ms)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {

@@ -60,7 +60,7 @@ func (l *Ledger) Since(first string) model.Money {
 
 // Ledgers reads the named ledgers consistently ("" names are skipped); a
 // ledger never written is returned empty with V 0.
-func (db *DB) Ledgers(ctx context.Context, ws string, keys ...string) (map[string]*Ledger, error) {
+func (db InvestingStore) Ledgers(ctx context.Context, ws string, keys ...string) (map[string]*Ledger, error) {
 	out := map[string]*Ledger{}
 	for _, k := range keys {
 		if k == "" || out[k] != nil {
@@ -81,7 +81,7 @@ func (db *DB) Ledgers(ctx context.Context, ws string, keys ...string) (map[strin
 
 // putLedger adds delta to the ledger's day and Puts it with the days that
 // can still count at now, conditioned on the version read.
-func (db *DB) putLedger(t *txn, ws string, l *Ledger, day string, delta decimal.Decimal, now time.Time) {
+func (db InvestingStore) putLedger(t *txn, ws string, l *Ledger, day string, delta decimal.Decimal, now time.Time) {
 	next := &Ledger{PK: ledgerPK(ws), Key: l.Key, Days: map[string]model.Money{}, V: l.V + 1}
 	keep := model.WindowStart(now)
 	for d, m := range l.Days {
@@ -109,15 +109,15 @@ func (db *DB) putLedger(t *txn, ws string, l *Ledger, day string, delta decimal.
 // ledgerKeysOf names the ledgers an investment counts in: those stored on
 // it at creation, or, for one created before ledgers existed (imported),
 // those its offering and investor name now.
-func (db *DB) ledgerKeysOf(ctx context.Context, ws string, inv *model.Investment) ([]string, error) {
+func (db InvestingStore) ledgerKeysOf(ctx context.Context, ws string, inv *model.Investment) ([]string, error) {
 	if inv.Ledgers != nil {
 		return inv.Ledgers, nil
 	}
-	o, err := db.Offering(ctx, ws, inv.Offering)
+	o, err := OfferingStore(db).Offering(ctx, ws, inv.Offering)
 	if err != nil {
 		return nil, err
 	}
-	investor, err := db.Investor(ctx, ws, inv.Investor)
+	investor, err := InvestorStore(db).Investor(ctx, ws, inv.Investor)
 	if errors.Is(err, dynamo.ErrNotFound) {
 		investor = &model.Investor{ID: inv.Investor}
 	} else if err != nil {
@@ -134,7 +134,7 @@ func (db *DB) ledgerKeysOf(ctx context.Context, ws string, inv *model.Investment
 
 // addLedgerMoves adds to the transaction the ledger writes of an update
 // that moves an investment into or out of the committed statuses.
-func (db *DB) addLedgerMoves(ctx context.Context, t *txn, ws string, before, after *model.Investment, now time.Time) error {
+func (db InvestingStore) addLedgerMoves(ctx context.Context, t *txn, ws string, before, after *model.Investment, now time.Time) error {
 	was, is := bucketsOf(before)[0], bucketsOf(after)[0]
 	if was == is {
 		return nil
@@ -162,7 +162,7 @@ func (db *DB) addLedgerMoves(ctx context.Context, t *txn, ws string, before, aft
 // investors, and overwrites the ledger items (those no investment counts
 // in any more are emptied). It is for imports and repairs, like
 // RebuildAggregates: it must not race live writes.
-func (db *DB) RebuildLedgers(ctx context.Context, ws string, now time.Time) error {
+func (db InvestingStore) RebuildLedgers(ctx context.Context, ws string, now time.Time) error {
 	var offs []offeringItem
 	if err := db.table.Get(AttrPK, offeringPK(ws)).All(ctx, &offs); err != nil {
 		return err
@@ -190,7 +190,7 @@ func (db *DB) RebuildLedgers(ctx context.Context, ws string, now time.Time) erro
 			}
 		}
 	}
-	items, err := batchGet[investorItem](ctx, db, investorPK(ws), investorIDs)
+	items, err := batchGet[investorItem](ctx, db.core, investorPK(ws), investorIDs)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 // the money the issuer takes in.
 
 // investmentsOfInvestor lists every investment of an investor (GSI2).
-func (db *DB) investmentsOfInvestor(ctx context.Context, ws string, investor int64) ([]investmentItem, error) {
+func (db InvestingStore) investmentsOfInvestor(ctx context.Context, ws string, investor int64) ([]investmentItem, error) {
 	var items []investmentItem
 	err := db.table.Get("GSI2PK", investmentsOfInvestorPK(ws, investor)).Index("GSI2").All(ctx, &items)
 	return items, err
@@ -26,7 +26,7 @@ func (db *DB) investmentsOfInvestor(ctx context.Context, ws string, investor int
 // SoldInOffering sums the price of the investor's committed investments in
 // the offering: what the Reg A Tier 2 limit (230.251(d)(2)(i)(C)) counts
 // as already bought. Reads GSI2.
-func (db *DB) SoldInOffering(ctx context.Context, ws string, offering, investor int64) (model.Money, error) {
+func (db InvestingStore) SoldInOffering(ctx context.Context, ws string, offering, investor int64) (model.Money, error) {
 	items, err := db.investmentsOfInvestor(ctx, ws, investor)
 	if err != nil {
 		return model.Money{}, err

@@ -117,7 +117,7 @@ type ProfileWrite struct {
 // W-9 job and an audit record in one transaction. Returns ErrEmailTaken
 // when the new user's e-mail is another user's, dynamo.ErrNotFound when
 // the existing user named is not in the workspace.
-func (db *DB) CreateProfile(ctx context.Context, ws string, w ProfileWrite) error {
+func (db ProfileStore) CreateProfile(ctx context.Context, ws string, w ProfileWrite) error {
 	p := w.Profile
 	t := db.newTxn()
 	if u := w.NewUser; u != nil {
@@ -131,7 +131,7 @@ func (db *DB) CreateProfile(ctx context.Context, ws string, w ProfileWrite) erro
 		t.put(tagEmail, db.table.Put(uniqueItem{PK: userEmailPK(ws, strings.ToLower(u.Email)), SK: skUniqueItem, ID: uid}).If("attribute_not_exists(PK)"))
 		t.put(tagExists, db.table.Put(newUserItem(ws, u)).If("attribute_not_exists(PK)"))
 	} else {
-		t.check(tagNotFound, db.table.Check(AttrPK, userPK(ws)).Range(AttrSK, padID(p.User)).If("attribute_exists(PK)"))
+		UserStore(db).checkUser(t, ws, p.User)
 	}
 	if p.ID == 0 {
 		id, err := db.nextID(ctx, ws, KindProfile)
@@ -155,7 +155,7 @@ func (db *DB) CreateProfile(ctx context.Context, ws string, w ProfileWrite) erro
 // UpdateProfile stores the profile if its version is still old, with its
 // new W-9 job (overwriting the previous one) and an audit record, in one
 // transaction. Returns ErrStale when another write came first.
-func (db *DB) UpdateProfile(ctx context.Context, ws string, old int64, w ProfileWrite) error {
+func (db ProfileStore) UpdateProfile(ctx context.Context, ws string, old int64, w ProfileWrite) error {
 	p := w.Profile
 	at := model.NewTime(w.At)
 	p.Version, p.UpdatedAt = old+1, at
@@ -172,7 +172,7 @@ func (db *DB) UpdateProfile(ctx context.Context, ws string, old int64, w Profile
 
 // ProfileByID returns one profile; consistent for writes' own reads. Returns
 // dynamo.ErrNotFound if the workspace has none with that id.
-func (db *DB) ProfileByID(ctx context.Context, ws string, id int64, consistent bool) (*ProfileRecord, error) {
+func (db ProfileStore) ProfileByID(ctx context.Context, ws string, id int64, consistent bool) (*ProfileRecord, error) {
 	var it profileItem
 	q := db.table.Get(AttrPK, profilePK(ws)).Range(AttrSK, dynamo.Equal, padID(id)).Consistent(consistent)
 	if err := q.One(ctx, &it); err != nil {
@@ -184,7 +184,7 @@ func (db *DB) ProfileByID(ctx context.Context, ws string, id int64, consistent b
 
 // ProfileRecords lists a workspace's profiles in id order (one Query of the
 // profile partition), or one user's (user > 0: one Query of GSI1).
-func (db *DB) ProfileRecords(ctx context.Context, ws string, user int64) ([]ProfileRecord, error) {
+func (db ProfileStore) ProfileRecords(ctx context.Context, ws string, user int64) ([]ProfileRecord, error) {
 	var items []profileItem
 	var err error
 	if user > 0 {
@@ -205,7 +205,7 @@ func (db *DB) ProfileRecords(ctx context.Context, ws string, user int64) ([]Prof
 
 // W9States returns the W-9 states of several profiles (BatchGet), by
 // profile id; profiles without one are absent.
-func (db *DB) W9States(ctx context.Context, ws string, profiles []int64) (map[int64]*model.W9State, error) {
+func (db DocumentStore) W9States(ctx context.Context, ws string, profiles []int64) (map[int64]*model.W9State, error) {
 	out := map[int64]*model.W9State{}
 	if len(profiles) == 0 {
 		return out, nil
@@ -248,7 +248,7 @@ type bankAccountItem struct {
 
 // ActiveBankAccount returns the profile's active bank account. Returns
 // dynamo.ErrNotFound if none is linked.
-func (db *DB) ActiveBankAccount(ctx context.Context, ws string, profile int64, consistent bool) (*BankAccount, error) {
+func (db ProfileStore) ActiveBankAccount(ctx context.Context, ws string, profile int64, consistent bool) (*BankAccount, error) {
 	var it bankAccountItem
 	if err := db.table.Get(AttrPK, bankAccountPK(ws)).Range(AttrSK, dynamo.Equal, padID(profile)).Consistent(consistent).One(ctx, &it); err != nil {
 		return nil, err
@@ -261,7 +261,7 @@ func (db *DB) ActiveBankAccount(ctx context.Context, ws string, profile int64, c
 // profile still exists and an audit record naming both (masked). Returns
 // ErrStale when another link came first, dynamo.ErrNotFound when the
 // profile is gone.
-func (db *DB) LinkBankAccount(ctx context.Context, ws string, a *BankAccount, prev *BankAccount, actor string, at time.Time) error {
+func (db ProfileStore) LinkBankAccount(ctx context.Context, ws string, a *BankAccount, prev *BankAccount, actor string, at time.Time) error {
 	t := db.newTxn()
 	mt := model.NewTime(at)
 	a.LinkedAt = mt
@@ -287,7 +287,7 @@ func (db *DB) LinkBankAccount(ctx context.Context, ws string, a *BankAccount, pr
 
 // ActiveBankAccounts returns the active bank accounts of several profiles
 // (BatchGet), by profile id; profiles without one are absent.
-func (db *DB) ActiveBankAccounts(ctx context.Context, ws string, profiles []int64) (map[int64]*BankAccount, error) {
+func (db ProfileStore) ActiveBankAccounts(ctx context.Context, ws string, profiles []int64) (map[int64]*BankAccount, error) {
 	out := map[int64]*BankAccount{}
 	for start := 0; start < len(profiles); start += 100 {
 		chunk := profiles[start:min(start+100, len(profiles))]

@@ -88,7 +88,7 @@ func (e *expr) value(av types.AttributeValue) string {
 
 // queryAll runs one Query to its end, calling each for every item
 // returned, and counts what it read.
-func (db *DB) queryAll(ctx context.Context, kc keyCond, filt *expr, each func(dynamo.Item) error) error {
+func (db *core) queryAll(ctx context.Context, kc keyCond, filt *expr, each func(dynamo.Item) error) error {
 	e := newExpr()
 	if filt != nil {
 		e = filt.clone()
@@ -159,7 +159,7 @@ func addStats(ctx context.Context, items int64, cc *types.ConsumedCapacity) {
 }
 
 // queryInto runs kc and unmarshals every item into T.
-func queryInto[T any](ctx context.Context, db *DB, kc keyCond, filt *expr) ([]T, error) {
+func queryInto[T any](ctx context.Context, db *core, kc keyCond, filt *expr) ([]T, error) {
 	var out []T
 	err := db.queryAll(ctx, kc, filt, func(it dynamo.Item) error {
 		var v T
@@ -354,7 +354,7 @@ func strKeys(q *filter.Query, path string) ([]string, bool) {
 // superset of those matching q. Offering keys read their one offering; id
 // filters BatchGet; issuer filters and issuer keys read GSI1; otherwise the
 // workspace's offering partition.
-func (db *DB) QueryOfferings(ctx context.Context, ws string, sc Scope, q *filter.Query) ([]model.Offering, error) {
+func (db OfferingStore) QueryOfferings(ctx context.Context, ws string, sc Scope, q *filter.Query) ([]model.Offering, error) {
 	ids, hasIDs := intKeys(q, "id")
 	issuers, hasIssuers := intKeys(q, "issuer")
 	if (hasIDs && len(ids) == 0) || (hasIssuers && len(issuers) == 0) {
@@ -364,21 +364,21 @@ func (db *DB) QueryOfferings(ctx context.Context, ws string, sc Scope, q *filter
 	var err error
 	switch {
 	case sc.Offering != 0:
-		items, err = batchGet[offeringItem](ctx, db, offeringPK(ws), []int64{sc.Offering})
+		items, err = batchGet[offeringItem](ctx, db.core, offeringPK(ws), []int64{sc.Offering})
 	case hasIDs && len(ids) <= 1000:
-		items, err = batchGet[offeringItem](ctx, db, offeringPK(ws), ids)
+		items, err = batchGet[offeringItem](ctx, db.core, offeringPK(ws), ids)
 	case sc.Issuer != 0:
-		items, err = queryInto[offeringItem](ctx, db, gsiKey(1, offeringsOfIssuerPK(ws, sc.Issuer)), nil)
+		items, err = queryInto[offeringItem](ctx, db.core, gsiKey(1, offeringsOfIssuerPK(ws, sc.Issuer)), nil)
 	case hasIssuers && len(issuers) <= maxKeyValues:
 		for _, i := range issuers {
-			got, err := queryInto[offeringItem](ctx, db, gsiKey(1, offeringsOfIssuerPK(ws, i)), nil)
+			got, err := queryInto[offeringItem](ctx, db.core, gsiKey(1, offeringsOfIssuerPK(ws, i)), nil)
 			if err != nil {
 				return nil, err
 			}
 			items = append(items, got...)
 		}
 	default:
-		items, err = queryInto[offeringItem](ctx, db, tableKey(offeringPK(ws)), nil)
+		items, err = queryInto[offeringItem](ctx, db.core, tableKey(offeringPK(ws)), nil)
 	}
 	if err != nil {
 		return nil, err
@@ -396,15 +396,15 @@ func (db *DB) QueryOfferings(ctx context.Context, ws string, sc Scope, q *filter
 
 // ScopeOfferings lists the offerings a scope covers (offering keys: theirs;
 // issuer keys: the issuer's; otherwise every offering of the workspace).
-func (db *DB) ScopeOfferings(ctx context.Context, ws string, sc Scope) ([]model.Offering, error) {
+func (db OfferingStore) ScopeOfferings(ctx context.Context, ws string, sc Scope) ([]model.Offering, error) {
 	return db.QueryOfferings(ctx, ws, sc, &filter.Query{})
 }
 
 // ---- joins and existence checks ----------------------------------------------
 
 // OfferingsByID reads offerings by id (one BatchGet); missing ones are absent.
-func (db *DB) OfferingsByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.Offering, error) {
-	items, err := batchGet[offeringItem](ctx, db, offeringPK(ws), ids)
+func (db OfferingStore) OfferingsByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.Offering, error) {
+	items, err := batchGet[offeringItem](ctx, db.core, offeringPK(ws), ids)
 	out := make(map[int64]*model.Offering, len(items))
 	for i := range items {
 		out[items[i].ID] = &items[i].Offering
@@ -413,8 +413,8 @@ func (db *DB) OfferingsByID(ctx context.Context, ws string, ids []int64) (map[in
 }
 
 // IssuersByID reads issuers by id; missing ones are absent.
-func (db *DB) IssuersByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.Issuer, error) {
-	items, err := batchGet[issuerItem](ctx, db, issuerPK(ws), ids)
+func (db OfferingStore) IssuersByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.Issuer, error) {
+	items, err := batchGet[issuerItem](ctx, db.core, issuerPK(ws), ids)
 	out := make(map[int64]*model.Issuer, len(items))
 	for i := range items {
 		out[items[i].ID] = &items[i].Issuer
@@ -423,8 +423,8 @@ func (db *DB) IssuersByID(ctx context.Context, ws string, ids []int64) (map[int6
 }
 
 // UsersByID reads users by id; missing ones are absent.
-func (db *DB) UsersByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.User, error) {
-	items, err := batchGet[userItem](ctx, db, userPK(ws), ids)
+func (db UserStore) UsersByID(ctx context.Context, ws string, ids []int64) (map[int64]*model.User, error) {
+	items, err := batchGet[userItem](ctx, db.core, userPK(ws), ids)
 	out := make(map[int64]*model.User, len(items))
 	for i := range items {
 		out[items[i].ID] = &items[i].User
@@ -433,8 +433,8 @@ func (db *DB) UsersByID(ctx context.Context, ws string, ids []int64) (map[int64]
 }
 
 // EntitiesExist reports which entity ids exist.
-func (db *DB) EntitiesExist(ctx context.Context, ws string, ids []int64) (map[int64]bool, error) {
-	items, err := batchGet[entityItem](ctx, db, entityPK(ws), ids)
+func (db InvestorStore) EntitiesExist(ctx context.Context, ws string, ids []int64) (map[int64]bool, error) {
+	items, err := batchGet[entityItem](ctx, db.core, entityPK(ws), ids)
 	out := make(map[int64]bool, len(items))
 	for i := range items {
 		out[items[i].ID] = true
@@ -444,20 +444,20 @@ func (db *DB) EntitiesExist(ctx context.Context, ws string, ids []int64) (map[in
 
 // InvestorsVisible reports which investor ids exist and, for an offering
 // or issuer scope, have an investment in it (their link item exists).
-func (db *DB) InvestorsVisible(ctx context.Context, ws string, sc Scope, ids []int64) (map[int64]bool, error) {
+func (db InvestorStore) InvestorsVisible(ctx context.Context, ws string, sc Scope, ids []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	if sc.Offering != 0 || sc.Issuer != 0 {
 		pk := investorsOfOfferingPK(ws, sc.Offering)
 		if sc.Offering == 0 {
 			pk = investorsOfIssuerPK(ws, sc.Issuer)
 		}
-		links, err := batchGet[linkItem](ctx, db, pk, ids)
+		links, err := batchGet[linkItem](ctx, db.core, pk, ids)
 		for _, l := range links {
 			out[l.ID] = true
 		}
 		return out, err
 	}
-	items, err := batchGet[investorItem](ctx, db, investorPK(ws), ids)
+	items, err := batchGet[investorItem](ctx, db.core, investorPK(ws), ids)
 	for i := range items {
 		out[items[i].ID] = true
 	}
@@ -470,11 +470,11 @@ func (db *DB) InvestorsVisible(ctx context.Context, ws string, sc Scope, ids []i
 // received or invested at or after since (a filter expression on GSI1 of
 // the offering: DynamoDB still reads the partition, but only those come
 // back). The summary's *_today lines use it.
-func (db *DB) InvestmentsActiveSince(ctx context.Context, ws string, offering int64, since time.Time) ([]model.Investment, error) {
+func (db InvestingStore) InvestmentsActiveSince(ctx context.Context, ws string, offering int64, since time.Time) ([]model.Investment, error) {
 	e := newExpr()
 	v := e.value(&types.AttributeValueMemberS{Value: model.NewTime(since).SortKey()})
 	e.parts = append(e.parts, "("+e.name("created_at")+" >= "+v+" OR "+e.name("received_at")+" >= "+v+" OR "+e.name("invested_at")+" >= "+v+")")
-	items, err := queryInto[investmentItem](ctx, db, gsiKey(1, investmentsOfOfferingPK(ws, offering)), e)
+	items, err := queryInto[investmentItem](ctx, db.core, gsiKey(1, investmentsOfOfferingPK(ws, offering)), e)
 	out := make([]model.Investment, len(items))
 	for i := range items {
 		out[i] = items[i].Investment

@@ -36,7 +36,7 @@ type Bucket struct {
 // The read and the conditional write (condition: the bucket's at did not
 // move, or it did not exist) make concurrent requests of one caller
 // serialise without a lock; a lost race re-reads and retries.
-func (db *DB) Take(ctx context.Context, ws, key string, burst int, rate float64, now time.Time) (Bucket, error) {
+func (db RateLimitStore) Take(ctx context.Context, ws, key string, burst int, rate float64, now time.Time) (Bucket, error) {
 	if burst < 1 || rate <= 0 {
 		return Bucket{}, fmt.Errorf("store: rate limit: burst %d, rate %v", burst, rate)
 	}

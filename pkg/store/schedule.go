@@ -78,14 +78,14 @@ func HasSchedule(o *model.Offering) bool {
 
 // schedulePut is the registry write that goes with a write of the
 // offering (in its transaction, or after an import).
-func (db *DB) schedulePut(ws string, o *model.Offering) *dynamo.Put {
+func (db ScheduleStore) schedulePut(ws string, o *model.Offering) *dynamo.Put {
 	return db.table.Put(newScheduleEntry(ws, o))
 }
 
 // ScheduleOfferings records the offerings in the scheduler's index: one
 // batch write. PutMissing calls it for imported offerings; CreateOffering
 // and UpdateOffering write the entry in their transaction.
-func (db *DB) ScheduleOfferings(ctx context.Context, ws string, offerings []model.Offering) error {
+func (db ScheduleStore) ScheduleOfferings(ctx context.Context, ws string, offerings []model.Offering) error {
 	items := make([]any, len(offerings))
 	for i := range offerings {
 		items[i] = newScheduleEntry(ws, &offerings[i])
@@ -105,7 +105,7 @@ type ScheduledOffering struct {
 // ScheduledOfferings lists the offerings with any reminder or summary
 // setting on, across workspaces, in workspace order: one Query of the
 // scheduler's index (never a Scan).
-func (db *DB) ScheduledOfferings(ctx context.Context) ([]ScheduledOffering, error) {
+func (db ScheduleStore) ScheduledOfferings(ctx context.Context) ([]ScheduledOffering, error) {
 	var items []scheduleEntry
 	err := db.table.Get(AttrPK, schedulePK).Filter("$ = ?", "active", true).All(ctx, &items)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
@@ -245,7 +245,7 @@ type Claim struct {
 // keeps its attempt count; another run uses one more attempt, up to
 // MaxSendAttempts, after which the claim comes back Exhausted. lease
 // bounds how long one attempt may take.
-func (db *DB) ClaimSend(ctx context.Context, s Send, now time.Time, lease time.Duration) (Claim, error) {
+func (db ScheduleStore) ClaimSend(ctx context.Context, s Send, now time.Time, lease time.Duration) (Claim, error) {
 	token := newToken()
 	run := model.NewTime(now).SortKey()
 	rec := SendRecord{
@@ -300,7 +300,7 @@ var ErrClaimLost = errors.New("store: send record claimed by another attempt")
 
 // CompleteSend marks the claimed record sent. Returns ErrClaimLost if the
 // token no longer holds it.
-func (db *DB) CompleteSend(ctx context.Context, s Send, token, messageID string, now time.Time) error {
+func (db ScheduleStore) CompleteSend(ctx context.Context, s Send, token, messageID string, now time.Time) error {
 	err := db.table.Update(AttrPK, sentPK(s.Workspace, s.Offering)).Range(AttrSK, s.Key()).
 		Set(attrSendStatus, SendSent).Set("sent_at", model.NewTime(now).SortKey()).Set("message_id", messageID).
 		Remove("error", "mail").
@@ -313,7 +313,7 @@ func (db *DB) CompleteSend(ctx context.Context, s Send, token, messageID string,
 
 // FailSend marks the claimed record failed, so the next run retries it.
 // Returns ErrClaimLost if the token no longer holds it.
-func (db *DB) FailSend(ctx context.Context, s Send, token, cause string) error {
+func (db ScheduleStore) FailSend(ctx context.Context, s Send, token, cause string) error {
 	if len(cause) > 500 {
 		cause = cause[:500]
 	}
@@ -330,7 +330,7 @@ func (db *DB) FailSend(ctx context.Context, s Send, token, cause string) error {
 // no run will try it again. mail is the message it could not send, kept for
 // an operator's retry; the record joins the dead list (GSI1 SENDS#DEAD).
 // Returns ErrClaimLost if token no longer holds it.
-func (db *DB) BurySend(ctx context.Context, s Send, token, cause, mail string, now time.Time) error {
+func (db ScheduleStore) BurySend(ctx context.Context, s Send, token, cause, mail string, now time.Time) error {
 	if len(cause) > 500 {
 		cause = cause[:500]
 	}
@@ -357,7 +357,7 @@ var ErrNotDead = errors.New("store: send record is not dead")
 // a new token and lease, one more attempt, off the dead list. It returns
 // the record, with the message it keeps, and the claim's token; the caller
 // sends it and then calls CompleteSend, or BurySend again.
-func (db *DB) ReviveSend(ctx context.Context, ref SendRef, now time.Time, lease time.Duration) (*SendRecord, string, error) {
+func (db ScheduleStore) ReviveSend(ctx context.Context, ref SendRef, now time.Time, lease time.Duration) (*SendRecord, string, error) {
 	token := newToken()
 	var rec SendRecord
 	err := db.table.Update(AttrPK, sentPK(ref.Workspace, ref.Offering)).Range(AttrSK, ref.Key).
@@ -376,7 +376,7 @@ func (db *DB) ReviveSend(ctx context.Context, ref SendRef, now time.Time, lease 
 
 // DeadSends lists the dead send records of every workspace, by workspace,
 // offering and key: one Query of GSI1 SENDS#DEAD (sparse).
-func (db *DB) DeadSends(ctx context.Context) ([]SendRecord, error) {
+func (db ScheduleStore) DeadSends(ctx context.Context) ([]SendRecord, error) {
 	var out []SendRecord
 	err := db.table.Get("GSI1PK", deadPK).Index("GSI1").All(ctx, &out)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
@@ -387,7 +387,7 @@ func (db *DB) DeadSends(ctx context.Context) ([]SendRecord, error) {
 
 // SendRecords returns an offering's send records whose key begins with
 // prefix (a kind, or kind#period): one Query of WS#<ws>#SENT#<offering>.
-func (db *DB) SendRecords(ctx context.Context, ws string, offering int64, prefix string) (map[string]*SendRecord, error) {
+func (db ScheduleStore) SendRecords(ctx context.Context, ws string, offering int64, prefix string) (map[string]*SendRecord, error) {
 	var items []SendRecord
 	q := db.table.Get(AttrPK, sentPK(ws, offering)).Consistent(true)
 	if prefix != "" {
@@ -405,7 +405,7 @@ func (db *DB) SendRecords(ctx context.Context, ws string, offering int64, prefix
 
 // InvestmentStatusCounts counts an offering's investments in each status:
 // one COUNT Query of GSI3 per status (items are counted, not returned).
-func (db *DB) InvestmentStatusCounts(ctx context.Context, ws string, offering int64) (map[string]int64, error) {
+func (db InvestingStore) InvestmentStatusCounts(ctx context.Context, ws string, offering int64) (map[string]int64, error) {
 	out := make(map[string]int64, len(model.InvestmentStatuses))
 	for _, st := range model.InvestmentStatuses {
 		n, err := db.table.Get("GSI3PK", investmentsByStatusPK(ws, st.Value)).Index("GSI3").

@@ -96,7 +96,7 @@ type scopeCounters struct {
 }
 
 // readCounter is a consistent read of a counter item (zero if none).
-func (db *DB) readCounter(ctx context.Context, pk string, investor int64) (*investorCounter, error) {
+func (db InvestingStore) readCounter(ctx context.Context, pk string, investor int64) (*investorCounter, error) {
 	var c investorCounter
 	err := db.table.Get(AttrPK, pk).Range(AttrSK, dynamo.Equal, padID(investor)).Consistent(true).One(ctx, &c)
 	if errors.Is(err, dynamo.ErrNotFound) {
@@ -107,7 +107,7 @@ func (db *DB) readCounter(ctx context.Context, pk string, investor int64) (*inve
 
 // scopeCountersOf reads the investor's counters at the issuer and the
 // workspace level.
-func (db *DB) scopeCountersOf(ctx context.Context, ws string, issuer, investor int64) (*scopeCounters, error) {
+func (db InvestingStore) scopeCountersOf(ctx context.Context, ws string, issuer, investor int64) (*scopeCounters, error) {
 	sc := &scopeCounters{issuer: issuer}
 	var err error
 	if issuer != 0 {
@@ -126,7 +126,7 @@ func (db *DB) scopeCountersOf(ctx context.Context, ws string, issuer, investor i
 // as read) and of the issuer's and workspace's totals. create also writes
 // the investor-of-issuer link when no counter moves (the link is what an
 // issuer key's investor list reads).
-func (db *DB) addScopeTotals(t *txn, ws string, investor int64, sc *scopeCounters, d delta, create bool) {
+func (db InvestingStore) addScopeTotals(t *txn, ws string, investor int64, sc *scopeCounters, d delta, create bool) {
 	type level struct {
 		c      *investorCounter
 		aggSK  string
@@ -177,7 +177,7 @@ func (db *DB) addScopeTotals(t *txn, ws string, investor int64, sc *scopeCounter
 // (OfferingAggregates), an issuer's or the workspace's (one GetItem). The
 // investor counts are distinct investors across the scope. Offering is
 // zero for issuer and workspace totals.
-func (db *DB) ScopeAggregate(ctx context.Context, ws string, sc Scope) (model.Aggregate, error) {
+func (db InvestingStore) ScopeAggregate(ctx context.Context, ws string, sc Scope) (model.Aggregate, error) {
 	if sc.Offering != 0 {
 		aggs, err := db.OfferingAggregates(ctx, ws, []int64{sc.Offering})
 		if err != nil {
@@ -210,12 +210,12 @@ func (db *DB) ScopeAggregate(ctx context.Context, ws string, sc Scope) (model.Ag
 // right are left alone, so running it twice writes only the totals, with
 // the same values. Like RebuildAggregates it is for imports and repairs
 // and must not race live writes.
-func (db *DB) RebuildScopeAggregates(ctx context.Context, ws string) error {
-	offs, err := db.ScopeOfferings(ctx, ws, Scope{})
+func (db InvestingStore) RebuildScopeAggregates(ctx context.Context, ws string) error {
+	offs, err := OfferingStore(db).ScopeOfferings(ctx, ws, Scope{})
 	if err != nil {
 		return err
 	}
-	issuerItems, err := queryInto[linkItem](ctx, db, tableKey(issuerPK(ws)), nil)
+	issuerItems, err := queryInto[linkItem](ctx, db.core, tableKey(issuerPK(ws)), nil)
 	if err != nil {
 		return err
 	}
@@ -223,7 +223,7 @@ func (db *DB) RebuildScopeAggregates(ctx context.Context, ws string) error {
 	for i := range offs {
 		ids[i] = offs[i].ID
 	}
-	aggItems, err := batchGet[aggregateItem](ctx, db, aggregatePK(ws), ids)
+	aggItems, err := batchGet[aggregateItem](ctx, db.core, aggregatePK(ws), ids)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (db *DB) RebuildScopeAggregates(ctx context.Context, ws string) error {
 	g.SetLimit(importWorkers)
 	for i, o := range offs {
 		g.Go(func() (err error) {
-			holdings[i], err = queryInto[holdingItem](gctx, db, tableKey(investorsOfOfferingPK(ws, o.ID)), nil)
+			holdings[i], err = queryInto[holdingItem](gctx, db.core, tableKey(investorsOfOfferingPK(ws, o.ID)), nil)
 			return err
 		})
 	}
@@ -266,7 +266,7 @@ func (db *DB) RebuildScopeAggregates(ctx context.Context, ws string) error {
 	haveCounters := make([][]investorCounter, len(counterPKs))
 	for i, pk := range counterPKs {
 		g.Go(func() (err error) {
-			haveCounters[i], err = queryInto[investorCounter](gctx, db, tableKey(pk), nil)
+			haveCounters[i], err = queryInto[investorCounter](gctx, db.core, tableKey(pk), nil)
 			return err
 		})
 	}

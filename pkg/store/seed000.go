@@ -93,7 +93,7 @@ func newIssuerItem(ws string, i *model.Issuer) *issuerItem {
 
 // getOne reads one item into out, counting it in the request's Stats.
 // Returns dynamo.ErrNotFound when absent.
-func (db *DB) getOne(ctx context.Context, pk, sk string, out any) error {
+func (db *core) getOne(ctx context.Context, pk, sk string, out any) error {
 	var cc dynamo.ConsumedCapacity
 	err := db.table.Get(AttrPK, pk).Range(AttrSK, dynamo.Equal, sk).ConsumedCapacity(&cc).One(ctx, out)
 	if err == nil {
@@ -105,7 +105,7 @@ func (db *DB) getOne(ctx context.Context, pk, sk string, out any) error {
 }
 
 // Offering returns one offering. Returns dynamo.ErrNotFound if absent.
-func (db *DB) Offering(ctx context.Context, ws string, id int64) (*model.Offering, error) {
+func (db OfferingStore) Offering(ctx context.Context, ws string, id int64) (*model.Offering, error) {
 	var it offeringItem
 	if err := db.getOne(ctx, offeringPK(ws), padID(id), &it); err != nil {
 		return nil, err
@@ -114,7 +114,7 @@ func (db *DB) Offering(ctx context.Context, ws string, id int64) (*model.Offerin
 }
 
 // Investment returns one investment. Returns dynamo.ErrNotFound if absent.
-func (db *DB) Investment(ctx context.Context, ws string, id int64) (*model.Investment, error) {
+func (db InvestingStore) Investment(ctx context.Context, ws string, id int64) (*model.Investment, error) {
 	var it investmentItem
 	if err := db.getOne(ctx, investmentPK(ws), padID(id), &it); err != nil {
 		return nil, err
@@ -123,7 +123,7 @@ func (db *DB) Investment(ctx context.Context, ws string, id int64) (*model.Inves
 }
 
 // Investor returns one investor. Returns dynamo.ErrNotFound if absent.
-func (db *DB) Investor(ctx context.Context, ws string, id int64) (*model.Investor, error) {
+func (db InvestorStore) Investor(ctx context.Context, ws string, id int64) (*model.Investor, error) {
 	var it investorItem
 	if err := db.getOne(ctx, investorPK(ws), padID(id), &it); err != nil {
 		return nil, err
@@ -132,7 +132,7 @@ func (db *DB) Investor(ctx context.Context, ws string, id int64) (*model.Investo
 }
 
 // User returns one user. Returns dynamo.ErrNotFound if absent.
-func (db *DB) User(ctx context.Context, ws string, id int64) (*model.User, error) {
+func (db UserStore) User(ctx context.Context, ws string, id int64) (*model.User, error) {
 	var it userItem
 	if err := db.getOne(ctx, userPK(ws), padID(id), &it); err != nil {
 		return nil, err
@@ -141,7 +141,7 @@ func (db *DB) User(ctx context.Context, ws string, id int64) (*model.User, error
 }
 
 // Issuer returns one issuer. Returns dynamo.ErrNotFound if absent.
-func (db *DB) Issuer(ctx context.Context, ws string, id int64) (*model.Issuer, error) {
+func (db OfferingStore) Issuer(ctx context.Context, ws string, id int64) (*model.Issuer, error) {
 	var it issuerItem
 	if err := db.getOne(ctx, issuerPK(ws), padID(id), &it); err != nil {
 		return nil, err
@@ -152,7 +152,7 @@ func (db *DB) Issuer(ctx context.Context, ws string, id int64) (*model.Issuer, e
 // InvestorLinked reports whether the investor has an investment in the
 // offering (or, with issuer set, in any offering of that issuer): what an
 // offering- or issuer-scoped key may see of investors.
-func (db *DB) InvestorLinked(ctx context.Context, ws string, investor int64, offering, issuer int64) (bool, error) {
+func (db InvestorStore) InvestorLinked(ctx context.Context, ws string, investor int64, offering, issuer int64) (bool, error) {
 	pk := investorsOfOfferingPK(ws, offering)
 	if issuer != 0 {
 		pk = investorsOfIssuerPK(ws, issuer)
@@ -166,7 +166,7 @@ func (db *DB) InvestorLinked(ctx context.Context, ws string, investor int64, off
 }
 
 // batchGet reads items of one kind by sort key; missing ones are skipped.
-func batchGet[T any](ctx context.Context, db *DB, pk string, ids []int64) ([]T, error) {
+func batchGet[T any](ctx context.Context, db *core, pk string, ids []int64) ([]T, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -182,7 +182,7 @@ func batchGet[T any](ctx context.Context, db *DB, pk string, ids []int64) ([]T, 
 
 // batchGetOf is the BatchGet of the distinct ids in one partition (ids
 // must not be empty).
-func (db *DB) batchGetOf(pk string, ids []int64) *dynamo.BatchGet {
+func (db *core) batchGetOf(pk string, ids []int64) *dynamo.BatchGet {
 	ids = uniq(ids)
 	keys := make([]dynamo.Keyed, len(ids))
 	for i, id := range ids {
@@ -206,8 +206,8 @@ func uniq(ids []int64) []int64 {
 
 // InvestorGraphs loads investors with their users and entities, keyed by
 // investor id: three batched reads however many investors there are.
-func (db *DB) InvestorGraphs(ctx context.Context, ws string, ids []int64) (map[int64]model.InvestorGraph, error) {
-	investors, err := batchGet[investorItem](ctx, db, investorPK(ws), ids)
+func (db InvestorStore) InvestorGraphs(ctx context.Context, ws string, ids []int64) (map[int64]model.InvestorGraph, error) {
+	investors, err := batchGet[investorItem](ctx, db.core, investorPK(ws), ids)
 	if err != nil {
 		return nil, err
 	}
@@ -221,11 +221,11 @@ func (db *DB) InvestorGraphs(ctx context.Context, ws string, ids []int64) (map[i
 			entityIDs = append(entityIDs, *inv.IndividualEntity)
 		}
 	}
-	users, err := batchGet[userItem](ctx, db, userPK(ws), userIDs)
+	users, err := batchGet[userItem](ctx, db.core, userPK(ws), userIDs)
 	if err != nil {
 		return nil, err
 	}
-	entities, err := batchGet[entityItem](ctx, db, entityPK(ws), entityIDs)
+	entities, err := batchGet[entityItem](ctx, db.core, entityPK(ws), entityIDs)
 	if err != nil {
 		return nil, err
 	}

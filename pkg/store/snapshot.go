@@ -69,7 +69,7 @@ var objectKinds = []objectKind{
 // imports raise above every imported id) read by parallel consistent
 // Queries; the last range is open-ended so nothing above the counter is
 // missed. It never scans.
-func (db *DB) LoadWorkspace(ctx context.Context, ws string) (Objects, error) {
+func (db ReadModelStore) LoadWorkspace(ctx context.Context, ws string) (Objects, error) {
 	type job struct {
 		k      objectKind
 		lo, hi int64 // hi 0: open-ended
@@ -134,7 +134,7 @@ func (o *Objects) add(p Objects) {
 
 // LoadRefs reads the objects refs name with consistent BatchGets, one per
 // kind; an object that is not returned no longer exists.
-func (db *DB) LoadRefs(ctx context.Context, ws string, refs []Ref) (Objects, error) {
+func (db ReadModelStore) LoadRefs(ctx context.Context, ws string, refs []Ref) (Objects, error) {
 	byKind := map[string][]int64{}
 	for _, r := range refs {
 		byKind[r.Kind] = append(byKind[r.Kind], r.ID)

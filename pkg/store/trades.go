@@ -41,7 +41,7 @@ type Trade struct {
 func tradesPK(clerkID string) string { return identityPK(clerkID) + "#TRADE" }
 
 // Trades lists a user's trades.
-func (db *DB) Trades(ctx context.Context, clerkID string) ([]Trade, error) {
+func (db TradeStore) Trades(ctx context.Context, clerkID string) ([]Trade, error) {
 	var ts []Trade
 	err := db.table.Get(AttrPK, tradesPK(clerkID)).All(ctx, &ts)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
@@ -54,7 +54,7 @@ func (db *DB) Trades(ctx context.Context, clerkID string) ([]Trade, error) {
 // keeps its id and created_at; its fields are replaced and its version
 // bumped only when they changed, so importing the same file twice changes
 // nothing. It reports whether the trade was new.
-func (db *DB) ImportTrade(ctx context.Context, clerkID string, t *Trade) (bool, error) {
+func (db TradeStore) ImportTrade(ctx context.Context, clerkID string, t *Trade) (bool, error) {
 	t.PK, t.SK = tradesPK(clerkID), "TRADE#"+t.TradeID
 	var old Trade
 	err := db.table.Get(AttrPK, t.PK).Range(AttrSK, dynamo.Equal, t.SK).Consistent(true).One(ctx, &old)

@@ -23,7 +23,7 @@ type mailKeyItem struct {
 // dynamo.ErrNotFound
 // when none was ever made. Verifying a link only reads: a forged token
 // naming any workspace must not create anything.
-func (db *DB) ExistingMailKey(ctx context.Context, ws string) ([]byte, error) {
+func (db MailKeyStore) ExistingMailKey(ctx context.Context, ws string) ([]byte, error) {
 	var it mailKeyItem
 	err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, skMailKey).Consistent(true).One(ctx, &it)
 	switch {
@@ -40,7 +40,7 @@ func (db *DB) ExistingMailKey(ctx context.Context, ws string) ([]byte, error) {
 // concurrent first uses agree. Keeping it per workspace in the table needs
 // no secret plumbing and limits what a leaked key can do to one tenant's
 // opt-outs; deleting the item rotates it (old links stop working).
-func (db *DB) MailKey(ctx context.Context, ws string) ([]byte, error) {
+func (db MailKeyStore) MailKey(ctx context.Context, ws string) ([]byte, error) {
 	if key, err := db.ExistingMailKey(ctx, ws); err == nil || !errors.Is(err, dynamo.ErrNotFound) {
 		return key, err
 	}
@@ -63,7 +63,7 @@ func (db *DB) MailKey(ctx context.Context, ws string) ([]byte, error) {
 // before it is refused as stale), in one transaction with the change
 // feed, since investors are list objects. Returns dynamo.ErrNotFound for
 // an unknown investor.
-func (db *DB) OptOutOfEmail(ctx context.Context, ws string, investor int64) error {
+func (db InvestorStore) OptOutOfEmail(ctx context.Context, ws string, investor int64) error {
 	t := db.newTxn().changed(ws, KindInvestor, investor)
 	t.update(tagNotFound, db.table.Update(AttrPK, investorPK(ws)).Range(AttrSK, padID(investor)).
 		Set("receive_emails", false).Add(attrVersion, 1).If("attribute_exists(PK)"))

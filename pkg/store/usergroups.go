@@ -108,21 +108,15 @@ func newMemberItem(ws string, m UserGroupMember) *userGroupMemberItem {
 	}
 }
 
-func (db *DB) putLead(t *txn, ws, uuid string, group int64) {
+func (db GroupStore) putLead(t *txn, ws, uuid string, group int64) {
 	t.put(tagLead, db.table.Put(uniqueItem{PK: groupLeadPK(ws, uuid), SK: skUniqueItem, ID: group}).If("attribute_not_exists(PK)"))
-}
-
-// checkUser is the condition that a user record exists, so a group never
-// names a user deleted while it was written.
-func (db *DB) checkUser(t *txn, ws string, id int64) {
-	t.check(tagNotFound, db.table.Check(AttrPK, userPK(ws)).Range(AttrSK, padID(id)).If("attribute_exists(PK)"))
 }
 
 // CreateUserGroup allocates the group's id and writes the group, its lead
 // uniqueness item and its members in one transaction, each member
 // conditioned on its user record existing. Returns ErrLeadTaken, or
 // dynamo.ErrNotFound when a user record vanished meanwhile.
-func (db *DB) CreateUserGroup(ctx context.Context, ws string, g *UserGroup, members []UserGroupMember) error {
+func (db GroupStore) CreateUserGroup(ctx context.Context, ws string, g *UserGroup, members []UserGroupMember) error {
 	// Refuse a taken lead before allocating an id, so a refused create
 	// leaves even the id counter as it was (a race still may not).
 	if g.LeadUUID != "" && db.leadTaken(ctx, ws, g.LeadUUID, 0) {
@@ -140,7 +134,7 @@ func (db *DB) CreateUserGroup(ctx context.Context, ws string, g *UserGroup, memb
 	}
 	for _, m := range members {
 		m.Group = id
-		db.checkUser(t, ws, m.User)
+		UserStore(db).checkUser(t, ws, m.User)
 		t.put(tagExists, db.table.Put(newMemberItem(ws, m)).If("attribute_not_exists(PK)"))
 	}
 	err = t.run(ctx)
@@ -153,14 +147,14 @@ func (db *DB) CreateUserGroup(ctx context.Context, ws string, g *UserGroup, memb
 // leadTaken reports whether a stale-tagged failure was the lead
 // uniqueness: the UUID's item names another group. (tagError maps the
 // lead tag to ErrStale like any tag it does not know.)
-func (db *DB) leadTaken(ctx context.Context, ws, uuid string, group int64) bool {
+func (db GroupStore) leadTaken(ctx context.Context, ws, uuid string, group int64) bool {
 	var u uniqueItem
 	err := db.table.Get(AttrPK, groupLeadPK(ws, uuid)).Range(AttrSK, dynamo.Equal, skUniqueItem).Consistent(true).One(ctx, &u)
 	return err == nil && u.ID != group
 }
 
 // UserGroup returns a group of the workspace, or dynamo.ErrNotFound.
-func (db *DB) UserGroup(ctx context.Context, ws string, id int64) (*UserGroup, error) {
+func (db GroupStore) UserGroup(ctx context.Context, ws string, id int64) (*UserGroup, error) {
 	var it userGroupItem
 	if err := db.table.Get(AttrPK, userGroupPK(ws)).Range(AttrSK, dynamo.Equal, padID(id)).Consistent(true).One(ctx, &it); err != nil {
 		return nil, err
@@ -170,7 +164,7 @@ func (db *DB) UserGroup(ctx context.Context, ws string, id int64) (*UserGroup, e
 
 // UserGroups returns every group of the workspace in id order: one Query
 // of the workspace's group partition.
-func (db *DB) UserGroups(ctx context.Context, ws string) ([]UserGroup, error) {
+func (db GroupStore) UserGroups(ctx context.Context, ws string) ([]UserGroup, error) {
 	var its []userGroupItem
 	var cc dynamo.ConsumedCapacity
 	err := db.table.Get(AttrPK, userGroupPK(ws)).ConsumedCapacity(&cc).All(ctx, &its)
@@ -187,7 +181,7 @@ func (db *DB) UserGroups(ctx context.Context, ws string) ([]UserGroup, error) {
 
 // UserGroupByLead returns the group whose lead user has the UUID, or
 // dynamo.ErrNotFound.
-func (db *DB) UserGroupByLead(ctx context.Context, ws, uuid string) (*UserGroup, error) {
+func (db GroupStore) UserGroupByLead(ctx context.Context, ws, uuid string) (*UserGroup, error) {
 	var u uniqueItem
 	if err := db.table.Get(AttrPK, groupLeadPK(ws, strings.ToLower(uuid))).Range(AttrSK, dynamo.Equal, skUniqueItem).Consistent(true).One(ctx, &u); err != nil {
 		return nil, err
@@ -197,7 +191,7 @@ func (db *DB) UserGroupByLead(ctx context.Context, ws, uuid string) (*UserGroup,
 
 // UserGroupMembers returns one group's members in user id order (one
 // Query).
-func (db *DB) UserGroupMembers(ctx context.Context, ws string, id int64) ([]UserGroupMember, error) {
+func (db GroupStore) UserGroupMembers(ctx context.Context, ws string, id int64) ([]UserGroupMember, error) {
 	var its []userGroupMemberItem
 	var cc dynamo.ConsumedCapacity
 	err := db.table.Get(AttrPK, userGroupMembersPK(ws, id)).Consistent(true).ConsumedCapacity(&cc).All(ctx, &its)
@@ -213,7 +207,7 @@ func (db *DB) UserGroupMembers(ctx context.Context, ws string, id int64) ([]User
 }
 
 // UserGroupMember returns one member, or ErrNotMember.
-func (db *DB) UserGroupMember(ctx context.Context, ws string, group, user int64) (*UserGroupMember, error) {
+func (db GroupStore) UserGroupMember(ctx context.Context, ws string, group, user int64) (*UserGroupMember, error) {
 	var it userGroupMemberItem
 	err := db.table.Get(AttrPK, userGroupMembersPK(ws, group)).Range(AttrSK, dynamo.Equal, padID(user)).Consistent(true).One(ctx, &it)
 	if errors.Is(err, dynamo.ErrNotFound) {
@@ -228,7 +222,7 @@ func (db *DB) UserGroupMember(ctx context.Context, ws string, group, user int64)
 // GroupsOfUser returns the groups a user belongs to, with the member item
 // of each: a Query of the user's GSI1 partition, then the groups in one
 // batch. Member items of a group deleted meanwhile are left out.
-func (db *DB) GroupsOfUser(ctx context.Context, ws string, user int64) ([]GroupMembership, error) {
+func (db GroupStore) GroupsOfUser(ctx context.Context, ws string, user int64) ([]GroupMembership, error) {
 	var its []userGroupMemberItem
 	err := db.table.Get("GSI1PK", groupsOfUserPK(ws, user)).Index("GSI1").All(ctx, &its)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
@@ -241,7 +235,7 @@ func (db *DB) GroupsOfUser(ctx context.Context, ws string, user int64) ([]GroupM
 	for i := range its {
 		ids[i] = its[i].Group
 	}
-	groups, err := batchGet[userGroupItem](ctx, db, userGroupPK(ws), ids)
+	groups, err := batchGet[userGroupItem](ctx, db.core, userGroupPK(ws), ids)
 	if err != nil {
 		return nil, err
 	}
@@ -260,13 +254,13 @@ func (db *DB) GroupsOfUser(ctx context.Context, ws string, user int64) ([]GroupM
 
 // UserIDByEmail returns the id of the workspace's user record with the
 // e-mail (case-insensitively), or dynamo.ErrNotFound.
-func (db *DB) UserIDByEmail(ctx context.Context, ws, email string) (int64, error) {
+func (db UserStore) UserIDByEmail(ctx context.Context, ws, email string) (int64, error) {
 	var u uniqueItem
 	err := db.table.Get(AttrPK, userEmailPK(ws, strings.ToLower(strings.TrimSpace(email)))).Range(AttrSK, dynamo.Equal, skUniqueItem).Consistent(true).One(ctx, &u)
 	return u.ID, err
 }
 
-func (db *DB) putGroup(t *txn, ws string, g *UserGroup, old int64) {
+func (db GroupStore) putGroup(t *txn, ws string, g *UserGroup, old int64) {
 	cond, args := versionCond(attrVersion, old)
 	t.put(tagStale, db.table.Put(&userGroupItem{Keys: Keys{PK: userGroupPK(ws), SK: padID(g.ID)}, UserGroup: *g}).If("attribute_exists(PK) AND ("+cond+")", args...))
 }
@@ -275,7 +269,7 @@ func (db *DB) putGroup(t *txn, ws string, g *UserGroup, old int64) {
 // feature flags, lead). A new lead must already be a member; the lead
 // uniqueness item moves in the same transaction. Returns ErrStale,
 // ErrLeadTaken or ErrNotMember.
-func (db *DB) SaveUserGroup(ctx context.Context, ws string, g *UserGroup, old int64, oldLeadUUID string) error {
+func (db GroupStore) SaveUserGroup(ctx context.Context, ws string, g *UserGroup, old int64, oldLeadUUID string) error {
 	g.Version = old + 1
 	t := db.newTxn()
 	db.putGroup(t, ws, g, old)
@@ -301,16 +295,16 @@ func (db *DB) SaveUserGroup(ctx context.Context, ws string, g *UserGroup, old in
 // bumpGroup is the group update every membership change carries: the
 // member count moves by d and the version by one, so a concurrent
 // versioned save of the group fails and re-reads.
-func (db *DB) bumpGroup(ws string, group, d int64) *dynamo.Update {
+func (db GroupStore) bumpGroup(ws string, group, d int64) *dynamo.Update {
 	return db.table.Update(AttrPK, userGroupPK(ws)).Range(AttrSK, padID(group)).
 		Add("member_count", d).Add(attrVersion, 1).Set("updated_at", idNow()).If("attribute_exists(PK)")
 }
 
 // AddUserGroupMember adds a member to a group. Returns dynamo.ErrNotFound
 // when the group or the user record is missing, ErrAlreadyMember.
-func (db *DB) AddUserGroupMember(ctx context.Context, ws string, m UserGroupMember) error {
+func (db GroupStore) AddUserGroupMember(ctx context.Context, ws string, m UserGroupMember) error {
 	t := db.newTxn()
-	db.checkUser(t, ws, m.User)
+	UserStore(db).checkUser(t, ws, m.User)
 	t.update(tagNotFound, db.bumpGroup(ws, m.Group, 1))
 	t.put(tagExists, db.table.Put(newMemberItem(ws, m)).If("attribute_not_exists(PK)"))
 	err := t.run(ctx)
@@ -322,7 +316,7 @@ func (db *DB) AddUserGroupMember(ctx context.Context, ws string, m UserGroupMemb
 
 // SetUserGroupMember updates a member's role and signatory mark if the
 // member exists. Returns ErrNotMember.
-func (db *DB) SetUserGroupMember(ctx context.Context, ws string, m UserGroupMember) error {
+func (db GroupStore) SetUserGroupMember(ctx context.Context, ws string, m UserGroupMember) error {
 	err := db.table.Update(AttrPK, userGroupMembersPK(ws, m.Group)).Range(AttrSK, padID(m.User)).
 		Set("role", m.Role).Set("signatory", m.Signatory).If("attribute_exists(PK)").Run(ctx)
 	if dynamo.IsCondCheckFailed(err) {
@@ -333,7 +327,7 @@ func (db *DB) SetUserGroupMember(ctx context.Context, ws string, m UserGroupMemb
 
 // RemoveUserGroupMember removes a member other than the lead. Returns
 // ErrNotMember, ErrIsLead or dynamo.ErrNotFound (no group).
-func (db *DB) RemoveUserGroupMember(ctx context.Context, ws string, group, user int64) error {
+func (db GroupStore) RemoveUserGroupMember(ctx context.Context, ws string, group, user int64) error {
 	t := db.newTxn()
 	t.delete(tagExists, db.table.Delete(AttrPK, userGroupMembersPK(ws, group)).Range(AttrSK, padID(user)).If("attribute_exists(PK)"))
 	t.update(tagStale, db.bumpGroup(ws, group, -1).If("attribute_not_exists(lead_user) OR lead_user <> ?", user))
@@ -360,7 +354,7 @@ const maxTxItems = 100
 // when they fit in it. A larger group's member items are deleted in
 // batches right after; until then no read shows them (GroupsOfUser joins
 // on the group). Returns ErrStale.
-func (db *DB) DeleteUserGroup(ctx context.Context, ws string, g *UserGroup) error {
+func (db GroupStore) DeleteUserGroup(ctx context.Context, ws string, g *UserGroup) error {
 	members, err := db.UserGroupMembers(ctx, ws, g.ID)
 	if err != nil {
 		return err
@@ -372,7 +366,7 @@ func (db *DB) DeleteUserGroup(ctx context.Context, ws string, g *UserGroup) erro
 		t.delete(tagNone, db.table.Delete(AttrPK, groupLeadPK(ws, g.LeadUUID)).Range(AttrSK, skUniqueItem).If("attribute_not_exists(PK) OR id = ?", g.ID))
 	}
 	if g.ShellInvitation != "" {
-		inv, err := db.Invitation(ctx, ws, g.ShellInvitation)
+		inv, err := IdentityStore(db).Invitation(ctx, ws, g.ShellInvitation)
 		if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
 			return err
 		}
@@ -409,7 +403,7 @@ func (db *DB) DeleteUserGroup(ctx context.Context, ws string, g *UserGroup) erro
 // names the group and the invitee's user record, and the invitation's
 // uniqueness item. The invitee takes the group over when they sign in
 // (AcceptInvitations → shellTakeover). Returns ErrDuplicateInvitation.
-func (db *DB) CreateShellInvitation(ctx context.Context, ws, email string, authGroup int, role, invitedBy string,
+func (db GroupStore) CreateShellInvitation(ctx context.Context, ws, email string, authGroup int, role, invitedBy string,
 	g *UserGroup, members []UserGroupMember, invitee int64) (*Invitation, error) {
 	if pending, err := db.InvitationPending(ctx, ws, email); err != nil {
 		return nil, err
@@ -434,10 +428,10 @@ func (db *DB) CreateShellInvitation(ctx context.Context, ws, email string, authG
 	t.put(tagExists, db.table.Put(&userGroupItem{Keys: Keys{PK: userGroupPK(ws), SK: padID(id)}, UserGroup: *g}).If("attribute_not_exists(PK)"))
 	t.put(tagEmail, db.table.Put(inv).If("attribute_not_exists(PK)"))
 	t.put(tagEmail, db.table.Put(map[string]any{AttrPK: inviteeEmailPK(ws, email), AttrSK: skUnique, "id": inv.ID}).If("attribute_not_exists(PK)"))
-	db.checkUser(t, ws, invitee)
+	UserStore(db).checkUser(t, ws, invitee)
 	for _, m := range members {
 		m.Group = id
-		db.checkUser(t, ws, m.User)
+		UserStore(db).checkUser(t, ws, m.User)
 		t.put(tagExists, db.table.Put(newMemberItem(ws, m)).If("attribute_not_exists(PK)"))
 	}
 	err = t.run(ctx)
@@ -452,7 +446,7 @@ func (db *DB) CreateShellInvitation(ctx context.Context, ws, email string, authG
 
 // InvitationPending reports whether the e-mail has a pending invitation
 // to the workspace (its uniqueness item exists).
-func (db *DB) InvitationPending(ctx context.Context, ws, email string) (bool, error) {
+func (db GroupStore) InvitationPending(ctx context.Context, ws, email string) (bool, error) {
 	var it map[string]any
 	err := db.table.Get(AttrPK, inviteeEmailPK(ws, email)).Range(AttrSK, dynamo.Equal, skUnique).Consistent(true).One(ctx, &it)
 	if errors.Is(err, dynamo.ErrNotFound) {
@@ -463,7 +457,7 @@ func (db *DB) InvitationPending(ctx context.Context, ws, email string) (bool, er
 
 // DeleteShellInvitation takes back a shell invitation and its group (the
 // e-mail could not be sent).
-func (db *DB) DeleteShellInvitation(ctx context.Context, inv *Invitation) error {
+func (db GroupStore) DeleteShellInvitation(ctx context.Context, inv *Invitation) error {
 	g, err := db.UserGroup(ctx, inv.Workspace, inv.ShellGroup)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
 		return err
@@ -473,7 +467,7 @@ func (db *DB) DeleteShellInvitation(ctx context.Context, inv *Invitation) error 
 			return err
 		}
 	}
-	return db.DeleteInvitation(ctx, inv)
+	return IdentityStore(db).DeleteInvitation(ctx, inv)
 }
 
 // ShellLeadRole is the group role the invitee of a shell gets on taking it
@@ -485,7 +479,7 @@ const ShellLeadRole = "admin"
 // The group update is conditioned on the group still awaiting this
 // invitation; a deleted group revoked the invitation in the same
 // transaction, so an acceptance never meets a half-deleted shell.
-func (db *DB) shellTakeover(t *txn, inv *Invitation) *txn {
+func (db GroupStore) shellTakeover(t *txn, inv *Invitation) *txn {
 	if inv.ShellGroup == 0 {
 		return t
 	}

@@ -33,7 +33,7 @@ var (
 
 // UserByEmail returns the workspace's user with the e-mail (compared
 // lower-cased, as the uniqueness item is keyed), or dynamo.ErrNotFound.
-func (db *DB) UserByEmail(ctx context.Context, ws, email string) (*model.User, error) {
+func (db UserStore) UserByEmail(ctx context.Context, ws, email string) (*model.User, error) {
 	var u uniqueItem
 	err := db.table.Get(AttrPK, userEmailPK(ws, strings.ToLower(strings.TrimSpace(email)))).
 		Range(AttrSK, dynamo.Equal, skUniqueItem).Consistent(true).One(ctx, &u)
@@ -47,7 +47,7 @@ func (db *DB) UserByEmail(ctx context.Context, ws, email string) (*model.User, e
 // (first and last name, no password) if there is none: how a member of the
 // workspace, or an invitee, gets their user record. A concurrent creation
 // of the same e-mail is read back, not an error.
-func (db *DB) EnsureUser(ctx context.Context, ws, email, first, last string) (*model.User, error) {
+func (db UserStore) EnsureUser(ctx context.Context, ws, email, first, last string) (*model.User, error) {
 	for range 3 {
 		u, err := db.UserByEmail(ctx, ws, email)
 		if err == nil {
@@ -104,7 +104,7 @@ type NewUserInvitation struct {
 // record yet, the user record and its e-mail uniqueness item: one
 // transaction, so a refused invitation leaves nothing behind. Returns
 // ErrDuplicateInvitation when the address has a pending invitation.
-func (db *DB) CreateUserInvitation(ctx context.Context, ws string, n NewUserInvitation) (*UserInvitation, error) {
+func (db UserStore) CreateUserInvitation(ctx context.Context, ws string, n NewUserInvitation) (*UserInvitation, error) {
 	email := strings.TrimSpace(n.Email)
 	now := time.Now()
 	inv := &UserInvitation{Invitation: Invitation{
@@ -156,7 +156,7 @@ func (db *DB) CreateUserInvitation(ctx context.Context, ws string, n NewUserInvi
 
 // UserInvitation returns an invitation of the workspace with its seed 001
 // attributes (zero for a seed 004 invitation), or dynamo.ErrNotFound.
-func (db *DB) UserInvitation(ctx context.Context, ws, id string) (*UserInvitation, error) {
+func (db UserStore) UserInvitation(ctx context.Context, ws, id string) (*UserInvitation, error) {
 	var inv UserInvitation
 	if err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, skInvitePrefix+id).Consistent(true).One(ctx, &inv); err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func (db *DB) UserInvitation(ctx context.Context, ws, id string) (*UserInvitatio
 
 // InvitationsOfEmail returns the workspace's invitations of an address,
 // any status, oldest first: one Query of the workspace's invitations.
-func (db *DB) InvitationsOfEmail(ctx context.Context, ws, email string) ([]UserInvitation, error) {
+func (db UserStore) InvitationsOfEmail(ctx context.Context, ws, email string) ([]UserInvitation, error) {
 	var all []UserInvitation
 	err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.BeginsWith, skInvitePrefix).All(ctx, &all)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
@@ -185,7 +185,7 @@ func (db *DB) InvitationsOfEmail(ctx context.Context, ws, email string) ([]UserI
 // at least gap old and fewer than max sends were made: one conditional
 // update, so racing resends send one e-mail. Returns ErrResendTooSoon, or
 // ErrStale when the invitation is no longer pending.
-func (db *DB) ClaimResend(ctx context.Context, ws, id string, gap time.Duration, maxSends int, now time.Time) error {
+func (db UserStore) ClaimResend(ctx context.Context, ws, id string, gap time.Duration, maxSends int, now time.Time) error {
 	err := db.table.Update(AttrPK, wsPK(ws)).Range(AttrSK, skInvitePrefix+id).
 		Set("last_sent", now.Unix()).Add("sent_count", 1).
 		If("attribute_exists(PK) AND $ = ?", "status", InvitationPending).
@@ -206,7 +206,7 @@ func (db *DB) ClaimResend(ctx context.Context, ws, id string, gap time.Duration,
 }
 
 // UnclaimResend takes back a resend whose e-mail could not be sent.
-func (db *DB) UnclaimResend(ctx context.Context, ws, id string, lastSent int64) error {
+func (db UserStore) UnclaimResend(ctx context.Context, ws, id string, lastSent int64) error {
 	return db.table.Update(AttrPK, wsPK(ws)).Range(AttrSK, skInvitePrefix+id).
 		Set("last_sent", lastSent).Add("sent_count", -1).If("attribute_exists(PK)").Run(ctx)
 }
@@ -223,7 +223,7 @@ func userInviteePK(email string) string {
 // item are one transaction each. The invitee's user record exists since
 // the invitation; no membership is made (they are not the team). Sign-in
 // calls it beside seed 004's AcceptInvitations.
-func (db *DB) AcceptUserInvitations(ctx context.Context, clerkID, email string) error {
+func (db UserStore) AcceptUserInvitations(ctx context.Context, clerkID, email string) error {
 	if strings.TrimSpace(email) == "" {
 		return nil
 	}
@@ -281,7 +281,7 @@ func loginTokenPK(secret string) string {
 
 // MintLoginToken stores a token for the secret and the user's audit record
 // of the mint, in one transaction.
-func (db *DB) MintLoginToken(ctx context.Context, ws, secret string, user, group int64, actor string, expires time.Time) (*LoginToken, error) {
+func (db UserStore) MintLoginToken(ctx context.Context, ws, secret string, user, group int64, actor string, expires time.Time) (*LoginToken, error) {
 	now := time.Now()
 	tok := &LoginToken{PK: loginTokenPK(secret), SK: "TOKEN", Workspace: ws, User: user, Group: group, MintedBy: actor,
 		ExpiresAt: expires.Unix(), TTL: expires.Add(24 * time.Hour).Unix()}
@@ -301,7 +301,7 @@ func (db *DB) MintLoginToken(ctx context.Context, ws, secret string, user, group
 // unused; marking it used and the user's audit record of the use are one
 // transaction, so two racing uses spend it once. Returns ErrTokenInvalid
 // otherwise.
-func (db *DB) UseLoginToken(ctx context.Context, secret, usedBy string, now time.Time) (*LoginToken, error) {
+func (db UserStore) UseLoginToken(ctx context.Context, secret, usedBy string, now time.Time) (*LoginToken, error) {
 	var tok LoginToken
 	err := db.table.Get(AttrPK, loginTokenPK(secret)).Range(AttrSK, dynamo.Equal, "TOKEN").Consistent(true).One(ctx, &tok)
 	if errors.Is(err, dynamo.ErrNotFound) {
@@ -332,7 +332,7 @@ func (db *DB) UseLoginToken(ctx context.Context, secret, usedBy string, now time
 
 // PeekLoginToken reads a token without spending it (to check its
 // workspace before the use); ErrTokenInvalid when unknown.
-func (db *DB) PeekLoginToken(ctx context.Context, secret string) (*LoginToken, error) {
+func (db UserStore) PeekLoginToken(ctx context.Context, secret string) (*LoginToken, error) {
 	var tok LoginToken
 	err := db.table.Get(AttrPK, loginTokenPK(secret)).Range(AttrSK, dynamo.Equal, "TOKEN").Consistent(true).One(ctx, &tok)
 	if errors.Is(err, dynamo.ErrNotFound) {
@@ -346,16 +346,17 @@ func (db *DB) PeekLoginToken(ctx context.Context, secret string) (*LoginToken, e
 // link of a seed 001 user to the member behind it. Sign-in calls it after
 // accepting invitations, so a new member has theirs from their first
 // request; a record that exists costs one consistent read per workspace.
-func (db *DB) LinkMemberUsers(ctx context.Context, clerkID, email, first, last string) error {
+func (db UserStore) LinkMemberUsers(ctx context.Context, clerkID, email, first, last string) error {
 	if strings.TrimSpace(email) == "" {
 		return nil
 	}
-	ms, err := db.MembershipsOf(ctx, clerkID)
+	identity := IdentityStore(db)
+	ms, err := identity.MembershipsOf(ctx, clerkID)
 	if err != nil {
 		return err
 	}
 	for _, m := range ms {
-		if _, err := db.Workspace(ctx, m.Workspace); errors.Is(err, dynamo.ErrNotFound) {
+		if _, err := identity.Workspace(ctx, m.Workspace); errors.Is(err, dynamo.ErrNotFound) {
 			continue
 		} else if err != nil {
 			return err

@@ -21,7 +21,7 @@ func workspaceNamePK(name string) string { return "WSNAME#" + strings.ToLower(st
 // line (tranche import --workspace NAME --create-workspace), creating it
 // on first use. The name → id item is global by nature: it is how a name
 // finds its tenant.
-func (db *DB) WorkspaceNamed(ctx context.Context, name string) (*Workspace, error) {
+func (db IdentityStore) WorkspaceNamed(ctx context.Context, name string) (*Workspace, error) {
 	var it nameItem
 	err := db.table.Get(AttrPK, workspaceNamePK(name)).Range(AttrSK, dynamo.Equal, skUnique).One(ctx, &it)
 	if err == nil {
@@ -47,7 +47,7 @@ func (db *DB) WorkspaceNamed(ctx context.Context, name string) (*Workspace, erro
 // WorkspaceByName returns the workspace an operator named, or
 // dynamo.ErrNotFound: it never creates one, so a mistyped name on the
 // command line is an error and not a new tenant.
-func (db *DB) WorkspaceByName(ctx context.Context, name string) (*Workspace, error) {
+func (db IdentityStore) WorkspaceByName(ctx context.Context, name string) (*Workspace, error) {
 	var it nameItem
 	err := db.table.Get(AttrPK, workspaceNamePK(name)).Range(AttrSK, dynamo.Equal, skUnique).One(ctx, &it)
 	if err != nil {
@@ -89,7 +89,7 @@ const (
 )
 
 // NextID allocates the next integer id of a kind with one atomic ADD.
-func (db *DB) NextID(ctx context.Context, ws, kind string) (int64, error) {
+func (db *core) NextID(ctx context.Context, ws, kind string) (int64, error) {
 	var c idCounter
 	err := db.table.Update(AttrPK, wsPK(ws)).Range(AttrSK, "COUNTER#"+kind).Add("n", 1).Value(ctx, &c)
 	if err != nil {
@@ -100,7 +100,7 @@ func (db *DB) NextID(ctx context.Context, ws, kind string) (int64, error) {
 
 // RaiseCounter makes sure ids of a kind continue above floor (after an
 // import that kept its ids). It never lowers a counter.
-func (db *DB) RaiseCounter(ctx context.Context, ws, kind string, floor int64) error {
+func (db *core) RaiseCounter(ctx context.Context, ws, kind string, floor int64) error {
 	err := db.table.Update(AttrPK, wsPK(ws)).Range(AttrSK, "COUNTER#"+kind).
 		Set("n", floor).If("attribute_not_exists(n) OR n < ?", floor).Run(ctx)
 	if err != nil && !dynamo.IsCondCheckFailed(err) {
@@ -110,7 +110,7 @@ func (db *DB) RaiseCounter(ctx context.Context, ws, kind string, floor int64) er
 }
 
 // Counter returns the last id allocated of a kind (0 if none).
-func (db *DB) Counter(ctx context.Context, ws, kind string) (int64, error) {
+func (db *core) Counter(ctx context.Context, ws, kind string) (int64, error) {
 	var c idCounter
 	err := db.table.Get(AttrPK, wsPK(ws)).Range(AttrSK, dynamo.Equal, "COUNTER#"+kind).One(ctx, &c)
 	if errors.Is(err, dynamo.ErrNotFound) {

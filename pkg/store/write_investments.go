@@ -31,7 +31,7 @@ type InvestmentCreate struct {
 	// goes on the investment's create record and on the offering's trail.
 	Decision *model.LimitDecision
 	// Held is the investor's holding in the offering as the rules read it
-	// (DB.Holding), nil when they did not: the per-investor maximum, Reg A
+	// (InvestingStore.Holding), nil when they did not: the per-investor maximum, Reg A
 	// Tier 2's limit and whether the investor already counts as a
 	// non-accredited purchaser were decided on it. The write is
 	// conditioned on its version, so if the holding moved since, the
@@ -51,7 +51,7 @@ type InvestmentCreate struct {
 // check that the offering did not change since it was read, and the audit
 // record. Returns *LimitError when a cap refuses it and ErrStale when the
 // offering or the investor's counters moved.
-func (db *DB) CreateInvestment(ctx context.Context, ws string, inv *model.Investment, c InvestmentCreate) error {
+func (db InvestingStore) CreateInvestment(ctx context.Context, ws string, inv *model.Investment, c InvestmentCreate) error {
 	if inv.ID == 0 {
 		id, err := db.nextID(ctx, ws, KindInvestment)
 		if err != nil {
@@ -110,7 +110,7 @@ func (db *DB) CreateInvestment(ctx context.Context, ws string, inv *model.Invest
 
 // InvestmentForWrite is a consistent read of an investment for a write
 // conditioned on its version.
-func (db *DB) InvestmentForWrite(ctx context.Context, ws string, id int64) (*model.Investment, error) {
+func (db InvestingStore) InvestmentForWrite(ctx context.Context, ws string, id int64) (*model.Investment, error) {
 	var it investmentItem
 	if err := db.table.Get(AttrPK, investmentPK(ws)).Range(AttrSK, dynamo.Equal, padID(id)).Consistent(true).One(ctx, &it); err != nil {
 		return nil, err
@@ -126,7 +126,7 @@ type Step = model.Step
 // counters by the difference, with one audit record per step, in one
 // transaction. after.Version is set to before.Version+1. Returns ErrStale
 // if the investment or the counters changed since they were read.
-func (db *DB) UpdateInvestment(ctx context.Context, ws string, before, after *model.Investment, steps []Step, actor string, at time.Time) error {
+func (db InvestingStore) UpdateInvestment(ctx context.Context, ws string, before, after *model.Investment, steps []Step, actor string, at time.Time) error {
 	h, err := db.holding(ctx, ws, after.Offering, after.Investor)
 	if err != nil {
 		return err
@@ -163,7 +163,7 @@ func (db *DB) UpdateInvestment(ctx context.Context, ws string, before, after *mo
 
 // InvestmentsOfOfferingInStatus lists an offering's investments in one
 // status (GSI3, begins_with the offering).
-func (db *DB) InvestmentsOfOfferingInStatus(ctx context.Context, ws string, offering int64, status string) ([]model.Investment, error) {
+func (db InvestingStore) InvestmentsOfOfferingInStatus(ctx context.Context, ws string, offering int64, status string) ([]model.Investment, error) {
 	var items []investmentItem
 	err := db.table.Get("GSI3PK", investmentsByStatusPK(ws, status)).Index("GSI3").
 		Range("GSI3SK", dynamo.BeginsWith, padID(offering)+"#").All(ctx, &items)
@@ -175,7 +175,7 @@ func (db *DB) InvestmentsOfOfferingInStatus(ctx context.Context, ws string, offe
 }
 
 // investmentsOfOffering lists every investment of an offering (GSI1).
-func (db *DB) investmentsOfOffering(ctx context.Context, ws string, offering int64) ([]model.Investment, error) {
+func (db InvestingStore) investmentsOfOffering(ctx context.Context, ws string, offering int64) ([]model.Investment, error) {
 	var items []investmentItem
 	err := db.table.Get("GSI1PK", investmentsOfOfferingPK(ws, offering)).Index("GSI1").All(ctx, &items)
 	out := make([]model.Investment, len(items))
@@ -186,7 +186,7 @@ func (db *DB) investmentsOfOffering(ctx context.Context, ws string, offering int
 }
 
 // InvestmentsOfOffering lists every investment of an offering (GSI1).
-func (db *DB) InvestmentsOfOffering(ctx context.Context, ws string, offering int64) ([]model.Investment, error) {
+func (db InvestingStore) InvestmentsOfOffering(ctx context.Context, ws string, offering int64) ([]model.Investment, error) {
 	return db.investmentsOfOffering(ctx, ws, offering)
 }
 
@@ -194,7 +194,7 @@ func (db *DB) InvestmentsOfOffering(ctx context.Context, ws string, offering int
 // investors' counters from its investments (GSI1) and overwrites them.
 // Running it twice writes the same values. It is for imports and repairs:
 // it must not race live writes to the same offering.
-func (db *DB) RebuildAggregates(ctx context.Context, ws string, offering int64) error {
+func (db InvestingStore) RebuildAggregates(ctx context.Context, ws string, offering int64) error {
 	invs, err := db.investmentsOfOffering(ctx, ws, offering)
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ import (
 
 // InvestorForWrite returns an investor and its entities (nil when it has
 // none) as stored, for an update conditioned on their versions.
-func (db *DB) InvestorForWrite(ctx context.Context, ws string, id int64) (*model.Investor, *model.Entity, *model.Entity, error) {
+func (db InvestorStore) InvestorForWrite(ctx context.Context, ws string, id int64) (*model.Investor, *model.Entity, *model.Entity, error) {
 	var it investorItem
 	if err := db.table.Get(AttrPK, investorPK(ws)).Range(AttrSK, dynamo.Equal, padID(id)).Consistent(true).One(ctx, &it); err != nil {
 		return nil, nil, nil, err
@@ -55,7 +55,7 @@ type EntityVersion struct {
 // their versions, and a check that the investor's user exists. isNew says
 // whether the investor itself is created. Returns dynamo.ErrNotFound if the
 // user is missing and ErrStale if anything moved.
-func (db *DB) SaveInvestor(ctx context.Context, ws string, inv *model.Investor, oldVersion int64, isNew bool, entities []EntityVersion) error {
+func (db InvestorStore) SaveInvestor(ctx context.Context, ws string, inv *model.Investor, oldVersion int64, isNew bool, entities []EntityVersion) error {
 	t := db.newTxn().changed(ws, KindInvestor, inv.ID)
 	for _, ev := range entities {
 		e := ev.Entity
@@ -77,7 +77,7 @@ func (db *DB) SaveInvestor(ctx context.Context, ws string, inv *model.Investor, 
 		cond, args := versionCond(attrVersion, oldVersion)
 		t.put(tagStale, db.table.Put(newInvestorItem(ws, inv)).If("attribute_exists(PK) AND ("+cond+")", args...))
 	}
-	t.check(tagNotFound, db.table.Check(AttrPK, userPK(ws)).Range(AttrSK, padID(inv.User)).If("attribute_exists(PK)"))
+	UserStore(db).checkUser(t, ws, inv.User)
 	return t.run(ctx)
 }
 
@@ -86,7 +86,7 @@ func (db *DB) SaveInvestor(ctx context.Context, ws string, inv *model.Investor, 
 // audit record of the investor (kind INVESTOR, action
 // verify_accreditation, from the previous method or "unverified" to the
 // new one), in one transaction. Returns ErrStale if the investor moved.
-func (db *DB) SaveAccreditationVerification(ctx context.Context, ws string, inv *model.Investor, old int64, from, actor string, at time.Time) error {
+func (db InvestorStore) SaveAccreditationVerification(ctx context.Context, ws string, inv *model.Investor, old int64, from, actor string, at time.Time) error {
 	inv.Version = old + 1
 	cond, args := versionCond(attrVersion, old)
 	t := db.newTxn().changed(ws, KindInvestor, inv.ID)

@@ -22,7 +22,7 @@ type offeringRecord struct {
 
 // OfferingForWrite returns an offering and its version, for an update
 // conditioned on it. Returns dynamo.ErrNotFound if absent.
-func (db *DB) OfferingForWrite(ctx context.Context, ws string, id int64) (*model.Offering, int64, error) {
+func (db OfferingStore) OfferingForWrite(ctx context.Context, ws string, id int64) (*model.Offering, int64, error) {
 	var it offeringRecord
 	if err := db.table.Get(AttrPK, offeringPK(ws)).Range(AttrSK, dynamo.Equal, padID(id)).Consistent(true).One(ctx, &it); err != nil {
 		return nil, 0, err
@@ -32,7 +32,7 @@ func (db *DB) OfferingForWrite(ctx context.Context, ws string, id int64) (*model
 
 // CreateOffering allocates the offering's id and stores it with empty
 // running totals and an audit record, in one transaction.
-func (db *DB) CreateOffering(ctx context.Context, ws string, o *model.Offering, actor string) error {
+func (db OfferingStore) CreateOffering(ctx context.Context, ws string, o *model.Offering, actor string) error {
 	id, err := db.nextID(ctx, ws, KindOffering)
 	if err != nil {
 		return err
@@ -44,14 +44,14 @@ func (db *DB) CreateOffering(ctx context.Context, ws string, o *model.Offering, 
 	t.put(tagExists, db.table.Put(rec).If("attribute_not_exists(PK)"))
 	t.put(tagExists, db.table.Put(agg).If("attribute_not_exists(PK)"))
 	t.put(tagNone, db.table.Put(newAudit(ws, "OFFERING", id, "create", "", o.Status, actor, o.CreatedAt, 0)))
-	t.put(tagNone, db.schedulePut(ws, o)) // the scheduled functions' index (schedule.go)
+	t.put(tagNone, ScheduleStore(db).schedulePut(ws, o)) // the scheduled functions' index (schedule.go)
 	return t.run(ctx)
 }
 
 // UpdateOffering stores the offering if its version is still old; an
 // action (open, pause, close) that changed its status leaves an audit
 // record in the same transaction. Returns ErrStale if it changed.
-func (db *DB) UpdateOffering(ctx context.Context, ws string, o *model.Offering, old int64, action, from, actor string, at time.Time) error {
+func (db OfferingStore) UpdateOffering(ctx context.Context, ws string, o *model.Offering, old int64, action, from, actor string, at time.Time) error {
 	var note *OfferingNote
 	if action != "" {
 		note = &OfferingNote{Action: action, From: from, To: o.Status}
@@ -68,7 +68,7 @@ type OfferingNote struct {
 
 // UpdateOfferingNoted is UpdateOffering with the audit record spelled out
 // (nil: none).
-func (db *DB) UpdateOfferingNoted(ctx context.Context, ws string, o *model.Offering, old int64, note *OfferingNote, actor string, at time.Time) error {
+func (db OfferingStore) UpdateOfferingNoted(ctx context.Context, ws string, o *model.Offering, old int64, note *OfferingNote, actor string, at time.Time) error {
 	rec := &offeringRecord{Keys: newOfferingItem(ws, o).Keys, Offering: *o, Version: old + 1}
 	cond, args := versionCond(attrVersion, old)
 	t := db.newTxn().changed(ws, KindOffering, o.ID)
@@ -78,15 +78,15 @@ func (db *DB) UpdateOfferingNoted(ctx context.Context, ws string, o *model.Offer
 		a.Detail = note.Detail
 		t.put(tagNone, db.table.Put(a))
 	}
-	t.put(tagNone, db.schedulePut(ws, o)) // the scheduled functions' index (schedule.go)
+	t.put(tagNone, ScheduleStore(db).schedulePut(ws, o)) // the scheduled functions' index (schedule.go)
 	return t.run(ctx)
 }
 
 // OfferingAggregates returns the running totals of the offerings, keyed by
 // offering id: one BatchGet. An offering without an aggregate item (none
 // written yet) has zero totals.
-func (db *DB) OfferingAggregates(ctx context.Context, ws string, offerings []int64) (map[int64]model.Aggregate, error) {
-	items, err := batchGet[aggregateItem](ctx, db, aggregatePK(ws), offerings)
+func (db InvestingStore) OfferingAggregates(ctx context.Context, ws string, offerings []int64) (map[int64]model.Aggregate, error) {
+	items, err := batchGet[aggregateItem](ctx, db.core, aggregatePK(ws), offerings)
 	if err != nil {
 		return nil, err
 	}

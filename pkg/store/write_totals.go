@@ -167,7 +167,7 @@ func computeDelta(before, after *model.Investment, h *holdingItem, nonAccredited
 }
 
 // holding reads the investor's counters in the offering (zero if none).
-func (db *DB) holding(ctx context.Context, ws string, offering, investor int64) (*holdingItem, error) {
+func (db InvestingStore) holding(ctx context.Context, ws string, offering, investor int64) (*holdingItem, error) {
 	var h holdingItem
 	err := db.table.Get(AttrPK, investorsOfOfferingPK(ws, offering)).Range(AttrSK, dynamo.Equal, padID(investor)).Consistent(true).One(ctx, &h)
 	if errors.Is(err, dynamo.ErrNotFound) {
@@ -187,7 +187,7 @@ func (db *DB) holding(ctx context.Context, ws string, offering, investor int64) 
 
 // CommittedPriceInOffering is the price of the investor's committed
 // investments in the offering, from its holding item.
-func (db *DB) CommittedPriceInOffering(ctx context.Context, ws string, offering, investor int64) (model.Money, error) {
+func (db InvestingStore) CommittedPriceInOffering(ctx context.Context, ws string, offering, investor int64) (model.Money, error) {
 	h, err := db.holding(ctx, ws, offering, investor)
 	if err != nil {
 		return model.Money{}, err
@@ -210,7 +210,7 @@ type Holding struct {
 
 // Holding reads the investor's holding in the offering for the sale rules
 // (one consistent GetItem; zero when the investor holds nothing there).
-func (db *DB) Holding(ctx context.Context, ws string, offering, investor int64) (Holding, error) {
+func (db InvestingStore) Holding(ctx context.Context, ws string, offering, investor int64) (Holding, error) {
 	h, err := db.holding(ctx, ws, offering, investor)
 	if err != nil {
 		return Holding{}, err
@@ -221,7 +221,7 @@ func (db *DB) Holding(ctx context.Context, ws string, offering, investor int64) 
 // addTotals adds the delta's updates of the holding and aggregate items to
 // the transaction. limit, when set, is the most the committed total may be
 // before this write (the maximum amount raised less the investment).
-func (db *DB) addTotals(t *txn, ws string, offering, investor int64, h *holdingItem, d delta, nonAccredited bool, limit *decimal.Decimal, maxNonAcc int) {
+func (db InvestingStore) addTotals(t *txn, ws string, offering, investor int64, h *holdingItem, d delta, nonAccredited bool, limit *decimal.Decimal, maxNonAcc int) {
 	hu := db.table.Update(AttrPK, investorsOfOfferingPK(ws, offering)).Range(AttrSK, padID(investor)).
 		Set("id", investor).Add(attrHoldingV, 1)
 	for i, n := range bucketNames {

@@ -11,8 +11,15 @@ import (
 
 // Users of a workspace: create and update with the e-mail uniqueness item.
 
+// checkUser adds the condition that a user record exists to another
+// aggregate's transaction (a group member, an investor's or a profile's
+// user), so it never names a user deleted while it was written.
+func (db UserStore) checkUser(t *txn, ws string, id int64) {
+	t.check(tagNotFound, db.table.Check(AttrPK, userPK(ws)).Range(AttrSK, padID(id)).If("attribute_exists(PK)"))
+}
+
 // UserForWrite is a consistent read of a user.
-func (db *DB) UserForWrite(ctx context.Context, ws string, id int64) (*model.User, error) {
+func (db UserStore) UserForWrite(ctx context.Context, ws string, id int64) (*model.User, error) {
 	var it userItem
 	if err := db.table.Get(AttrPK, userPK(ws)).Range(AttrSK, dynamo.Equal, padID(id)).Consistent(true).One(ctx, &it); err != nil {
 		return nil, err
@@ -23,7 +30,7 @@ func (db *DB) UserForWrite(ctx context.Context, ws string, id int64) (*model.Use
 // CreateUser allocates the user's id and writes the user and its e-mail
 // uniqueness item in one transaction. Returns ErrEmailTaken if another user
 // of the workspace has the e-mail (case-insensitively).
-func (db *DB) CreateUser(ctx context.Context, ws string, u *model.User) error {
+func (db UserStore) CreateUser(ctx context.Context, ws string, u *model.User) error {
 	id, err := db.nextID(ctx, ws, KindUser)
 	if err != nil {
 		return err
@@ -42,7 +49,7 @@ const skUniqueItem = "UNIQUE"
 // UpdateUser stores u if its version is still old. An e-mail change moves
 // the uniqueness item in the same transaction. Returns ErrEmailTaken or
 // ErrStale.
-func (db *DB) UpdateUser(ctx context.Context, ws string, u *model.User, old int64, oldEmail string) error {
+func (db UserStore) UpdateUser(ctx context.Context, ws string, u *model.User, old int64, oldEmail string) error {
 	u.Version = old + 1
 	cond, args := versionCond(attrVersion, old)
 	t := db.newTxn().changed(ws, KindUser, u.ID)

@@ -55,7 +55,7 @@ const (
 // added to one WriteTx, because each attempt may carry a different change
 // feed head (feed.go).
 type txn struct {
-	db   *DB
+	db   *core
 	ops  []func(*dynamo.WriteTx)
 	tags []string
 
@@ -78,7 +78,7 @@ const (
 	tagFeed     = "feed"     // the change feed's head moved: re-read it and retry
 )
 
-func (db *DB) newTxn() *txn { return &txn{db: db} }
+func (db *core) newTxn() *txn { return &txn{db: db} }
 
 func (t *txn) put(tag string, p *dynamo.Put) *txn {
 	t.ops = append(t.ops, func(tx *dynamo.WriteTx) { tx.Put(p) })
@@ -220,7 +220,7 @@ func transient(err error) bool {
 
 // nextID is NextID retried through transient errors (a hot counter under
 // many concurrent writes).
-func (db *DB) nextID(ctx context.Context, ws, kind string) (int64, error) {
+func (db *core) nextID(ctx context.Context, ws, kind string) (int64, error) {
 	for attempt := 0; ; attempt++ {
 		id, err := db.NextID(ctx, ws, kind)
 		if err == nil || !transient(err) || attempt >= 20 {

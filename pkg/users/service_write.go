@@ -20,11 +20,16 @@ import (
 // store.ErrEmailTaken and store.ErrStale reach httpapi.WriteError, which
 // renders them (DRF's unique error on "email", 409).
 
+// users is the user aggregate: the only storage these writes touch.
+// Service keeps the whole store because its read side (Open, View,
+// Graph) reads across aggregates.
+func (s Service) users() store.UserStore { return s.DB.UserStore }
+
 // CreateIssuerUser creates a third-party issuer user. A taken e-mail is
 // refused before an id is drawn, so the refusal leaves even the id counter
 // as it was; the transaction's uniqueness condition still decides a race.
 func (s Service) CreateIssuerUser(ctx context.Context, ws, email, password string) (*model.User, error) {
-	if _, err := s.DB.UserIDByEmail(ctx, ws, email); err == nil {
+	if _, err := s.users().UserIDByEmail(ctx, ws, email); err == nil {
 		return nil, store.ErrEmailTaken
 	} else if !errors.Is(err, dynamo.ErrNotFound) {
 		return nil, err
@@ -34,7 +39,7 @@ func (s Service) CreateIssuerUser(ctx context.Context, ws, email, password strin
 		return nil, err
 	}
 	u := &model.User{Email: email, ThirdPartyIssuerEmail: &email, DateJoined: model.NewTime(time.Now()), PasswordHash: hash, IsActive: true}
-	if err := s.DB.CreateUser(ctx, ws, u); err != nil {
+	if err := s.users().CreateUser(ctx, ws, u); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -53,7 +58,7 @@ func (s Service) UpdateIssuerUser(ctx context.Context, ws string, id int64, emai
 	}
 	var out *model.User
 	err := store.Retry(ctx, func() error {
-		u, err := s.DB.UserForWrite(ctx, ws, id)
+		u, err := s.users().UserForWrite(ctx, ws, id)
 		if err != nil {
 			return err
 		}
@@ -62,7 +67,7 @@ func (s Service) UpdateIssuerUser(ctx context.Context, ws string, id int64, emai
 		}
 		old, oldEmail := u.Version, u.Email
 		if email != nil && !strings.EqualFold(*email, oldEmail) {
-			if other, err := s.DB.UserIDByEmail(ctx, ws, *email); err == nil && other != id {
+			if other, err := s.users().UserIDByEmail(ctx, ws, *email); err == nil && other != id {
 				return store.ErrEmailTaken
 			} else if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
 				return err
@@ -76,7 +81,7 @@ func (s Service) UpdateIssuerUser(ctx context.Context, ws string, id int64, emai
 			u.PasswordHash = hash
 		}
 		out = u
-		return s.DB.UpdateUser(ctx, ws, u, old, oldEmail)
+		return s.users().UpdateUser(ctx, ws, u, old, oldEmail)
 	})
 	return out, err
 }
