@@ -35,8 +35,13 @@ type MintedKey struct {
 	Key    store.APIKey
 }
 
+// KeyWriter stores a minted key: store.APIKeyStore (and so *store.DB).
+type KeyWriter interface {
+	PutAPIKey(ctx context.Context, k *store.APIKey, hash string) error
+}
+
 // Mint creates and stores a key for the scope, without named scopes.
-func Mint(ctx context.Context, db *store.DB, ws string, scope Scope, scopeID int64, write bool, name string, now time.Time) (*MintedKey, error) {
+func Mint(ctx context.Context, db KeyWriter, ws string, scope Scope, scopeID int64, write bool, name string, now time.Time) (*MintedKey, error) {
 	return MintScoped(ctx, db, ws, scope, scopeID, write, name, nil, now)
 }
 
@@ -57,7 +62,7 @@ func CheckScopes(scopes []string) error {
 
 // MintScoped is Mint with named scopes (KnownScopes), stored sorted and
 // without duplicates.
-func MintScoped(ctx context.Context, db *store.DB, ws string, scope Scope, scopeID int64, write bool, name string, scopes []string, now time.Time) (*MintedKey, error) {
+func MintScoped(ctx context.Context, db KeyWriter, ws string, scope Scope, scopeID int64, write bool, name string, scopes []string, now time.Time) (*MintedKey, error) {
 	if err := CheckScopes(scopes); err != nil {
 		return nil, err
 	}

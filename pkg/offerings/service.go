@@ -38,12 +38,9 @@ type Service struct {
 	investingReads store.InvestingStore
 	investors      store.InvestorStore
 	apiKeys        store.APIKeyStore
-	// minter is only for auth.MintScoped, which takes the whole store and
-	// writes an API key with it.
-	minter    *store.DB
-	investing *investments.Service // every change of an investment goes through it
-	sender    *mail.Sender         // the Reg CF notices to investors
-	log       *slog.Logger
+	investing      *investments.Service // every change of an investment goes through it
+	sender         *mail.Sender         // the Reg CF notices to investors
+	log            *slog.Logger
 }
 
 // NewService returns the offering service over db's aggregates, sending
@@ -57,7 +54,7 @@ func NewService(db *store.DB, sender *mail.Sender, log *slog.Logger) *Service {
 	}
 	return &Service{
 		offerings: db.OfferingStore, investingReads: db.InvestingStore, investors: db.InvestorStore,
-		apiKeys: db.APIKeyStore, minter: db,
+		apiKeys:   db.APIKeyStore,
 		investing: investments.NewService(db), sender: sender, log: log,
 	}
 }

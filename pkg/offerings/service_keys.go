@@ -22,7 +22,7 @@ func (s *Service) KeyOffering(ctx context.Context, p *auth.Principal, id int64) 
 // MintKey mints a key scoped to offering o; the result carries the secret,
 // which is shown this once and stored only as a hash.
 func (s *Service) MintKey(ctx context.Context, p *auth.Principal, o *model.Offering, name string, write bool, scopes []string) (*auth.MintedKey, error) {
-	return auth.MintScoped(ctx, s.minter, p.Workspace, auth.ScopeOffering, o.ID, write, name, scopes, now())
+	return auth.MintScoped(ctx, s.apiKeys, p.Workspace, auth.ScopeOffering, o.ID, write, name, scopes, now())
 }
 
 // Keys lists the keys scoped to offering o.
