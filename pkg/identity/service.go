@@ -29,8 +29,12 @@ var ErrInactive = errors.New("identity: user inactive or deleted")
 // the identity and its active workspace (with the sign-in bookkeeping),
 // the caller's own identity, switching workspace, and applying Clerk's
 // webhook events at most once. It knows nothing of HTTP.
+//
+// Its storage is the identity aggregate, and the users aggregate for the
+// two sign-in steps that give a member their user records (seed 001).
 type Service struct {
-	db    *store.DB
+	db    store.IdentityStore
+	users store.UserStore
 	clock Clock
 }
 
@@ -40,5 +44,8 @@ func NewService(db *store.DB, clock Clock) *Service {
 	if clock == nil {
 		clock = SystemClock
 	}
-	return &Service{db: db, clock: clock}
+	if db == nil {
+		db = &store.DB{} // routes bound without a store (tests): nothing is usable, as with a nil *DB
+	}
+	return &Service{db: db.IdentityStore, users: db.UserStore, clock: clock}
 }

@@ -75,11 +75,11 @@ func (s *Service) signIn(ctx context.Context, id *store.Identity, sid string) {
 		log.WarnContext(ctx, "sign-in: accept invitations", slog.String("error", err.Error()))
 		return
 	}
-	if err := s.db.LinkMemberUsers(ctx, id.ClerkID, id.Email, id.FirstName, id.LastName); err != nil {
+	if err := s.users.LinkMemberUsers(ctx, id.ClerkID, id.Email, id.FirstName, id.LastName); err != nil {
 		log.WarnContext(ctx, "sign-in: link member users", slog.String("error", err.Error()))
 		return
 	}
-	if err := s.db.AcceptUserInvitations(ctx, id.ClerkID, id.Email); err != nil {
+	if err := s.users.AcceptUserInvitations(ctx, id.ClerkID, id.Email); err != nil {
 		log.WarnContext(ctx, "sign-in: accept user invitations", slog.String("error", err.Error()))
 		return
 	}

@@ -28,18 +28,30 @@ import (
 // and the e-mails; acceptance happens at sign-in (the identity service).
 // It knows nothing of HTTP: tests call it directly. Handlers check only
 // that the caller may use the route at all, before reading the body.
+//
+// Its storage is the users aggregate (user invitations, login tokens),
+// the identity aggregate (the workspace's name, the invitation item seed
+// 004 shares) and the groups a login token names; the exchange answers
+// from the read model (Service.Open).
 type Invitations struct {
-	users Service
-	ids   *identity.Service
-	mail  Mailer
-	gap   time.Duration // the least time between two e-mails of one invitation
-	now   func() time.Time
+	users      store.UserStore
+	identities store.IdentityStore
+	groups     store.GroupStore
+	reads      Service
+	ids        *identity.Service
+	mail       Mailer
+	gap        time.Duration // the least time between two e-mails of one invitation
+	now        func() time.Time
 }
 
 // NewInvitations returns the invitation service over db, mailing with m;
 // gap is the least time between two e-mails of an invitation (ResendGap).
 func NewInvitations(db *store.DB, m Mailer, gap time.Duration) *Invitations {
-	return &Invitations{users: Service{DB: db}, ids: identity.NewService(db, nil), mail: m, gap: gap, now: time.Now}
+	if db == nil {
+		db = &store.DB{} // routes bound without a store (tests): nothing is usable, as with a nil *DB
+	}
+	return &Invitations{users: db.UserStore, identities: db.IdentityStore, groups: db.GroupStore, reads: Service{DB: db},
+		ids: identity.NewService(db, nil), mail: m, gap: gap, now: time.Now}
 }
 
 // Invitee is a validated invitation request: a user of a type, or a team
@@ -63,8 +75,7 @@ func (s *Invitations) Invite(ctx context.Context, p *auth.Principal, in *Invitee
 	if internal && in.Group.Name == store.RoleAdmin && !p.HasPermission("add_admin_invitation") {
 		return nil, apierr.Forbid()
 	}
-	db := s.users.DB
-	ws, err := db.Workspace(ctx, p.Workspace)
+	ws, err := s.identities.Workspace(ctx, p.Workspace)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +91,7 @@ func (s *Invitations) Invite(ctx context.Context, p *auth.Principal, in *Invitee
 	if internal {
 		n.Role, n.AuthGroup = in.Group.Name, in.Group.ID
 	}
-	inv, err := db.CreateUserInvitation(ctx, p.Workspace, n)
+	inv, err := s.users.CreateUserInvitation(ctx, p.Workspace, n)
 	switch {
 	case errors.Is(err, store.ErrDuplicateInvitation):
 		return nil, apierr.Field("email", "A pending invitation for this email address already exists.")
@@ -90,7 +101,7 @@ func (s *Invitations) Invite(ctx context.Context, p *auth.Principal, in *Invitee
 		return nil, err
 	}
 	if _, err := s.mail.Send(ctx, invitationMail(base, ws.Name, inv, false)); err != nil {
-		if derr := db.DeleteInvitation(ctx, &inv.Invitation); derr != nil {
+		if derr := s.identities.DeleteInvitation(ctx, &inv.Invitation); derr != nil {
 			err = errors.Join(err, derr)
 		}
 		return nil, err
@@ -104,8 +115,7 @@ func (s *Invitations) Invite(ctx context.Context, p *auth.Principal, in *Invitee
 // send one). A user invitation needs add_user beyond the route's
 // add_invitation. When the e-mail fails the claim is undone.
 func (s *Invitations) Resend(ctx context.Context, p *auth.Principal, id string, base url.URL) (*store.UserInvitation, error) {
-	db := s.users.DB
-	inv, err := db.UserInvitation(ctx, p.Workspace, id)
+	inv, err := s.users.UserInvitation(ctx, p.Workspace, id)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -116,7 +126,7 @@ func (s *Invitations) Resend(ctx context.Context, p *auth.Principal, id string, 
 		return nil, apierr.NonField("This invitation is " + inv.Status + " and cannot be resent.")
 	}
 	now := s.now()
-	switch err := db.ClaimResend(ctx, p.Workspace, id, s.gap, MaxSends, now); {
+	switch err := s.users.ClaimResend(ctx, p.Workspace, id, s.gap, MaxSends, now); {
 	case errors.Is(err, store.ErrResendTooSoon):
 		wait := time.Unix(inv.LastSent, 0).Add(s.gap).Sub(now)
 		if inv.SentCount >= MaxSends || wait < time.Second {
@@ -128,12 +138,12 @@ func (s *Invitations) Resend(ctx context.Context, p *auth.Principal, id string, 
 	case err != nil:
 		return nil, err
 	}
-	ws, err := db.Workspace(ctx, p.Workspace)
+	ws, err := s.identities.Workspace(ctx, p.Workspace)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.mail.Send(ctx, invitationMail(base, ws.Name, inv, true)); err != nil {
-		if uerr := db.UnclaimResend(ctx, p.Workspace, id, inv.LastSent); uerr != nil {
+		if uerr := s.users.UnclaimResend(ctx, p.Workspace, id, inv.LastSent); uerr != nil {
 			err = errors.Join(err, uerr)
 		}
 		return nil, err
@@ -168,15 +178,14 @@ func invitationMail(base url.URL, wsName string, inv *store.UserInvitation, agai
 // group (field errors otherwise). Only the token's hash is stored; the
 // mint is audited. The route admits OWNER and ADMIN only.
 func (s *Invitations) MintLoginToken(ctx context.Context, p *auth.Principal, user, group int64) (*LoginToken, error) {
-	db := s.users.DB
-	if _, err := db.UserForWrite(ctx, p.Workspace, user); errors.Is(err, dynamo.ErrNotFound) {
+	if _, err := s.users.UserForWrite(ctx, p.Workspace, user); errors.Is(err, dynamo.ErrNotFound) {
 		return nil, apierr.Field("user", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", user))
 	} else if err != nil {
 		return nil, err
 	}
 	// The token acts for the user within one group it belongs to.
-	if _, err := db.UserGroupMember(ctx, p.Workspace, group, user); errors.Is(err, store.ErrNotMember) {
-		if _, gerr := db.UserGroup(ctx, p.Workspace, group); errors.Is(gerr, dynamo.ErrNotFound) {
+	if _, err := s.groups.UserGroupMember(ctx, p.Workspace, group, user); errors.Is(err, store.ErrNotMember) {
+		if _, gerr := s.groups.UserGroup(ctx, p.Workspace, group); errors.Is(gerr, dynamo.ErrNotFound) {
 			return nil, apierr.Field("group", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", group))
 		} else if gerr != nil {
 			return nil, gerr
@@ -190,7 +199,7 @@ func (s *Invitations) MintLoginToken(ctx context.Context, p *auth.Principal, use
 		return nil, err
 	}
 	exp := s.now().Add(LoginTokenTTL)
-	if _, err := db.MintLoginToken(ctx, p.Workspace, secret, user, group, p.Actor(), exp); err != nil {
+	if _, err := s.users.MintLoginToken(ctx, p.Workspace, secret, user, group, p.Actor(), exp); err != nil {
 		return nil, err
 	}
 	return &LoginToken{Token: secret, User: user, UserUUID: model.UserUUID(p.Workspace, user), Group: group, ExpiresAt: model.NewTime(exp)}, nil
@@ -213,22 +222,21 @@ func (s *Invitations) Exchange(ctx context.Context, p *auth.Principal, secret st
 	if !strings.HasPrefix(secret, "tlt_") {
 		return nil, invalid
 	}
-	db := s.users.DB
-	tok, err := db.PeekLoginToken(ctx, secret)
+	tok, err := s.users.PeekLoginToken(ctx, secret)
 	if errors.Is(err, store.ErrTokenInvalid) || (err == nil && tok.Workspace != p.Workspace) {
 		return nil, invalid
 	}
 	if err != nil {
 		return nil, err
 	}
-	tok, err = db.UseLoginToken(ctx, secret, p.Actor(), s.now())
+	tok, err = s.users.UseLoginToken(ctx, secret, p.Actor(), s.now())
 	if errors.Is(err, store.ErrTokenInvalid) {
 		return nil, invalid
 	}
 	if err != nil {
 		return nil, err
 	}
-	v, fa, err := s.users.Open(ctx, p.Workspace)
+	v, fa, err := s.reads.Open(ctx, p.Workspace)
 	if err != nil {
 		return nil, err
 	}
