@@ -13,6 +13,7 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
@@ -32,15 +33,15 @@ const (
 // validation, classification gating and enforcement. It is used by the
 // handlers and testable without HTTP.
 //
-// Its storage is the form aggregate, the users who answer (found by the
-// session's identity) and the investors whose classification gates a
-// form.
+// Its storage is the form aggregate, the users who answer and the
+// investors whose classification gates a form; the session caller's own
+// user record is the identity service's (CallerUser).
 type Service struct {
-	forms      store.FormStore
-	users      store.UserStore
-	investors  store.InvestorStore
-	identities store.IdentityStore
-	now        func() time.Time
+	forms     store.FormStore
+	users     store.UserStore
+	investors store.InvestorStore
+	ids       *identity.Service
+	now       func() time.Time
 }
 
 // NewService returns a Service over db's aggregates.
@@ -48,7 +49,7 @@ func NewService(db *store.DB) *Service {
 	if db == nil {
 		db = &store.DB{} // routes bound without a store (tests): nothing is usable, as with a nil *DB
 	}
-	return &Service{forms: db.FormStore, users: db.UserStore, investors: db.InvestorStore, identities: db.IdentityStore, now: time.Now}
+	return &Service{forms: db.FormStore, users: db.UserStore, investors: db.InvestorStore, ids: identity.NewService(db, nil), now: time.Now}
 }
 
 func member(p *auth.Principal) error {
@@ -72,21 +73,8 @@ func need(p *auth.Principal, perm string) error {
 // user whose e-mail is the caller's Clerk e-mail (case-insensitively, as
 // the user model links them). ok is false when the caller has none.
 func (s *Service) CallerUser(ctx context.Context, p *auth.Principal) (int64, bool, error) {
-	id, err := s.identities.Identity(ctx, p.UserID)
-	if errors.Is(err, dynamo.ErrNotFound) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, err
-	}
-	u, err := s.users.UserIDForEmail(ctx, p.Workspace, id.Email)
-	if errors.Is(err, dynamo.ErrNotFound) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, err
-	}
-	return u, true, nil
+	_, u, err := s.ids.CallerUser(ctx, p.Workspace, p.UserID)
+	return u, u != 0, err
 }
 
 // Create defines a form. Returns a 400 with DRF's nested field errors

@@ -54,3 +54,26 @@ func (s *Service) SwitchWorkspace(ctx context.Context, clerkID, ws, orgID string
 	}
 	return w, nil
 }
+
+// CallerUser returns the caller's identity and their user record in the
+// workspace: the user whose e-mail is the caller's Clerk e-mail
+// (case-insensitively, as the user model links them). The identity is nil
+// when the caller has none yet; the user id is 0 when no user record
+// matches. Forms and profiles act for a session caller through it.
+func (s *Service) CallerUser(ctx context.Context, ws, clerkID string) (*store.Identity, int64, error) {
+	id, err := s.db.Identity(ctx, clerkID)
+	if errors.Is(err, dynamo.ErrNotFound) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	uid, err := s.users.UserIDByEmail(ctx, ws, id.Email)
+	if errors.Is(err, dynamo.ErrNotFound) {
+		return id, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return id, uid, nil
+}

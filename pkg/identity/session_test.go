@@ -296,3 +296,32 @@ func TestUpdateOrganisation(t *testing.T) {
 		t.Fatalf("update of a deleted workspace: %v, want not found", err)
 	}
 }
+
+// TestCallerUser: a session caller's user record is the workspace user
+// with the caller's Clerk e-mail, case-insensitively; none is 0, and a
+// caller with no identity yet is nil.
+func TestCallerUser(t *testing.T) {
+	db := storetest.New(t)
+	ctx := context.Background()
+	svc := identity.NewService(db, nil)
+	ws, err := db.CreateWorkspace(ctx, store.WorkspaceFields{Name: "Callers", Type: "active", ClerkOrgID: "org_callers_" + db.Name()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, uid, err := svc.CallerUser(ctx, ws.ID, "user_nobody"); id != nil || uid != 0 || err != nil {
+		t.Fatalf("caller without identity: %v %d %v", id, uid, err)
+	}
+	if _, err := db.SyncClerkUser(ctx, store.ClerkUser{ClerkID: "user_caller", Email: "Caller@Example.com", EmailVerified: true}); err != nil {
+		t.Fatal(err)
+	}
+	if id, uid, err := svc.CallerUser(ctx, ws.ID, "user_caller"); id == nil || uid != 0 || err != nil {
+		t.Fatalf("caller without a user record: %v %d %v", id, uid, err)
+	}
+	u, err := db.EnsureUser(ctx, ws.ID, "caller@example.COM", "Cal", "Ler")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, uid, err := svc.CallerUser(ctx, ws.ID, "user_caller"); id == nil || uid != u.ID || err != nil {
+		t.Fatalf("caller with a user record %d: %v %d %v", u.ID, id, uid, err)
+	}
+}

@@ -10,16 +10,15 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/guregu/dynamo/v2"
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/documents"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/ratelimit"
 	"github.com/tranche-dev/tranche/pkg/seal"
-	"github.com/tranche-dev/tranche/pkg/store"
 )
 
 // Function is the Lambda function that serves this group.
@@ -85,7 +84,7 @@ func addRoutes(rt *httpapi.Router, svc *Service) {
 // API key must carry it (403 otherwise; keys minted without scopes have
 // none); a session user acts for itself, whatever its workspace role,
 // through the workspace user with its e-mail.
-func callerOf(ctx context.Context, r *http.Request, db *store.DB, scope string) (Caller, error) {
+func callerOf(ctx context.Context, r *http.Request, ids *identity.Service, scope string) (Caller, error) {
 	p, err := auth.Must(r)
 	if err != nil {
 		return Caller{}, err
@@ -98,21 +97,14 @@ func callerOf(ctx context.Context, r *http.Request, db *store.DB, scope string) 
 		return c, nil
 	}
 	c.Session = true
-	id, err := db.Identity(ctx, p.UserID)
-	if errors.Is(err, dynamo.ErrNotFound) {
-		return Caller{}, apierr.Forbid()
-	}
+	id, uid, err := ids.CallerUser(ctx, p.Workspace, p.UserID)
 	if err != nil {
 		return Caller{}, err
 	}
-	c.OwnEmail = id.Email
-	if id.Email != "" {
-		uid, err := db.UserIDByEmail(ctx, p.Workspace, id.Email)
-		if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
-			return Caller{}, err
-		}
-		c.OwnUser = uid
+	if id == nil {
+		return Caller{}, apierr.Forbid()
 	}
+	c.OwnEmail, c.OwnUser = id.Email, uid
 	return c, nil
 }
 
@@ -143,7 +135,7 @@ func decode(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage,
 // 200, not 201), its W-9 not generated yet.
 func handleCreate(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := callerOf(r.Context(), r, svc.DB, auth.ScopeAccountsWrite)
+		c, err := callerOf(r.Context(), r, svc.identities(), auth.ScopeAccountsWrite)
 		if err != nil {
 			return err
 		}
@@ -193,7 +185,7 @@ func handleBankAccount(svc *Service) httpapi.HandlerFunc {
 // as 200.
 func onProfile(svc *Service, scope string, body bool, do func(context.Context, Caller, int64, map[string]json.RawMessage) (any, error)) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := callerOf(r.Context(), r, svc.DB, scope)
+		c, err := callerOf(r.Context(), r, svc.identities(), scope)
 		if err != nil {
 			return err
 		}

@@ -81,7 +81,7 @@ func (r profileRow) Value(path string) filter.Value {
 // W-9 states and bank accounts of the page are read in batches.
 func handleList(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := callerOf(r.Context(), r, svc.DB, auth.ScopeAccountsRead)
+		c, err := callerOf(r.Context(), r, svc.identities(), auth.ScopeAccountsRead)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/documents"
+	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/seal"
 	"github.com/tranche-dev/tranche/pkg/store"
@@ -32,6 +33,10 @@ type Service struct {
 	Notifier documents.Notifier
 	Now      func() time.Time
 }
+
+// identities is the identity service over the store: a session caller
+// acts through its own user record (identity.Service.CallerUser).
+func (s *Service) identities() *identity.Service { return identity.NewService(s.DB, nil) }
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {

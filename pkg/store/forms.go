@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/guregu/dynamo/v2"
 
@@ -266,21 +265,6 @@ func (db FormStore) ImplementationsOfUser(ctx context.Context, ws string, user i
 	}
 	record(ctx, len(out), nil)
 	return out, nil
-}
-
-// UserIDForEmail returns the id of the workspace's user with the e-mail
-// address (case-insensitively), through the e-mail uniqueness item, or
-// dynamo.ErrNotFound.
-func (db UserStore) UserIDForEmail(ctx context.Context, ws, email string) (int64, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
-	if email == "" {
-		return 0, dynamo.ErrNotFound
-	}
-	var u uniqueItem
-	if err := db.getOne(ctx, userEmailPK(ws, email), skUniqueItem, &u); err != nil {
-		return 0, err
-	}
-	return u.ID, nil
 }
 
 // InvestorIDsOfUser returns the ids of the investors a user of the

@@ -252,14 +252,6 @@ func (db GroupStore) GroupsOfUser(ctx context.Context, ws string, user int64) ([
 	return out, nil
 }
 
-// UserIDByEmail returns the id of the workspace's user record with the
-// e-mail (case-insensitively), or dynamo.ErrNotFound.
-func (db UserStore) UserIDByEmail(ctx context.Context, ws, email string) (int64, error) {
-	var u uniqueItem
-	err := db.table.Get(AttrPK, userEmailPK(ws, strings.ToLower(strings.TrimSpace(email)))).Range(AttrSK, dynamo.Equal, skUniqueItem).Consistent(true).One(ctx, &u)
-	return u.ID, err
-}
-
 func (db GroupStore) putGroup(t *txn, ws string, g *UserGroup, old int64) {
 	cond, args := versionCond(attrVersion, old)
 	t.put(tagStale, db.table.Put(&userGroupItem{Keys: Keys{PK: userGroupPK(ws), SK: padID(g.ID)}, UserGroup: *g}).If("attribute_exists(PK) AND ("+cond+")", args...))

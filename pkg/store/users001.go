@@ -31,16 +31,27 @@ var (
 	ErrTokenInvalid = errors.New("store: login token invalid")
 )
 
+// UserIDByEmail returns the id of the workspace's user record with the
+// e-mail (case-insensitively; a consistent read of its uniqueness item),
+// or dynamo.ErrNotFound, also for a blank e-mail.
+func (db UserStore) UserIDByEmail(ctx context.Context, ws, email string) (int64, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return 0, dynamo.ErrNotFound
+	}
+	var u uniqueItem
+	err := db.table.Get(AttrPK, userEmailPK(ws, email)).Range(AttrSK, dynamo.Equal, skUniqueItem).Consistent(true).One(ctx, &u)
+	return u.ID, err
+}
+
 // UserByEmail returns the workspace's user with the e-mail (compared
 // lower-cased, as the uniqueness item is keyed), or dynamo.ErrNotFound.
 func (db UserStore) UserByEmail(ctx context.Context, ws, email string) (*model.User, error) {
-	var u uniqueItem
-	err := db.table.Get(AttrPK, userEmailPK(ws, strings.ToLower(strings.TrimSpace(email)))).
-		Range(AttrSK, dynamo.Equal, skUniqueItem).Consistent(true).One(ctx, &u)
+	id, err := db.UserIDByEmail(ctx, ws, email)
 	if err != nil {
 		return nil, err
 	}
-	return db.UserForWrite(ctx, ws, u.ID)
+	return db.UserForWrite(ctx, ws, id)
 }
 
 // EnsureUser returns the workspace's user with the e-mail, creating it
