@@ -205,10 +205,11 @@ func TestInvestingServicePerInvestorRace(t *testing.T) {
 			t.Errorf("a refused sale: %v, want a 400 on amount", err)
 		}
 	}
-	held, err := e.db.CommittedPriceInOffering(ctx, e.ws, o.ID, investor)
+	h, err := e.db.Holding(ctx, e.ws, o.ID, investor)
 	if err != nil {
 		t.Fatal(err)
 	}
+	held := h.CommittedPrice
 	if ok != 1 || !held.Equal(model.MustMoney("600").Decimal) {
 		t.Fatalf("%d of %d racing $600 sales passed, the investor holds %s; want 1 and 600", ok, n, held)
 	}

@@ -185,16 +185,6 @@ func (db InvestingStore) holding(ctx context.Context, ws string, offering, inves
 	return &h, err
 }
 
-// CommittedPriceInOffering is the price of the investor's committed
-// investments in the offering, from its holding item.
-func (db InvestingStore) CommittedPriceInOffering(ctx context.Context, ws string, offering, investor int64) (model.Money, error) {
-	h, err := db.holding(ctx, ws, offering, investor)
-	if err != nil {
-		return model.Money{}, err
-	}
-	return *h.CommittedPrice, nil
-}
-
 // Holding is what the sale rules read of an investor record's counters
 // in one offering: the committed price (the per-investor maximum and Reg A
 // Tier 2's limit count it), whether it already counts among 506(b)'s
