@@ -1,7 +1,6 @@
 package trades
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"github.com/tranche-dev/tranche/pkg/app"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/httpapi"
-	"github.com/tranche-dev/tranche/pkg/identity"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
 
@@ -35,7 +33,7 @@ func NewHandler(deps app.Deps) (http.Handler, error) {
 func addRoutes(rt *httpapi.Router, db *store.DB) {
 	rt.HandleFunc("GET /api/v1/ibkr/tradehistory/", handleList(db))
 	rt.HandleFunc("GET /api/v1/ibkr/trades/", handleList(db))
-	rt.HandleFunc("POST /api/v1/ibkr/trades/", handleImport(db, identity.NewService(db, identity.SystemClock)))
+	rt.HandleFunc("POST /api/v1/ibkr/trades/", handleImport(NewService(db)))
 }
 
 // handleList is GET tradehistory/ and trades/: the caller's trades, by id
@@ -73,8 +71,8 @@ type importResult struct {
 // and created_at and is only rewritten, version bumped, when a field
 // changed), and the answer is 201 {created, already_present}. Should a
 // write fail midway, the request fails and re-sending it completes the
-// import without duplicates.
-func handleImport(db *store.DB, ids *identity.Service) httpapi.HandlerFunc {
+// import without duplicates. The writes are Service.Import's.
+func handleImport(svc *Service) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := auth.Must(r)
 		if err != nil {
@@ -95,49 +93,10 @@ func handleImport(db *store.DB, ids *identity.Service) httpapi.HandlerFunc {
 		if bad != nil {
 			return &apierr.Error{Kind: apierr.Invalid, Body: bad}
 		}
-		// A trade names its owner by the identity's UUID (seed 003's "user").
-		id, err := ids.Caller(r.Context(), p.UserID)
-		if err != nil {
-			return err
-		}
-		for i := range ts {
-			ts[i].User = id.UUID
-		}
-		res, err := importAll(r.Context(), db, p.UserID, ts)
+		res, err := svc.Import(r.Context(), p.UserID, ts)
 		if err != nil {
 			return err
 		}
 		return httpapi.JSON(w, http.StatusCreated, res)
-	}
-}
-
-// importAll writes the trades in the order given, so that new trades get
-// ids (and the list its order) in the order of the import.
-func importAll(ctx context.Context, db *store.DB, clerkID string, ts []store.Trade) (importResult, error) {
-	var res importResult
-	for i := range ts {
-		created, err := importOne(ctx, db, clerkID, &ts[i])
-		if err != nil {
-			return res, err
-		}
-		if created {
-			res.Created++
-		} else {
-			res.AlreadyPresent++
-		}
-	}
-	return res, nil
-}
-
-// importOne writes one trade, retrying once when a concurrent import of
-// the same trade_id won the race.
-func importOne(ctx context.Context, db *store.DB, clerkID string, t *store.Trade) (bool, error) {
-	for attempt := 0; ; attempt++ {
-		created, err := db.ImportTrade(ctx, clerkID, t)
-		if errors.Is(err, store.ErrStale) && attempt == 0 {
-			continue
-		}
-		// A second loss is httpapi.WriteError's 409.
-		return created, err
 	}
 }
