@@ -171,13 +171,18 @@ func webhookBody() string {
 }
 
 // ignoresBody reports whether the route never reads its body: the
-// lifecycle actions take none. DRF parses request.data only when a view
+// lifecycle actions take none, nor do the DELETE routes whose base body
+// is empty (a DELETE body has no defined meaning; the api-keys DELETE
+// reads key_id from it). DRF parses request.data only when a view
 // reads it, so such a route accepts any bytes, as these do; the suite
 // still sends them every bad body (no 500), but does not ask for a
 // refusal of NUL or invalid UTF-8 there.
 func ignoresBody(r routes.Route) bool {
 	if r.Key() == "POST /api/mail/unsubscribe/{token}/" {
 		return true // the one-click POST's form body (RFC 8058) carries nothing to read
+	}
+	if r.Method == "DELETE" {
+		return baseBodies[r.Key()] == `{}`
 	}
 	if r.Method != "POST" || !strings.HasPrefix(r.Path, "/api/") {
 		return false

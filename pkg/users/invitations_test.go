@@ -10,21 +10,10 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
-	"github.com/tranche-dev/tranche/pkg/mail"
+	"github.com/tranche-dev/tranche/pkg/auth/sessiontest"
 	"github.com/tranche-dev/tranche/pkg/mail/mailtest"
 	"github.com/tranche-dev/tranche/pkg/store"
 )
-
-type failingMailer struct{}
-
-func (failingMailer) Send(context.Context, mail.Message) (string, error) {
-	return "", errors.New("ses: throttled")
-}
-
-func member001(ws, user, role string) *auth.Principal {
-	g, _ := auth.GroupOfRole(role)
-	return &auth.Principal{UserID: user, Workspace: ws, Role: role, Permissions: g.Permissions}
-}
 
 func apiErr(t *testing.T, err error, kind apierr.Kind, field string) {
 	t.Helper()
@@ -43,7 +32,7 @@ func TestInvitationsService(t *testing.T) {
 	w := newWorld001(t, Exporter{Inline: DefaultInline}, time.Minute)
 	ctx := context.Background()
 	base := url.URL{Scheme: "https", Host: "api.tranche.test"}
-	owner, memberA := member001(w.wsA.ID, "owner_a", store.RoleOwner), member001(w.wsA.ID, "member_a", store.RoleMember)
+	owner, memberA := sessiontest.Member(w.wsA.ID, "owner_a", store.RoleOwner), sessiontest.Member(w.wsA.ID, "member_a", store.RoleMember)
 	admin, _ := auth.GroupOfRole(store.RoleAdmin)
 	svc := NewInvitations(w.db, mailtest.Sender(t), time.Minute)
 	clock := time.Now()
@@ -55,7 +44,7 @@ func TestInvitationsService(t *testing.T) {
 	_, err = svc.Invite(ctx, owner, &Invitee{Email: "member_a@example.com", Type: TypeInternal, Group: admin}, base)
 	apiErr(t, err, apierr.Invalid, "email")
 
-	failing := NewInvitations(w.db, failingMailer{}, time.Minute)
+	failing := NewInvitations(w.db, mailtest.Failing{}, time.Minute)
 	if _, err := failing.Invite(ctx, owner, &Invitee{Email: addr, Type: TypeUser}, base); err == nil || errors.As(err, new(*apierr.Error)) {
 		t.Fatalf("invite with a failing mailer: %v, want the mailer's error", err)
 	}
@@ -95,7 +84,7 @@ func TestInvitationsService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = svc.Exchange(ctx, member001(w.wsB.ID, "owner_b", store.RoleOwner), tok.Token)
+	_, err = svc.Exchange(ctx, sessiontest.Member(w.wsB.ID, "owner_b", store.RoleOwner), tok.Token)
 	apiErr(t, err, apierr.Invalid, "token")
 	x, err := svc.Exchange(ctx, owner, tok.Token)
 	if err != nil || x.User.ID != w.investor || x.Group != grp || x.ImpersonatedBy == "" {

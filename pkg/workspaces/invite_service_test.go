@@ -13,25 +13,11 @@ import (
 
 	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
-	"github.com/tranche-dev/tranche/pkg/mail"
+	"github.com/tranche-dev/tranche/pkg/auth/sessiontest"
 	"github.com/tranche-dev/tranche/pkg/mail/mailtest"
 	"github.com/tranche-dev/tranche/pkg/store"
 	"github.com/tranche-dev/tranche/pkg/workspaces"
 )
-
-// failingMailer refuses every message, as SES does when throttled or
-// misconfigured.
-type failingMailer struct{}
-
-func (failingMailer) Send(context.Context, mail.Message) (string, error) {
-	return "", errors.New("ses: throttled")
-}
-
-// principal is a signed-in member of ws with role's permissions.
-func principal(ws, user, role string) *auth.Principal {
-	g, _ := auth.GroupOfRole(role)
-	return &auth.Principal{UserID: user, Workspace: ws, Role: role, Permissions: g.Permissions}
-}
 
 // TestInvitationService drives seed 004's invitation rules without HTTP,
 // on DynamoDB Local: a MEMBER may not invite an ADMIN, a member of the
@@ -42,8 +28,8 @@ func principal(ws, user, role string) *auth.Principal {
 func TestInvitationService(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	owner := principal(w.wsA.ID, "user_owner_a", store.RoleOwner)
-	member := principal(w.wsA.ID, "user_member_a", store.RoleMember)
+	owner := sessiontest.Member(w.wsA.ID, "user_owner_a", store.RoleOwner)
+	member := sessiontest.Member(w.wsA.ID, "user_member_a", store.RoleMember)
 	admin, _ := auth.GroupOfRole(store.RoleAdmin)
 	base := url.URL{Scheme: "https", Host: "api.tranche.test", Path: "/prod"}
 	email := fmt.Sprintf("svc-%d@example.com", time.Now().UnixNano())
@@ -58,7 +44,7 @@ func TestInvitationService(t *testing.T) {
 
 	// The mail fails: the invitation is taken back, so the retry is not a
 	// duplicate.
-	if _, err := workspaces.NewInvitations(w.db, failingMailer{}).Invite(ctx, owner, email, admin, base); err == nil || errors.As(err, &ae) {
+	if _, err := workspaces.NewInvitations(w.db, mailtest.Failing{}).Invite(ctx, owner, email, admin, base); err == nil || errors.As(err, &ae) {
 		t.Fatalf("invite with a failing mailer: %v, want the mailer's error", err)
 	}
 	svc := workspaces.NewInvitations(w.db, mailtest.Sender(t))
@@ -78,7 +64,7 @@ func TestInvitationService(t *testing.T) {
 	if err != nil || st.Existing || st.Invitation.Status != store.InvitationPending || st.Workspace.ID != w.wsA.ID {
 		t.Fatalf("status: %+v, %v", st, err)
 	}
-	if _, err := svc.Status(ctx, principal(w.wsB.ID, "user_owner_b", store.RoleOwner), inv.ID); !errors.Is(err, dynamo.ErrNotFound) {
+	if _, err := svc.Status(ctx, sessiontest.Member(w.wsB.ID, "user_owner_b", store.RoleOwner), inv.ID); !errors.Is(err, dynamo.ErrNotFound) {
 		t.Fatalf("another workspace reads the invitation: %v, want not found", err)
 	}
 	if _, err := w.db.SyncClerkUser(ctx, store.ClerkUser{ClerkID: "user_svc_invitee", Email: email}); err != nil {

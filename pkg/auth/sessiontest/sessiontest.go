@@ -54,3 +54,10 @@ func (e *Env) Token(tb testing.TB, user, org string) string {
 	}
 	return t
 }
+
+// Member is the principal of a signed-in Clerk user with role in ws, as
+// the Authenticator makes it: for services tested without HTTP.
+func Member(ws, user, role string) *auth.Principal {
+	g, _ := auth.GroupOfRole(role)
+	return &auth.Principal{UserID: user, Workspace: ws, Role: role, Permissions: g.Permissions}
+}

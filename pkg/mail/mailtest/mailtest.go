@@ -92,3 +92,13 @@ func To(tb testing.TB, addr string) []Email {
 	}
 	return out
 }
+
+// Failing is a mailer that refuses every message, as SES does when it
+// throttles or is misconfigured: what a service does when its e-mail
+// cannot be sent (take back what it wrote, so a retry is not refused).
+type Failing struct{}
+
+// Send always fails.
+func (Failing) Send(context.Context, mail.Message) (string, error) {
+	return "", fmt.Errorf("mailtest: SES refused the message (throttled)")
+}
