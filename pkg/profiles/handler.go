@@ -42,7 +42,7 @@ func NewService(deps app.Deps) (*Service, error) {
 	default:
 		return nil, errors.New("profiles: " + app.EnvTaxKMSKeyID + " is not set")
 	}
-	return &Service{DB: deps.DB, Sealer: &seal.Sealer{Keeper: keeper}, LinkKey: c.DocumentLinkKey, Notifier: documents.NotifierFor(deps)}, nil
+	return newService(deps.DB, &seal.Sealer{Keeper: keeper}, c.DocumentLinkKey, documents.NotifierFor(deps)), nil
 }
 
 // NewHandler returns the group's handler: authentication (API keys and

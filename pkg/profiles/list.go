@@ -142,11 +142,11 @@ func (s *Service) renderPage(ctx context.Context, ws string, shown []profileRow)
 	for i, r := range shown {
 		ids[i] = r.p.ID
 	}
-	states, err := s.DB.W9States(ctx, ws, ids)
+	states, err := s.documents.W9States(ctx, ws, ids)
 	if err != nil {
 		return nil, err
 	}
-	banks, err := s.DB.ActiveBankAccounts(ctx, ws, ids)
+	banks, err := s.profiles.ActiveBankAccounts(ctx, ws, ids)
 	if err != nil {
 		return nil, err
 	}

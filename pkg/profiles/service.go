@@ -22,9 +22,18 @@ import (
 
 // Service owns the profiles use cases; handlers only decode, call it and
 // encode. It is tested without HTTP.
+//
+// Its storage is the profile aggregate (profiles and bank accounts), the
+// users a profile belongs to (a profile created without a user creates
+// its user record in the same transaction) and the W-9 documents; a
+// session caller acts through its own user record (the identity
+// service).
 type Service struct {
-	DB     *store.DB
-	Sealer *seal.Sealer
+	profiles  store.ProfileStore
+	users     store.UserStore
+	documents store.DocumentStore
+	ids       *identity.Service
+	Sealer    *seal.Sealer
 	// LinkKey signs the W-9 signing page's links (documents.EmbedLinkWithKey).
 	LinkKey []byte
 	// Notifier tells the documents worker a profile's W-9 job is waiting
@@ -34,9 +43,19 @@ type Service struct {
 	Now      func() time.Time
 }
 
-// identities is the identity service over the store: a session caller
-// acts through its own user record (identity.Service.CallerUser).
-func (s *Service) identities() *identity.Service { return identity.NewService(s.DB, nil) }
+// newService is the service over db's aggregates; NewService (handler.go)
+// gives it the function's key keeper, link key and worker notifier.
+func newService(db *store.DB, sealer *seal.Sealer, linkKey []byte, n documents.Notifier) *Service {
+	if db == nil {
+		db = &store.DB{} // routes bound without a store (tests): nothing is usable, as with a nil *DB
+	}
+	return &Service{profiles: db.ProfileStore, users: db.UserStore, documents: db.DocumentStore, ids: identity.NewService(db, nil),
+		Sealer: sealer, LinkKey: linkKey, Notifier: n}
+}
+
+// identities is the identity service: a session caller acts through its
+// own user record (identity.Service.CallerUser).
+func (s *Service) identities() *identity.Service { return s.ids }
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
@@ -116,21 +135,21 @@ func (s *Service) Create(ctx context.Context, c Caller, raw map[string]json.RawM
 	// is allocated, so a refused request leaves even the counters alone
 	// (the transaction's conditions still decide a race).
 	if in.UserID != nil {
-		if _, err := s.DB.User(ctx, c.Workspace, *in.UserID); errors.Is(err, dynamo.ErrNotFound) {
+		if _, err := s.users.User(ctx, c.Workspace, *in.UserID); errors.Is(err, dynamo.ErrNotFound) {
 			return nil, apierr.NotFoundError()
 		} else if err != nil {
 			return nil, err
 		}
 	}
 	if newUser != nil {
-		if _, err := s.DB.UserIDByEmail(ctx, c.Workspace, newUser.Email); err == nil {
+		if _, err := s.users.UserIDByEmail(ctx, c.Workspace, newUser.Email); err == nil {
 			return nil, errEmailTaken
 		} else if !errors.Is(err, dynamo.ErrNotFound) {
 			return nil, err
 		}
 	}
 	// The id first: the sealed tax id is bound to it.
-	id, err := s.DB.NextID(ctx, c.Workspace, store.KindProfile)
+	id, err := s.profiles.NextID(ctx, c.Workspace, store.KindProfile)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +161,7 @@ func (s *Service) Create(ctx context.Context, c Caller, raw map[string]json.RawM
 	if in.UserID != nil {
 		p.User = *in.UserID
 	}
-	err = s.DB.CreateProfile(ctx, c.Workspace, store.ProfileWrite{Profile: p, NewUser: newUser, W9Input: w9Input, Actor: c.Actor, At: now})
+	err = s.profiles.CreateProfile(ctx, c.Workspace, store.ProfileWrite{Profile: p, NewUser: newUser, W9Input: w9Input, Actor: c.Actor, At: now})
 	switch {
 	case errors.Is(err, store.ErrEmailTaken):
 		return nil, errEmailTaken
@@ -199,7 +218,7 @@ func (s *Service) Update(ctx context.Context, c Caller, id int64, raw map[string
 				return err
 			}
 		}
-		if err := s.DB.UpdateProfile(ctx, c.Workspace, old.Version, store.ProfileWrite{Profile: &p, W9Input: w9Input, Actor: c.Actor, At: now}); err != nil {
+		if err := s.profiles.UpdateProfile(ctx, c.Workspace, old.Version, store.ProfileWrite{Profile: &p, W9Input: w9Input, Actor: c.Actor, At: now}); err != nil {
 			return err
 		}
 		s.notify(ctx, c.Workspace, p.ID)
@@ -220,7 +239,7 @@ func (s *Service) Get(ctx context.Context, c Caller, id int64) (*View, error) {
 
 // visible reads a profile the caller may see; anything else is a 404.
 func (s *Service) visible(ctx context.Context, c Caller, id int64, consistent bool) (*store.ProfileRecord, error) {
-	p, err := s.DB.ProfileByID(ctx, c.Workspace, id, consistent)
+	p, err := s.profiles.ProfileByID(ctx, c.Workspace, id, consistent)
 	if errors.Is(err, dynamo.ErrNotFound) || (err == nil && !c.sees(p.User)) {
 		return nil, apierr.NotFoundError()
 	}
@@ -237,7 +256,7 @@ func (s *Service) Rows(ctx context.Context, c Caller, user int64) ([]store.Profi
 		}
 		user = c.OwnUser
 	}
-	return s.DB.ProfileRecords(ctx, c.Workspace, user)
+	return s.profiles.ProfileRecords(ctx, c.Workspace, user)
 }
 
 // ShareLink is the W-9's share_uuid and embed_link once generated. While
@@ -248,14 +267,14 @@ func (s *Service) ShareLink(ctx context.Context, c Caller, id int64) (ShareLinkV
 		return ShareLinkView{}, err
 	}
 	pending := &apierr.Error{Kind: apierr.Conflict, Detail: "The W-9 is being generated; try again shortly.", RetryAfter: W9Retry}
-	job, err := s.DB.GetW9Job(ctx, c.Workspace, id)
+	job, err := s.documents.GetW9Job(ctx, c.Workspace, id)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
 		return ShareLinkView{}, err
 	}
 	if err == nil && job.Status == store.W9JobPending {
 		return ShareLinkView{}, pending
 	}
-	st, err := s.DB.W9State(ctx, c.Workspace, id)
+	st, err := s.documents.W9State(ctx, c.Workspace, id)
 	if errors.Is(err, dynamo.ErrNotFound) {
 		return ShareLinkView{}, pending
 	}
@@ -284,7 +303,7 @@ func (s *Service) LinkBankAccount(ctx context.Context, c Caller, id int64, raw m
 			return unprocessable(errs)
 		}
 		typ, routing, account, holder, bank := b.AccountType, b.Routing, b.Account, b.HolderName, b.BankName
-		prev, err := s.DB.ActiveBankAccount(ctx, c.Workspace, id, true)
+		prev, err := s.profiles.ActiveBankAccount(ctx, c.Workspace, id, true)
 		if errors.Is(err, dynamo.ErrNotFound) {
 			prev, err = nil, nil
 		}
@@ -302,7 +321,7 @@ func (s *Service) LinkBankAccount(ctx context.Context, c Caller, id int64, raw m
 			return err
 		}
 		a := &store.BankAccount{Profile: id, AccountType: typ, HolderName: holder, BankName: bank, Routing: routing, Account: sealed}
-		if err := s.DB.LinkBankAccount(ctx, c.Workspace, a, prev, c.Actor, s.now()); err != nil {
+		if err := s.profiles.LinkBankAccount(ctx, c.Workspace, a, prev, c.Actor, s.now()); err != nil {
 			return err
 		}
 		v := newBankAccountView(a)

@@ -106,12 +106,12 @@ func opt(s string) *string {
 // read those in batches: renderPage).
 func (s *Service) view(ctx context.Context, ws string, p *store.ProfileRecord) (*View, error) {
 	var st *model.W9State
-	if got, err := s.DB.W9State(ctx, ws, p.ID); err == nil {
+	if got, err := s.documents.W9State(ctx, ws, p.ID); err == nil {
 		st = &got
 	} else if !errors.Is(err, dynamo.ErrNotFound) {
 		return nil, err
 	}
-	ba, err := s.DB.ActiveBankAccount(ctx, ws, p.ID, false)
+	ba, err := s.profiles.ActiveBankAccount(ctx, ws, p.ID, false)
 	if err != nil && !errors.Is(err, dynamo.ErrNotFound) {
 		return nil, err
 	}
