@@ -29,7 +29,7 @@ const (
 // failures of the store get here, since a delivery is validated before it
 // is delivered.
 func (s *Service) Deliver(ctx context.Context, deliveryID string, c Change) (Receipt, error) {
-	fresh, err := s.db.ClaimWebhook(ctx, deliveryID, ReceiptTTL)
+	fresh, err := s.db.ClaimWebhook(ctx, deliveryID, s.clock.Now(), ReceiptTTL)
 	if err != nil {
 		return Applied, err
 	}

@@ -3,8 +3,13 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/guregu/dynamo/v2"
 
 	"github.com/tranche-dev/tranche/pkg/identity"
@@ -75,5 +80,27 @@ func TestFailingApplyReleasesTheReceipt(t *testing.T) {
 	}
 	if w, _ := db.Workspace(ctx, ws); w.MemberCount != 1 {
 		t.Errorf("member_count %d, want 1", w.MemberCount)
+	}
+}
+
+// A receipt is stamped by the service's clock and expires ReceiptTTL
+// after it (DynamoDB's TTL attribute), so replays inside the window are
+// refused whatever the machine's clock says.
+func TestReceiptStampedByTheServiceClock(t *testing.T) {
+	db := storetest.New(t)
+	ctx := context.Background()
+	at := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+	svc := identity.NewService(db, fixedClock{at})
+	if _, err := svc.Deliver(ctx, "msg_clock", identity.UserDeletion{ClerkID: "user_clock"}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := db.Client().GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(db.Name()), Key: map[string]types.AttributeValue{
+		store.AttrPK: &types.AttributeValueMemberS{Value: "WEBHOOK#msg_clock"}, store.AttrSK: &types.AttributeValueMemberS{Value: "RECEIPT"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ttl, _ := out.Item[store.AttrTTL].(*types.AttributeValueMemberN)
+	if want := strconv.FormatInt(at.Add(identity.ReceiptTTL).Unix(), 10); ttl == nil || ttl.Value != want {
+		t.Fatalf("receipt ttl %v, want %s", out.Item[store.AttrTTL], want)
 	}
 }

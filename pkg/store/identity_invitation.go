@@ -149,9 +149,10 @@ func (db IdentityStore) AcceptInvitations(ctx context.Context, clerkID, email st
 }
 
 // ClaimWebhook records a webhook delivery id. It returns false if the id
-// was recorded before (a replay). The receipt expires after ttl.
-func (db IdentityStore) ClaimWebhook(ctx context.Context, id string, ttl time.Duration) (bool, error) {
-	item := map[string]any{AttrPK: "WEBHOOK#" + id, AttrSK: "RECEIPT", AttrTTL: time.Now().Add(ttl).Unix(), "received_at": idNow()}
+// was recorded before (a replay). The receipt is stamped now (the
+// caller's clock) and expires ttl after it.
+func (db IdentityStore) ClaimWebhook(ctx context.Context, id string, now time.Time, ttl time.Duration) (bool, error) {
+	item := map[string]any{AttrPK: "WEBHOOK#" + id, AttrSK: "RECEIPT", AttrTTL: now.Add(ttl).Unix(), "received_at": model.NewTime(now)}
 	err := db.table.Put(item).If("attribute_not_exists(PK)").Run(ctx)
 	if dynamo.IsCondCheckFailed(err) {
 		return false, nil
