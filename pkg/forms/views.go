@@ -83,42 +83,6 @@ type EnabledPreferenceFormView struct {
 	Outstanding     bool                `json:"outstanding"`
 }
 
-// The list responses' page types: DRF's PageNumberPagination envelope
-// (page.Envelope, which the handlers render) spelled out per row type, so
-// the OpenAPI document names each.
-type (
-	UserDataFormPage struct {
-		Count    int                `json:"count"`
-		Next     *string            `json:"next"`
-		Previous *string            `json:"previous"`
-		Results  []UserDataFormView `json:"results"`
-	}
-	PreferenceFormPage struct {
-		Count    int                  `json:"count"`
-		Next     *string              `json:"next"`
-		Previous *string              `json:"previous"`
-		Results  []PreferenceFormView `json:"results"`
-	}
-	ImplementationPage struct {
-		Count    int                  `json:"count"`
-		Next     *string              `json:"next"`
-		Previous *string              `json:"previous"`
-		Results  []ImplementationView `json:"results"`
-	}
-	EnabledUserDataFormPage struct {
-		Count    int                       `json:"count"`
-		Next     *string                   `json:"next"`
-		Previous *string                   `json:"previous"`
-		Results  []EnabledUserDataFormView `json:"results"`
-	}
-	EnabledPreferenceFormPage struct {
-		Count    int                         `json:"count"`
-		Next     *string                     `json:"next"`
-		Previous *string                     `json:"previous"`
-		Results  []EnabledPreferenceFormView `json:"results"`
-	}
-)
-
 func fieldViews(f *store.Form) []FieldView {
 	out := []FieldView{}
 	for _, fd := range f.Fields {

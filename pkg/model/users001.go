@@ -17,14 +17,6 @@ type SeedUser struct {
 	ThirdPartyIssuerEmail *string `json:"thirdpartyissueruser_email"`
 }
 
-// SeedUserPage is a page of the seed 001 users list.
-type SeedUserPage struct {
-	Count    int        `json:"count"`
-	Next     *string    `json:"next"`
-	Previous *string    `json:"previous"`
-	Results  []SeedUser `json:"results"`
-}
-
 // UserGraph is a user with their full data graph (GET
 // /api/users/{id}/all/). The user groups and form implementations of
 // issue 12 join it as more fields when pkg/groups and pkg/forms merge.

@@ -12,6 +12,7 @@ import (
 	"github.com/tranche-dev/tranche/pkg/investors"
 	"github.com/tranche-dev/tranche/pkg/model"
 	"github.com/tranche-dev/tranche/pkg/offerings"
+	"github.com/tranche-dev/tranche/pkg/page"
 	"github.com/tranche-dev/tranche/pkg/profiles"
 	"github.com/tranche-dev/tranche/pkg/store"
 	"github.com/tranche-dev/tranche/pkg/trades"
@@ -125,7 +126,7 @@ var responseTypes = map[string]reflect.Type{
 	"POST /api/invitations/":                      reflect.TypeFor[model.SeedInvitation](),
 	"POST /api/invitations/internal/":             reflect.TypeFor[model.SeedInvitation](),
 	"POST /api/invitations/login-token/":          reflect.TypeFor[model.LoginToken](),
-	"GET /api/user-types/{type}/users/":           reflect.TypeFor[model.SeedUserPage](),
+	"GET /api/user-types/{type}/users/":           reflect.TypeFor[page.Envelope[model.SeedUser]](),
 	"GET /api/users/{id}/all/":                    reflect.TypeFor[users.GraphView](),
 	"GET /api/users/export/":                      csvFile,
 	"GET /api/user-types/{type}/export/":          csvFile,
@@ -135,11 +136,11 @@ var responseTypes = map[string]reflect.Type{
 	"POST /api/invitations/login-token/exchange/": reflect.TypeFor[model.LoginTokenExchange](),
 
 	// forms — seed 001 (issue 12)
-	"GET /api/user-data-forms/":                                       reflect.TypeFor[forms.UserDataFormPage](),
+	"GET /api/user-data-forms/":                                       reflect.TypeFor[page.Envelope[forms.UserDataFormView]](),
 	"POST /api/user-data-forms/":                                      reflect.TypeFor[forms.UserDataFormView](),
-	"GET /api/user-data-forms/data/":                                  reflect.TypeFor[forms.ImplementationPage](),
-	"GET /api/user-data-forms/enabled/":                               reflect.TypeFor[forms.UserDataFormPage](),
-	"GET /api/user-data-forms/enabled/me/":                            reflect.TypeFor[forms.EnabledUserDataFormPage](),
+	"GET /api/user-data-forms/data/":                                  reflect.TypeFor[page.Envelope[forms.ImplementationView]](),
+	"GET /api/user-data-forms/enabled/":                               reflect.TypeFor[page.Envelope[forms.UserDataFormView]](),
+	"GET /api/user-data-forms/enabled/me/":                            reflect.TypeFor[page.Envelope[forms.EnabledUserDataFormView]](),
 	"GET /api/user-data-forms/{id}/":                                  reflect.TypeFor[forms.UserDataFormView](),
 	"PATCH /api/user-data-forms/{id}/state/":                          reflect.TypeFor[forms.UserDataFormView](),
 	"DELETE /api/user-data-forms/{id}/":                               noBody,
@@ -147,10 +148,10 @@ var responseTypes = map[string]reflect.Type{
 	"POST /api/user-data-forms/{id}/implementations/":                 reflect.TypeFor[forms.ImplementationView](),
 	"GET /api/user-data-forms/{id}/implementations/{user}/":           reflect.TypeFor[forms.ImplementationView](),
 	"PUT /api/user-data-forms/{id}/implementations/{user}/":           reflect.TypeFor[forms.ImplementationView](),
-	"GET /api/investor-preference-forms/":                             reflect.TypeFor[forms.PreferenceFormPage](),
+	"GET /api/investor-preference-forms/":                             reflect.TypeFor[page.Envelope[forms.PreferenceFormView]](),
 	"POST /api/investor-preference-forms/":                            reflect.TypeFor[forms.PreferenceFormView](),
-	"GET /api/investor-preference-forms/data/":                        reflect.TypeFor[forms.ImplementationPage](),
-	"GET /api/investor-preference-forms/enabled/":                     reflect.TypeFor[forms.EnabledPreferenceFormPage](),
+	"GET /api/investor-preference-forms/data/":                        reflect.TypeFor[page.Envelope[forms.ImplementationView]](),
+	"GET /api/investor-preference-forms/enabled/":                     reflect.TypeFor[page.Envelope[forms.EnabledPreferenceFormView]](),
 	"GET /api/investor-preference-forms/{id}/":                        reflect.TypeFor[forms.PreferenceFormView](),
 	"PATCH /api/investor-preference-forms/{id}/classifications/":      reflect.TypeFor[forms.PreferenceFormView](),
 	"PATCH /api/investor-preference-forms/{id}/editable/":             reflect.TypeFor[forms.PreferenceFormView](),
@@ -330,9 +331,22 @@ type gen struct {
 	errs    []string
 }
 
+// envelopePkg is package page's path: its Envelope[T] is the page-number
+// list envelope.
+var envelopePkg = reflect.TypeFor[page.Envelope[int]]().PkgPath()
+
 // componentName is the type's name, exported; a second type of the same
 // name (another package's) is qualified by its package.
 func (g *gen) componentName(t reflect.Type) string {
+	if t.PkgPath() == envelopePkg && strings.HasPrefix(t.Name(), "Envelope[") {
+		// page.Envelope[FooView] is "FooPage": one component per row type,
+		// named as a page of it, so lists need no spelled-out page types.
+		row := t.Name()
+		if f, ok := t.FieldByName("Results"); ok {
+			row = f.Type.Elem().Name()
+		}
+		return strings.TrimSuffix(row, "View") + "Page"
+	}
 	name := t.Name()
 	if i := strings.IndexByte(name, '['); i >= 0 {
 		name = name[:i] // generic instantiation
