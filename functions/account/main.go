@@ -3,35 +3,16 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/tranche-dev/tranche/pkg/account"
-	"github.com/tranche-dev/tranche/pkg/app"
-	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/lambdaapi"
 )
 
-func main() {
-	h, err := run(context.Background(), os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "account:", err)
-		os.Exit(1)
-	}
-	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
-}
+func main() { lambdaapi.Start("account", run) }
 
+// run builds the function's handler once per cold start (its tests call
+// it as main does).
 func run(ctx context.Context, getenv func(string) string) (http.Handler, error) {
-	deps, err := app.FromEnv(ctx, getenv) // config, logger, AWS, store: once per cold start
-	if err != nil {
-		return nil, err
-	}
-	h, err := account.NewHandler(deps) // fails without its Clerk configuration
-	if err != nil {
-		return nil, err
-	}
-	return httpapi.Wrap(h, deps.Log), nil
+	return lambdaapi.Handler(ctx, getenv, account.NewHandler)
 }

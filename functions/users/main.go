@@ -3,31 +3,16 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"os"
 
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
-
-	"github.com/tranche-dev/tranche/pkg/app"
-	"github.com/tranche-dev/tranche/pkg/httpapi"
+	"github.com/tranche-dev/tranche/pkg/lambdaapi"
 	"github.com/tranche-dev/tranche/pkg/users"
 )
 
-func main() {
-	h, err := run(context.Background(), os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "users:", err)
-		os.Exit(1)
-	}
-	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
-}
+func main() { lambdaapi.Start("users", run) }
 
+// run builds the function's handler once per cold start (its tests call
+// it as main does).
 func run(ctx context.Context, getenv func(string) string) (http.Handler, error) {
-	deps, err := app.FromEnv(ctx, getenv)
-	if err != nil {
-		return nil, err
-	}
-	return httpapi.Wrap(users.NewHandler(deps), deps.Log), nil
+	return lambdaapi.Handler(ctx, getenv, lambdaapi.Always(users.NewHandler))
 }
