@@ -1,6 +1,7 @@
 package groups
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -179,6 +180,13 @@ func handleDelete(svc *Service) httpapi.HandlerFunc {
 
 // handleAddMember is POST /api/user-groups/{id}/users/: {user, role?}.
 func handleAddMember(svc *Service) httpapi.HandlerFunc {
+	return handleMemberWrite(http.StatusCreated, readAddMember, svc.AddMember)
+}
+
+// handleMemberWrite is the member routes' handler: the group to manage,
+// the body's {user, role}, the service's write, the member as written.
+func handleMemberWrite(status int, read func(*model.Form) (int64, string, error),
+	write func(ctx context.Context, p *auth.Principal, group, user int64, role string) (model.UserGroupMemberView, error)) httpapi.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, id, err := manageTarget(r)
 		if err != nil {
@@ -188,23 +196,23 @@ func handleAddMember(svc *Service) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		user, rl, err := readAddMember(f)
+		user, role, err := read(f)
 		if err != nil {
 			return err
 		}
-		m, err := svc.AddMember(r.Context(), p, id, user, rl)
+		m, err := write(r.Context(), p, id, user, role)
 		if err != nil {
 			return err
 		}
-		return httpapi.JSON(w, http.StatusCreated, m)
+		return httpapi.JSON(w, status, m)
 	}
 }
 
-// readAddMember validates POST /api/user-groups/{id}/users/'s body:
-// {user, role? (DefaultRole)}.
-func readAddMember(f *model.Form) (int64, string, error) {
+// readMember validates a member body: {user, role}, the role optional
+// (DefaultRole) unless roleRequired.
+func readMember(f *model.Form, roleRequired bool) (int64, string, error) {
 	user, _ := f.Int("user", pk)
-	role, _ := f.String("role", roleOpts(false))
+	role, _ := f.String("role", roleOpts(roleRequired))
 	if err := fail(f, nil); err != nil {
 		return 0, "", err
 	}
@@ -214,6 +222,10 @@ func readAddMember(f *model.Form) (int64, string, error) {
 	}
 	return *user, rl, nil
 }
+
+// readAddMember validates POST /api/user-groups/{id}/users/'s body:
+// {user, role? (DefaultRole)}.
+func readAddMember(f *model.Form) (int64, string, error) { return readMember(f, false) }
 
 // handleRemoveMember is DELETE /api/user-groups/{id}/users/{user_id}/:
 // 204; the lead cannot be removed (400).
@@ -237,37 +249,12 @@ func handleRemoveMember(svc *Service) httpapi.HandlerFunc {
 
 // handleRole is PATCH /api/user-groups/{id}/role/: {user, role}.
 func handleRole(svc *Service) httpapi.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		p, id, err := manageTarget(r)
-		if err != nil {
-			return err
-		}
-		f, err := form(w, r, false)
-		if err != nil {
-			return err
-		}
-		user, role, err := readRole(f)
-		if err != nil {
-			return err
-		}
-		m, err := svc.SetRole(r.Context(), p, id, user, role)
-		if err != nil {
-			return err
-		}
-		return httpapi.JSON(w, http.StatusOK, m)
-	}
+	return handleMemberWrite(http.StatusOK, readRole, svc.SetRole)
 }
 
 // readRole validates PATCH /api/user-groups/{id}/role/'s body: {user,
 // role}.
-func readRole(f *model.Form) (int64, string, error) {
-	user, _ := f.Int("user", pk)
-	role, _ := f.String("role", roleOpts(true))
-	if err := fail(f, nil); err != nil {
-		return 0, "", err
-	}
-	return *user, *role, nil
-}
+func readRole(f *model.Form) (int64, string, error) { return readMember(f, true) }
 
 // handleFlag is PATCH /api/user-groups/{id}/feature-flags/: {flag,
 // enabled}; a flag outside the registry is a 400.
