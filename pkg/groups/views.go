@@ -41,19 +41,36 @@ func handleCreate(svc *Service) httpapi.HandlerFunc {
 // readCreate validates POST /api/user-groups/'s body: {name,
 // description?, lead_user, members?, feature_flags?}.
 func readCreate(f *model.Form) (NewGroup, error) {
+	lead, _ := f.Int("lead_user", pk)
+	g, err := readGroup(f)
+	if err != nil {
+		return NewGroup{}, err
+	}
+	return NewGroup{Name: g.Name, Description: g.Description, LeadUser: *lead, Members: g.Members, FeatureFlags: g.FeatureFlags}, nil
+}
+
+// groupFields are what a new group and a shell invitation's group share.
+type groupFields struct {
+	Name, Description string
+	Members           []model.UserGroupMemberInput
+	FeatureFlags      map[string]bool
+}
+
+// readGroup reads name, description?, members? and feature_flags?, and
+// fails with every field error of f (those read before it included).
+func readGroup(f *model.Form) (groupFields, error) {
 	name, _ := f.String("name", nameOpts)
 	desc, _ := f.String("description", descOpts)
-	lead, _ := f.Int("lead_user", pk)
 	ms, merr := members(f, "members")
 	fl, ferr := flags(f, "feature_flags")
 	if err := fail(f, merge(merr, ferr)); err != nil {
-		return NewGroup{}, err
+		return groupFields{}, err
 	}
-	in := NewGroup{Name: *name, LeadUser: *lead, Members: ms, FeatureFlags: fl}
+	g := groupFields{Name: *name, Members: ms, FeatureFlags: fl}
 	if desc != nil {
-		in.Description = *desc
+		g.Description = *desc
 	}
-	return in, nil
+	return g, nil
 }
 
 func merge(ms ...map[string]any) map[string]any {
@@ -349,18 +366,11 @@ func handleShell(svc *Service) httpapi.HandlerFunc {
 // description?, members?, feature_flags?}.
 func readShell(f *model.Form) (ShellInvite, error) {
 	email, _ := f.Email("email", model.Str{Required: true, MaxLen: 254})
-	name, _ := f.String("name", nameOpts)
-	desc, _ := f.String("description", descOpts)
-	ms, merr := members(f, "members")
-	fl, ferr := flags(f, "feature_flags")
-	if err := fail(f, merge(merr, ferr)); err != nil {
+	g, err := readGroup(f)
+	if err != nil {
 		return ShellInvite{}, err
 	}
-	in := ShellInvite{Email: *email, Name: *name, Members: ms, FeatureFlags: fl}
-	if desc != nil {
-		in.Description = *desc
-	}
-	return in, nil
+	return ShellInvite{Email: *email, Name: g.Name, Description: g.Description, Members: g.Members, FeatureFlags: g.FeatureFlags}, nil
 }
 
 // handleSignatory is POST /api/invitations/signatory/: {user, group?,
