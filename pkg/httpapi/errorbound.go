@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -16,18 +15,18 @@ import (
 // have errors, in the same DRF shape.
 const MaxErrorBody = 256 << 10
 
-// boundErrors returns body, or a bounded version of it when its JSON
-// exceeds MaxErrorBody. Only object bodies (field errors, nested field
-// errors, 422 violation maps) grow with the input; anything else is
-// returned as is.
-func boundErrors(body any) any {
-	b, err := marshalRaw(body)
+// encodeErrors is an error body's JSON, bounded: the body as is up to
+// MaxErrorBody; past it, an object body (field errors, nested field
+// errors, 422 violation maps: what grows with the input) keeps the first
+// fields that fit and a note of the rest.
+func encodeErrors(body any) ([]byte, error) {
+	b, err := encodeJSON(body)
 	if err != nil || len(b) <= MaxErrorBody {
-		return body
+		return b, err
 	}
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(b, &fields) != nil {
-		return body
+		return b, nil
 	}
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
@@ -57,18 +56,7 @@ func boundErrors(body any) any {
 		shown++
 	}
 	rest = append(rest, fmt.Sprintf("%d more fields have errors; these are the first %d.", len(keys)-shown, shown))
-	note, _ := marshalRaw(rest)
+	note, _ := encodeJSON(rest)
 	out["non_field_errors"] = note
-	return out
-}
-
-// marshalRaw is json.Marshal as writeJSON renders: <, > and & unescaped.
-func marshalRaw(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return encodeJSON(out)
 }

@@ -106,7 +106,8 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		body = map[string]string{"detail": detail}
 	}
-	writeJSON(w, ae.Kind.Status(), boundErrors(body))
+	b, err := encodeErrors(body)
+	writeEncoded(w, ae.Kind.Status(), b, err)
 }
 
 // objectNames are the objects the resource collections hold, by the

@@ -24,18 +24,32 @@ func JSON(w http.ResponseWriter, status int, v any) error {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := encodeJSON(v)
+	writeEncoded(w, status, b, err)
+}
+
+// encodeJSON is a response body's JSON, newline-terminated.
+func encodeJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // DRF's renderer does not escape <, >, &
 	if err := enc.Encode(v); err != nil {
-		w.Header().Set("Content-Type", "application/json")
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writeEncoded writes encodeJSON's result: b with status, or a 500 when
+// encoding failed.
+func writeEncoded(w http.ResponseWriter, status int, b []byte, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	if err != nil {
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte(`{"detail":"A server error occurred."}` + "\n"))
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(b)
 }
 
 // Decode reads a JSON object body into v. An empty body, malformed JSON, a
