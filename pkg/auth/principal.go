@@ -4,7 +4,11 @@
 // the request context.
 package auth
 
-import "context"
+import (
+	"context"
+
+	"github.com/tranche-dev/tranche/pkg/apierr"
+)
 
 // Scope is what an issuer API key may see.
 type Scope string
@@ -83,6 +87,16 @@ func (p *Principal) HasPermission(codename string) bool {
 		}
 	}
 	return false
+}
+
+// Require is the permission check of the workspace routes: DRF's 403
+// unless p acts in a workspace and holds codename (an API key holds no
+// codenames, so it is refused too).
+func (p *Principal) Require(codename string) error {
+	if p == nil || p.Workspace == "" || !p.HasPermission(codename) {
+		return apierr.Forbid()
+	}
+	return nil
 }
 
 type principalKey struct{}

@@ -54,12 +54,7 @@ func NewService(db *store.DB, m Mailer) *Service {
 	return &Service{groups: db.GroupStore, users: db.UserStore, identities: db.IdentityStore, mail: m, now: time.Now}
 }
 
-func need(p *auth.Principal, perm string) error {
-	if p == nil || p.Workspace == "" || !p.HasPermission(perm) {
-		return apierr.Forbid()
-	}
-	return nil
-}
+func need(p *auth.Principal, perm string) error { return p.Require(perm) }
 
 // Membership is one group of a user with the user's role and signatory
 // mark in it.

@@ -211,8 +211,8 @@ func handleProfile(s Service) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if p.Workspace == "" || !p.HasPermission("change_user") {
-			return apierr.Forbid()
+		if err := p.Require("change_user"); err != nil {
+			return err
 		}
 		id, err := httpapi.PathID(r, "id")
 		if err != nil {

@@ -86,8 +86,8 @@ func handleInvite(svc *Invitations, internal bool) httpapi.HandlerFunc {
 		if internal {
 			perm = "add_invitation"
 		}
-		if p.Workspace == "" || !p.HasPermission(perm) {
-			return apierr.Forbid()
+		if err := p.Require(perm); err != nil {
+			return err
 		}
 		in, err := readInvite(w, r, internal)
 		if err != nil {
@@ -111,8 +111,8 @@ func handleResend(svc *Invitations) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if p.Workspace == "" || !p.HasPermission("add_invitation") {
-			return apierr.Forbid()
+		if err := p.Require("add_invitation"); err != nil {
+			return err
 		}
 		id := strings.ToLower(r.PathValue("id"))
 		if !uuidRE.MatchString(id) {

@@ -89,12 +89,7 @@ func Rows(v *readmodel.View, f *Facts, typ string) []*urow {
 }
 
 // mayView is view_user for session callers (the seed 001 routes are jwt).
-func mayView(p *auth.Principal) error {
-	if p.Workspace == "" || !p.HasPermission("view_user") {
-		return apierr.Forbid()
-	}
-	return nil
-}
+func mayView(p *auth.Principal) error { return p.Require("view_user") }
 
 // pathType reads {type}: one of TypeChoices or TypeAll; anything else
 // names no collection, 404.

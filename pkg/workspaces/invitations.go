@@ -88,8 +88,8 @@ func handleInvite(svc *Invitations) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if p.Workspace == "" || !p.HasPermission("add_invitation") {
-			return apierr.Forbid()
+		if err := p.Require("add_invitation"); err != nil {
+			return err
 		}
 		var in inviteRequest
 		if err := httpapi.Decode(w, r, &in); err != nil {
@@ -127,8 +127,8 @@ func handleInvitation(svc *Invitations) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if p.Workspace == "" || !p.HasPermission("view_invitation") {
-			return apierr.Forbid()
+		if err := p.Require("view_invitation"); err != nil {
+			return err
 		}
 		id := r.PathValue("id")
 		if !uuidRE.MatchString(id) {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/guregu/dynamo/v2"
 
-	"github.com/tranche-dev/tranche/pkg/apierr"
 	"github.com/tranche-dev/tranche/pkg/auth"
 	"github.com/tranche-dev/tranche/pkg/filter"
 	"github.com/tranche-dev/tranche/pkg/filter/py"
@@ -56,8 +55,8 @@ func handleUsers(db *store.DB) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if p.Workspace == "" || !p.HasPermission("view_user") {
-			return apierr.Forbid()
+		if err := p.Require("view_user"); err != nil {
+			return err
 		}
 		ctx := r.Context()
 		ws, err := db.Workspace(ctx, p.Workspace)
